@@ -1,0 +1,49 @@
+package overtrain.model;
+
+import java.util.Arrays;
+
+/**
+ * One named tensor inside the flat parameter buffer.
+ *
+ * @param name the Hugging Face name, e.g. {@code model.layers.0.self_attn.q_proj.weight}
+ * @param shape row-major shape, [out, in] for linear layers as in PyTorch
+ * @param offset index of the first element in {@link Parameters#data()}
+ * @param initStd std of the Gaussian it was initialised from (the perturbation study scales
+ *     noise by it)
+ * @param lrScale multiplier on the optimiser's learning rate (muP scales hidden matrices)
+ * @param weightDecay whether AdamW's decoupled decay applies (not to embeddings)
+ */
+public record TensorSpec(
+    String name, int[] shape, int offset, double initStd, double lrScale, boolean weightDecay) {
+
+  public int size() {
+    int n = 1;
+    for (int s : shape) n *= s;
+    return n;
+  }
+
+  public int end() {
+    return offset + size();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TensorSpec t
+        && name.equals(t.name)
+        && Arrays.equals(shape, t.shape)
+        && offset == t.offset
+        && initStd == t.initStd
+        && lrScale == t.lrScale
+        && weightDecay == t.weightDecay;
+  }
+
+  @Override
+  public int hashCode() {
+    return name.hashCode() * 31 + Arrays.hashCode(shape);
+  }
+
+  @Override
+  public String toString() {
+    return name + Arrays.toString(shape) + "@" + offset;
+  }
+}
