@@ -1,0 +1,197 @@
+package overtrain.formats;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * NumPy's {@code .npy} format (version 1.0 and 2.0 headers), little-endian, C order: the
+ * format our token files and fixtures share with Python. Reading memory-maps the data, so a
+ * token file of any size costs no heap.
+ */
+public final class Npy {
+  private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+  private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
+  private static final Pattern ORDER = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+  private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+  private Npy() {}
+
+  /** The element types we read and write, by NumPy's type string. */
+  public enum DType {
+    UINT16("<u2", 2),
+    UINT32("<u4", 4),
+    INT32("<i4", 4),
+    FLOAT32("<f4", 4);
+
+    public final String descr;
+    public final int bytes;
+
+    DType(String descr, int bytes) {
+      this.descr = descr;
+      this.bytes = bytes;
+    }
+
+    static DType of(String descr, Path file) throws IOException {
+      String d = descr.replace('|', '<').replace('=', '<');
+      for (DType t : values()) if (t.descr.equals(d)) return t;
+      throw new IOException(file + ": unsupported dtype '" + descr + "', expected one of <u2 <u4 <i4 <f4");
+    }
+  }
+
+  /** A memory-mapped array: its element type, shape and little-endian data. */
+  public record Array(DType dtype, long[] shape, ByteBuffer data) {
+    public long length() {
+      long n = 1;
+      for (long s : shape) n *= s;
+      return n;
+    }
+
+    /** Element i as an unsigned integer (token ids); floats are rejected. */
+    public long getLong(long i) {
+      int at = Math.toIntExact(i * dtype.bytes);
+      return switch (dtype) {
+        case UINT16 -> Short.toUnsignedInt(data.getShort(at));
+        case UINT32 -> Integer.toUnsignedLong(data.getInt(at));
+        case INT32 -> data.getInt(at);
+        case FLOAT32 -> throw new IllegalStateException("float32 array read as integers");
+      };
+    }
+
+    public float getFloat(long i) {
+      if (dtype != DType.FLOAT32) throw new IllegalStateException(dtype + " array read as floats");
+      return data.getFloat(Math.toIntExact(i * 4));
+    }
+  }
+
+  /** Memory-maps {@code file}; errors name the file and what was wrong with it. */
+  public static Array read(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer head = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+      readFully(ch, head, 0, file);
+      for (int i = 0; i < MAGIC.length; i++) {
+        if (head.get(i) != MAGIC[i]) throw new IOException(file + ": not a .npy file (bad magic)");
+      }
+      int major = head.get(6);
+      int headerLen;
+      int dataStart;
+      if (major == 1) {
+        headerLen = Short.toUnsignedInt(head.getShort(8));
+        dataStart = 10 + headerLen;
+      } else if (major == 2 || major == 3) {
+        headerLen = head.getInt(8);
+        dataStart = 12 + headerLen;
+      } else {
+        throw new IOException(file + ": unsupported .npy version " + major);
+      }
+      ByteBuffer hb = ByteBuffer.allocate(headerLen);
+      readFully(ch, hb, dataStart - headerLen, file);
+      String header = new String(hb.array(), StandardCharsets.ISO_8859_1);
+
+      DType dtype = DType.of(field(DESCR, header, "descr", file), file);
+      if (field(ORDER, header, "fortran_order", file).equals("True")) {
+        throw new IOException(file + ": Fortran-ordered arrays are not supported; save with C order");
+      }
+      long[] shape = parseShape(field(SHAPE, header, "shape", file), file);
+      long n = 1;
+      for (long s : shape) n *= s;
+      long bytes = n * dtype.bytes;
+      if (ch.size() < dataStart + bytes) {
+        throw new IOException(file + ": truncated, header promises " + bytes + " bytes of data, file has "
+            + (ch.size() - dataStart));
+      }
+      if (bytes > Integer.MAX_VALUE) {
+        throw new IOException(file + ": " + bytes + " bytes is more than one mapping holds (2 GiB); split it into shards");
+      }
+      ByteBuffer data = ch.map(FileChannel.MapMode.READ_ONLY, dataStart, bytes).order(ByteOrder.LITTLE_ENDIAN);
+      return new Array(dtype, shape, data);
+    }
+  }
+
+  /** Writes a 1-D integer array, uint16 when every value fits, else uint32. */
+  public static void writeTokens(Path file, int[] ids, int length) throws IOException {
+    int max = 0;
+    for (int i = 0; i < length; i++) {
+      if (ids[i] < 0) throw new IllegalArgumentException("token id " + ids[i] + " at " + i + " is negative");
+      max = Math.max(max, ids[i]);
+    }
+    DType dtype = max <= 0xFFFF ? DType.UINT16 : DType.UINT32;
+    ByteBuffer data = ByteBuffer.allocate(length * dtype.bytes).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < length; i++) {
+      if (dtype == DType.UINT16) data.putShort((short) ids[i]);
+      else data.putInt(ids[i]);
+    }
+    write(file, dtype, new long[] {length}, data.flip());
+  }
+
+  /** Writes a float32 array of the given shape. */
+  public static void writeFloats(Path file, float[] values, long... shape) throws IOException {
+    ByteBuffer data = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    data.asFloatBuffer().put(values);
+    write(file, DType.FLOAT32, shape, data);
+  }
+
+  /** Writes header and data to a temporary file beside {@code file}, then renames it over. */
+  public static void write(Path file, DType dtype, long[] shape, ByteBuffer data) throws IOException {
+    StringBuilder dims = new StringBuilder();
+    for (long s : shape) dims.append(s).append(", ");
+    if (shape.length > 1) dims.setLength(dims.length() - 1);
+    String dict = "{'descr': '" + dtype.descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
+    int unpadded = 10 + dict.length() + 1;
+    int pad = (64 - unpadded % 64) % 64;
+    String header = dict + " ".repeat(pad) + "\n";
+    ByteBuffer head = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
+    head.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length()).flip();
+
+    Path parent = file.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      ch.write(head);
+      ch.write(ByteBuffer.wrap(header.getBytes(StandardCharsets.ISO_8859_1)));
+      ByteBuffer d = data.duplicate();
+      while (d.hasRemaining()) ch.write(d);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static String field(Pattern p, String header, String name, Path file) throws IOException {
+    Matcher m = p.matcher(header);
+    if (!m.find()) throw new IOException(file + ": header has no '" + name + "' field: " + header.trim());
+    return m.group(1);
+  }
+
+  private static long[] parseShape(String dims, Path file) throws IOException {
+    String[] parts = dims.split(",");
+    int n = 0;
+    long[] shape = new long[parts.length];
+    for (String p : parts) {
+      String t = p.trim();
+      if (t.isEmpty()) continue;
+      try {
+        shape[n++] = Long.parseLong(t);
+      } catch (NumberFormatException e) {
+        throw new IOException(file + ": bad shape (" + dims + ")");
+      }
+    }
+    return java.util.Arrays.copyOf(shape, n);
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer buf, long pos, Path file) throws IOException {
+    while (buf.hasRemaining()) {
+      int r = ch.read(buf, pos + buf.position());
+      if (r < 0) throw new IOException(file + ": truncated .npy header");
+    }
+  }
+}
