@@ -37,12 +37,13 @@ class ExampleReaderTest {
         {"text": "b", "label": 0}
 
         {"text": "c", "label": true}
+        {"text": "d", "label": "0"}
         """);
     List<Example> ex = t.examples("train");
-    assertEquals(3, ex.size());
+    assertEquals(4, ex.size());
     assertEquals(List.of(new Candidate("Text: a\nLabel:", " no"), new Candidate("Text: a\nLabel:", " yes")),
         ex.get(0).candidates());
-    assertEquals(List.of(1, 0, 1), ex.stream().map(Example::gold).toList());
+    assertEquals(List.of(1, 0, 1, 0), ex.stream().map(Example::gold).toList());
     assertEquals(" yes", ex.get(2).target().continuation());
   }
 
