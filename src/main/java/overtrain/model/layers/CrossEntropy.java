@@ -17,15 +17,21 @@ import overtrain.kernels.Parallel;
  * </pre>
  */
 public final class CrossEntropy {
-  /** About 2^21 logits (8 MiB) live at a time. */
+  /** By default about 2^21 logits (8 MiB) live at a time: small next to the activations. */
   private static final int CHUNK_LOGITS = 1 << 21;
 
-  private final int vocab;
+  private final int vocab, chunkLogits;
   private float[] logits = new float[0];
   private double[] rowLoss = new double[0];
 
   public CrossEntropy(int vocab) {
+    this(vocab, CHUNK_LOGITS);
+  }
+
+  /** @param chunkLogits how many logits may live at once (rounded to whole rows, at least one) */
+  public CrossEntropy(int vocab, int chunkLogits) {
     this.vocab = vocab;
+    this.chunkLogits = chunkLogits;
   }
 
   /**
@@ -36,7 +42,7 @@ public final class CrossEntropy {
   public double run(
       float[] x, float[] w, int wOff, int[] targets, int n, int c, float scale,
       float[] logProb, float[] dx, float[] dw, int dwOff, float gradScale) {
-    int chunk = Math.max(1, Math.min(n, CHUNK_LOGITS / vocab));
+    int chunk = Math.max(1, Math.min(n, chunkLogits / vocab));
     if (logits.length < chunk * vocab) {
       logits = new float[chunk * vocab];
       rowLoss = new double[chunk];
