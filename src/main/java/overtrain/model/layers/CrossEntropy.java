@@ -17,8 +17,12 @@ import overtrain.kernels.Parallel;
  * </pre>
  */
 public final class CrossEntropy {
-  /** By default about 2^21 logits (8 MiB) live at a time: small next to the activations. */
-  private static final int CHUNK_LOGITS = 1 << 21;
+  /**
+   * By default about 2^23 logits (32 MiB) live at a time: 1024 rows of a vocabulary of 8192.
+   * Against 2^21, the head's three products (each repacks W) ran 5 to 15% faster in CPU time
+   * on one thread for 4096 rows x 256 x 8192.
+   */
+  private static final int CHUNK_LOGITS = 1 << 23;
 
   private final int vocab, chunkLogits;
   private float[] logits = new float[0];
