@@ -57,6 +57,10 @@ public final class CorpusTokenizer {
    */
   public static List<SplitCount> tokenize(Path corpus, Tokenizer tokenizer, String tokenizerSource,
       Path out, LongConsumer progress) throws IOException {
+    if (tokenizer.special(Tokenizer.END_OF_TEXT).isEmpty()) {
+      throw new IOException(tokenizerSource + ": tokenizer has no " + Tokenizer.END_OF_TEXT
+          + " special token to put between documents");
+    }
     Files.createDirectories(out);
     Npy.DType dtype = tokenizer.vocabSize() <= 1 << 16 ? Npy.DType.UINT16 : Npy.DType.UINT32;
     List<SplitCount> counts = new ArrayList<>();
