@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
     version = "overtrain 0.1.0",
     description = "Reproduce, measure and extend catastrophic overtraining on a CPU.",
     subcommands = {
+      DataCommand.class,
+      TokenizeCommand.class,
       TasksCommand.class,
       TheoryCommand.class,
       CommandLine.HelpCommand.class

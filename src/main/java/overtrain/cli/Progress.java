@@ -1,35 +1,67 @@
 package overtrain.cli;
 
 import java.io.PrintStream;
+import java.util.Locale;
 
-/** A one-line progress bar on stderr, redrawn in place at most ten times a second. */
+/**
+ * A one-line progress bar on stderr: label, bar, count, rate and time left, redrawn at most
+ * five times a second so that drawing never costs more than the work it reports.
+ */
 public final class Progress {
-
   private static final int WIDTH = 30;
-  private static final long REDRAW_NANOS = 100_000_000L;
+  private static final long REDRAW_NANOS = 200_000_000L;
 
-  private final String label;
   private final PrintStream out;
-  private long lastDraw = Long.MIN_VALUE;
+  private final String label;
+  private final long total;
+  private final long start = System.nanoTime();
+  private long done;
+  private long lastDraw;
 
-  public Progress(String label) {
-    this(label, System.err);
+  public Progress(String label, long total) {
+    this(System.err, label, total);
   }
 
-  public Progress(String label, PrintStream out) {
-    this.label = label;
+  Progress(PrintStream out, String label, long total) {
     this.out = out;
+    this.label = label;
+    this.total = Math.max(total, 1);
+    draw();
   }
 
-  /** Redraws for done of total units; always draws the last. */
-  public void update(long done, long total) {
+  public void advance(long units) {
+    advanceTo(done + units);
+  }
+
+  /** Moves the bar to {@code count} units done (for callers that report a running count). */
+  public void advanceTo(long count) {
+    done = Math.min(total, count);
     long now = System.nanoTime();
-    if (done < total && lastDraw != Long.MIN_VALUE && now - lastDraw < REDRAW_NANOS) return;
-    lastDraw = now;
-    int filled = total == 0 ? WIDTH : (int) (WIDTH * done / total);
-    out.printf("\r%s [%s%s] %3d%% (%d/%d)", label, "#".repeat(filled), " ".repeat(WIDTH - filled),
-        total == 0 ? 100 : 100 * done / total, done, total);
-    if (done >= total) out.println();
+    if (now - lastDraw >= REDRAW_NANOS || done == total) draw();
+  }
+
+  /** Ends the bar's line, with {@code summary} after it. */
+  public void finish(String summary) {
+    draw();
+    out.println(summary.isEmpty() ? "" : "  " + summary);
     out.flush();
+  }
+
+  private void draw() {
+    lastDraw = System.nanoTime();
+    double seconds = (lastDraw - start) / 1e9;
+    int filled = (int) (WIDTH * done / total);
+    double rate = seconds > 0 ? done / seconds : 0;
+    String eta = rate > 0 ? clock((total - done) / rate) : "--:--";
+    out.print(String.format(Locale.ROOT, "\r%s [%s%s] %d/%d %.1f/s %s left   ", label,
+        "#".repeat(filled), ".".repeat(WIDTH - filled), done, total, rate, eta));
+    out.flush();
+  }
+
+  private static String clock(double seconds) {
+    long s = Math.round(seconds);
+    return s >= 3600
+        ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        : String.format(Locale.ROOT, "%02d:%02d", s / 60, s % 60);
   }
 }

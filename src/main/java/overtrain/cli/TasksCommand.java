@@ -51,7 +51,7 @@ public final class TasksCommand implements Runnable {
     @Option(names = "--out", defaultValue = "data/tasks", description = "Folder of task folders (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--cache", defaultValue = "data/packages",
+    @Option(names = "--cache", defaultValue = "data/cache",
         description = "Where fetched packages are kept and reused (default: ${DEFAULT-VALUE}).")
     Path cache;
 

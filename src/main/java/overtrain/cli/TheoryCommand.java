@@ -49,8 +49,12 @@ public final class TheoryCommand implements Callable<Integer> {
       return 2;
     }
     long start = System.nanoTime();
-    Progress progress = new Progress("theory");
-    TheoryResult result = TheoryExperiment.run(settings, progress::update);
+    Progress[] bar = {null}; // the grid's size is known once the experiment starts
+    TheoryResult result = TheoryExperiment.run(settings, (done, total) -> {
+      if (bar[0] == null) bar[0] = new Progress("theory", total);
+      bar[0].advanceTo(done);
+    });
+    if (bar[0] != null) bar[0].finish("");
     TheoryReport writer = new TheoryReport(result);
     int files = writer.write(out).size();
     if (report != null) files += writer.addToReport(out, report).size();
