@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Reproduce, measure and extend catastrophic overtraining on a CPU.",
     subcommands = {
       DataCommand.class,
+      TokenizerCommand.class,
       TokenizeCommand.class,
       TasksCommand.class,
       TheoryCommand.class,

@@ -8,7 +8,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,35 +66,25 @@ final class TiktokenRanks {
     return byRank.toArray(new byte[0][]);
   }
 
-  /** The merge behind every multi-byte token, in rank order. */
+  /**
+   * The merge behind every multi-byte token, in rank order: the token's bytes, merged with the
+   * merges found so far (all of lower rank), must end in two tokens.
+   */
   private static int[][] merges(byte[][] vocab) {
-    Map<String, Integer> rank = new HashMap<>(vocab.length * 2);
-    for (int id = 0; id < vocab.length; id++) rank.put(new String(vocab[id], StandardCharsets.ISO_8859_1), id);
+    int[] byteIds = new int[256];
+    for (int id = 0; id < vocab.length; id++) if (vocab[id].length == 1) byteIds[vocab[id][0] & 0xFF] = id;
+    PairMap table = new PairMap(vocab.length);
     List<int[]> merges = new ArrayList<>();
     for (int id = 0; id < vocab.length; id++) {
-      if (vocab[id].length < 2) continue;
-      List<String> parts = bpe(new String(vocab[id], StandardCharsets.ISO_8859_1), rank, id);
-      if (parts.size() != 2) throw new IllegalStateException("token " + id + " is not one merge of lower-ranked tokens");
-      merges.add(new int[] {rank.get(parts.get(0)), rank.get(parts.get(1))});
+      byte[] bytes = vocab[id];
+      if (bytes.length < 2) continue;
+      int[] parts = new int[bytes.length];
+      for (int i = 0; i < bytes.length; i++) parts[i] = byteIds[bytes[i] & 0xFF];
+      parts = Tokenizer.mergeLinear(parts, table);
+      if (parts.length != 2) throw new IllegalStateException("token " + id + " is not one merge of lower-ranked tokens");
+      table.put(PairMap.key(parts[0], parts[1]), ((long) merges.size() << 32) | id);
+      merges.add(parts);
     }
     return merges.toArray(new int[0][]);
-  }
-
-  /** tiktoken's BPE on one token, with only tokens ranked below {@code maxRank} allowed. */
-  private static List<String> bpe(String token, Map<String, Integer> rank, int maxRank) {
-    List<String> parts = new ArrayList<>();
-    for (int i = 0; i < token.length(); i++) parts.add(token.substring(i, i + 1));
-    while (true) {
-      int best = -1, bestRank = maxRank;
-      for (int i = 0; i + 1 < parts.size(); i++) {
-        Integer r = rank.get(parts.get(i) + parts.get(i + 1));
-        if (r != null && r < bestRank) {
-          bestRank = r;
-          best = i;
-        }
-      }
-      if (best < 0) return parts;
-      parts.set(best, parts.get(best) + parts.remove(best + 1));
-    }
   }
 }

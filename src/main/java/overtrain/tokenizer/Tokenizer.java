@@ -147,12 +147,6 @@ public final class Tokenizer {
     return specials;
   }
 
-  /** The bytes token {@code id} stands for (a special token: its content in UTF-8). */
-  public byte[] bytes(int id) {
-    checkId(id);
-    return tokens[id].clone();
-  }
-
   /** The ids of ordinary text; special-token text like {@code <|endoftext|>} is encoded as text. */
   public int[] encode(String text) {
     IntList out = new IntList(text.length() / 3 + 4);
@@ -214,11 +208,14 @@ public final class Tokenizer {
         throw new IllegalArgumentException(String.format("byte 0x%02X has no token in this vocabulary", bytes[i] & 0xFF));
       }
     }
-    return ids.length <= LINEAR_MERGE_LIMIT ? mergeLinear(ids) : mergeWithHeap(ids);
+    return ids.length <= LINEAR_MERGE_LIMIT ? mergeLinear(ids, mergeTable) : mergeWithHeap(ids);
   }
 
-  /** Merges by rescanning the pair ranks: quadratic, but fastest for the short words of text. */
-  private int[] mergeLinear(int[] ids) {
+  /**
+   * Merges by rescanning the pair ranks: quadratic, but fastest for the short words of text.
+   * {@code mergeTable} maps a pair to its rank (high 32 bits) and merged id (low 32 bits).
+   */
+  static int[] mergeLinear(int[] ids, PairMap mergeTable) {
     int n = ids.length;
     if (n < 2) return ids;
     long[] pairs = new long[n - 1]; // rank << 32 | merged id; Long.MAX_VALUE where no merge
