@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
     name = "theory",
     mixinStandardHelpOptions = true,
     description = {
-      "Simulate the paper's theory: a two-layer linear network W2 W1 pre-trained by gradient "
+      "Simulate the paper's linear-network theory and find its inflection points.",
+      "",
+      "A two-layer linear network W2 W1 pre-trained by gradient "
           + "descent on a target A = U S V^T learns its singular directions one by one; it is "
           + "then fine-tuned, from its weights at each pre-training time T, on a target whose "
           + "singular vectors are turned by an angle. For every fine-tuning LR, L2 pull lambda "
