@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "overtrain 0.1.0",
     description = "Reproduce, measure and extend catastrophic overtraining on a CPU.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      PretrainCommand.class,
+      EvalCommand.class,
+      BenchCommand.class
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -20,6 +25,18 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The command line with its error handling: a failing command prints its message (which
+   * names the file and field at fault), not a stack trace; -Dovertrain.trace=true shows both.
+   */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Main()).setExecutionExceptionHandler((e, cl, parsed) -> {
+      if (Boolean.getBoolean("overtrain.trace")) e.printStackTrace(cl.getErr());
+      cl.getErr().println("overtrain " + String.join(" ", parsed.originalArgs().subList(0, 1)) + ": " + e.getMessage());
+      return 1;
+    });
   }
 }
