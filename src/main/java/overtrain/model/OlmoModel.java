@@ -168,21 +168,6 @@ public final class OlmoModel {
     head(targets, batch * seqLen, out);
   }
 
-  /**
-   * Forward only: the output logits (multiplier included) into out[batch*seqLen*vocab]. For
-   * tests that look at the logits themselves (the muP coordinate check); scoring goes through
-   * {@link #targetLogProbs}, which never holds a whole batch of logits.
-   */
-  void logits(int[] tokens, int batch, int seqLen, float[] out) {
-    int[] none = new int[batch * seqLen];
-    checkShapes(tokens, none, batch, seqLen);
-    forwardBlocks(tokens, batch, seqLen, false);
-    int n = batch * seqLen, d = config.hiddenSize(), vocab = config.vocabSize();
-    Linear.forward(scratch.xf, 0, params.data(), headOff, out, 0, n, d, vocab, false);
-    float scale = (float) config.logitScale();
-    for (int i = 0; i < n * vocab; i++) out[i] *= scale;
-  }
-
   private double head(int[] targets, int n, float[] logProbs) {
     return crossEntropy.run(scratch.xf, params.data(), headOff, targets, n, config.hiddenSize(),
         (float) config.logitScale(), logProbs, null, null, 0, 0f);
