@@ -76,7 +76,7 @@ public final class Gemm {
     run(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, false);
   }
 
-  private static void run(
+  static void run(
       boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOff, int lda,
       float[] b, int bOff, int ldb,

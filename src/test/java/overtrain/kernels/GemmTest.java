@@ -54,6 +54,29 @@ class GemmTest {
   }
 
   @Test
+  void productsStartedInsideParallelBodiesRunOnTheirOwnThread() {
+    SplittableRandom rnd = new SplittableRandom(4);
+    int m = 96, n = 80, k = 300, heads = 6;
+    float[] a = random(rnd, heads * m * k), b = random(rnd, heads * k * n);
+    float[] expected = new float[heads * m * n], actual = new float[heads * m * n];
+    for (int h = 0; h < heads; h++) {
+      Gemm.sgemmSerial(false, false, m, n, k, a, h * m * k, k, b, h * k * n, n,
+          expected, h * m * n, n, false);
+    }
+    boolean[] onWorker = new boolean[heads];
+    Parallel.range(heads, (from, to) -> {
+      for (int h = from; h < to; h++) {
+        onWorker[h] = Parallel.inWorker();
+        Gemm.sgemm(false, false, m, n, k, a, h * m * k, k, b, h * k * n, n,
+            actual, h * m * n, n, false);
+      }
+    });
+    assertArrayEquals(expected, actual);
+    for (int h = 0; h < heads; h++) assertEquals(Parallel.threads() > 1, onWorker[h]);
+    assertFalse(Parallel.inWorker(), "the test thread is not the pool's");
+  }
+
+  @Test
   void emptyDepthClearsOrKeepsC() {
     float[] c = {1, 2, 3, 4};
     Gemm.sgemm(false, false, 2, 2, 0, new float[0], 0, 1, new float[0], 0, 2, c, 0, 2, true);
