@@ -41,13 +41,25 @@ public final class Gemm {
   /** Columns of C one work item covers. */
   static final int NC = 1024;
   /**
-   * Below this many multiply-adds (m*n*k) one thread is faster than two: waking the pool and
-   * packing B costs tens of microseconds. Measured with GemmBenchmark's threshold shapes.
+   * Below this many multiply-adds (m*n*k) one thread is faster than two: handing work to the
+   * pool twice costs tens of microseconds on a quiet machine and far more on a busy one, while
+   * a 256^3 product takes about 0.2 ms on one core. See GemmThresholdBenchmark.
    */
-  static final long PARALLEL_MIN_MACS = 1L << 21;
+  static final long PARALLEL_MIN_MACS = 1L << 24;
 
-  private static final ThreadLocal<float[][]> BUFFERS =
-      ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[MR * NR]});
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /**
+   * One thread's buffers: its packed rows of A while it works on an item, the packed B of the
+   * product it called (shared with the pool for that call), and an edge tile.
+   */
+  private static final class Scratch {
+    float[] a = new float[MC * KC];
+    float[] b = new float[0];
+    final float[] edge = new float[MR * NR];
+    /** Set while this thread's packed B serves a call, in case a body re-enters sgemm. */
+    boolean bBusy;
+  }
 
   private Gemm() {}
 
@@ -91,13 +103,26 @@ public final class Gemm {
       return;
     }
     int nPad = roundUp(n, NR);
-    float[][] callerBuffers = BUFFERS.get();
-    float[] bp = callerBuffers[1];
-    if (bp.length < (long) k * nPad) {
-      bp = new float[Math.multiplyExact(k, nPad)];
-      callerBuffers[1] = bp;
+    Scratch scratch = SCRATCH.get();
+    int bSize = Math.multiplyExact(k, nPad);
+    boolean ownB = !scratch.bBusy;
+    if (ownB && scratch.b.length < bSize) scratch.b = new float[bSize];
+    final float[] packedB = ownB ? scratch.b : new float[bSize];
+    scratch.bBusy = true;
+    try {
+      multiply(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
+          parallel, packedB, nPad, scratch);
+    } finally {
+      if (ownB) scratch.bBusy = false;
     }
-    final float[] packedB = bp;
+  }
+
+  private static void multiply(
+      boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda,
+      float[] b, int bOff, int ldb,
+      float[] c, int cOff, int ldc,
+      boolean accumulate, boolean parallel, float[] packedB, int nPad, Scratch scratch) {
     int panels = nPad / NR;
     int mc = parallel ? rowBlock(m, n) : MC;
     int rowBlocks = (m + mc - 1) / mc;
@@ -107,14 +132,14 @@ public final class Gemm {
       packB(transB, n, k, b, bOff, ldb, packedB, nPad, 0, panels);
       for (int item = 0; item < items; item++) {
         block(item, colBlocks, mc, transA, m, n, k, a, aOff, lda, packedB, nPad, c, cOff, ldc,
-            accumulate, callerBuffers);
+            accumulate, scratch);
       }
       return;
     }
     Parallel.range(panels, (from, to) -> packB(transB, n, k, b, bOff, ldb, packedB, nPad, from, to));
     AtomicInteger next = new AtomicInteger();
     Parallel.range(Parallel.threads(), (from, to) -> {
-      float[][] mine = BUFFERS.get();
+      Scratch mine = SCRATCH.get();
       for (int item; (item = next.getAndIncrement()) < items; ) {
         block(item, colBlocks, mc, transA, m, n, k, a, aOff, lda, packedB, nPad, c, cOff, ldc,
             accumulate, mine);
@@ -133,18 +158,13 @@ public final class Gemm {
   private static void block(
       int item, int colBlocks, int mc, boolean transA, int m, int n, int k,
       float[] a, int aOff, int lda, float[] bp, int nPad,
-      float[] c, int cOff, int ldc, boolean accumulate, float[][] buffers) {
+      float[] c, int cOff, int ldc, boolean accumulate, Scratch scratch) {
     int i0 = (item / colBlocks) * mc;
     int j0 = (item % colBlocks) * NC;
     int rows = Math.min(mc, m - i0);
     int cols = Math.min(NC, n - j0);
-    int rowsPad = roundUp(rows, MR);
-    float[] ap = buffers[0];
-    if (ap.length < rowsPad * KC) {
-      ap = new float[MC * KC];
-      buffers[0] = ap;
-    }
-    float[] edge = buffers[2];
+    float[] ap = scratch.a;
+    float[] edge = scratch.edge;
     for (int p0 = 0; p0 < k; p0 += KC) {
       int kc = Math.min(KC, k - p0);
       packA(transA, a, aOff, lda, i0, rows, p0, kc, ap);

@@ -116,17 +116,19 @@ class GemmTest {
   }
 
   /**
-   * Runs the case through sgemm (and, when asked, sgemmSerial, which must give the same bits)
+   * Runs the case through sgemm (when asked, forced onto the pool and against sgemmSerial, which
+   * must give the same bits)
    * and compares every element with a double-precision product, within the classic bound
    * (k + 2) u sum|a||b| (+ one rounding of the old C when accumulating); elements outside the
    * m x n block must keep their values exactly.
    */
-  private static void check(Case t, SplittableRandom rnd, boolean alsoSerial) {
+  private static void check(Case t, SplittableRandom rnd, boolean parallel) {
     float[] a = random(rnd, t.sizeA()), b = random(rnd, t.sizeB()), c0 = random(rnd, t.sizeC());
     float[] c = c0.clone();
-    Gemm.sgemm(t.ta(), t.tb(), t.m(), t.n(), t.k(), a, t.offA(), t.lda(), b, t.offB(), t.ldb(),
-        c, t.offC(), t.ldc(), t.accumulate());
-    if (alsoSerial) {
+    // The pool is used whatever the size when asked, so that small tests cover its path too.
+    Gemm.run(t.ta(), t.tb(), t.m(), t.n(), t.k(), a, t.offA(), t.lda(), b, t.offB(), t.ldb(),
+        c, t.offC(), t.ldc(), t.accumulate(), parallel);
+    if (parallel) {
       float[] serial = c0.clone();
       Gemm.sgemmSerial(t.ta(), t.tb(), t.m(), t.n(), t.k(), a, t.offA(), t.lda(), b, t.offB(),
           t.ldb(), serial, t.offC(), t.ldc(), t.accumulate());

@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Dovertrain.threads=2"})
 public class GemmThresholdBenchmark {
-  @Param({"32", "64", "96", "128", "192", "256"})
+  @Param({"128", "192", "256", "320", "384", "512"})
   public int size;
 
   @Param({"false", "true"})
