@@ -29,9 +29,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--shape", action="append", help="limit to these shapes (repeatable)")
+    ap.add_argument("--no-fork", action="store_true",
+                    help="run JMH in its own JVM (-f 0): less start-up time on a busy machine")
     args = ap.parse_args()
     ours, blas, ratio, ceiling = (defaultdict(list) for _ in range(4))
     jmh = [str(HERE / "jmh.sh"), "-wi", "2", "-i", "3", "-w", "1", "-r", "1"]
+    jmh += ["-f", "0"] if args.no_fork else []
     shape_jmh = ["-p", "shape=" + ",".join(args.shape)] if args.shape else []
     shape_blas = ["--shapes", *args.shape] if args.shape else []
     for r in range(args.rounds):
@@ -45,12 +48,15 @@ def main():
                 if m := ROW.match(line):
                     theirs[m[1]] = float(m[3])
             for s in mine:
+                print(f"round {r + 1}: {s:18s} {t} thread(s): ours {mine[s]:.1f}, "
+                      f"OpenBLAS {theirs[s]:.1f} GFLOP/s", flush=True)
                 ours[s, t].append(mine[s])
                 blas[s, t].append(theirs[s])
                 ratio[s, t].append(mine[s] / theirs[s])
         for line in run(jmh + ["FmaCeiling"]):
             if m := CEIL.match(line):
                 ceiling[int(m[1])].append(float(m[2]))
+                print(f"round {r + 1}: FMA ceiling {m[1]} thread(s): {m[2]} GFLOP/s", flush=True)
         print(f"round {r + 1} done", file=sys.stderr, flush=True)
     print(f"medians of {args.rounds} alternating rounds, GFLOP/s")
     print(f"{'shape':18s} {'threads':>7s} {'ours':>8s} {'OpenBLAS':>9s} {'ratio':>7s}")

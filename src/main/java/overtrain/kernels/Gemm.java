@@ -24,8 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  * its rows of A into MR-row panels in a per-thread buffer and runs an MR x NR register-tiled
  * micro-kernel over them, 2 * MR vector accumulators fed by one broadcast and one fused
  * multiply-add per element. Work items are handed out dynamically because the second core of
- * the machines this runs on is often slowed by its neighbours. Buffers grow once and are
- * reused, so a training step allocates no matrices here.
+ * the machines this runs on is often slowed by its neighbours. Packing buffers grow once per
+ * thread and are reused, so after the first step no arrays are allocated here (only the pool's
+ * few small task objects when a product runs on two threads).
  */
 public final class Gemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -54,7 +55,7 @@ public final class Gemm {
    * product it called (shared with the pool for that call), and an edge tile.
    */
   private static final class Scratch {
-    float[] a = new float[MC * KC];
+    final float[] a = new float[MC * KC];
     float[] b = new float[0];
     final float[] edge = new float[MR * NR];
     /** Set while this thread's packed B serves a call, in case a body re-enters sgemm. */
@@ -88,6 +89,7 @@ public final class Gemm {
     run(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, false);
   }
 
+  /** Either entry point, with the choice of the pool made: package-private for tests. */
   static void run(
       boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOff, int lda,
