@@ -44,7 +44,8 @@ public final class Gemm {
   /**
    * Below this many multiply-adds (m*n*k) one thread is faster than two: handing work to the
    * pool twice costs tens of microseconds on a quiet machine and far more on a busy one, while
-   * a 256^3 product takes about 0.2 ms on one core. See GemmThresholdBenchmark.
+   * a 256^3 product takes about 0.3 ms on one core. In GemmThresholdBenchmark one thread won up
+   * to 192^3, the two tied at 256^3 (2^24) and two won from 320^3 on.
    */
   static final long PARALLEL_MIN_MACS = 1L << 24;
 

@@ -7,8 +7,8 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 
 /**
  * Runs JMH with the given command-line options (the same as org.openjdk.jmh.Main's) and then
- * prints every result as GFLOP/s: a GEMM of shape MxNxK does 2MNK operations, a ceiling loop
- * {@link FmaCeilingBenchmark#FLOPS} per call and thread.
+ * prints every result as GFLOP/s: a GEMM of shape MxNxK does 2MNK operations (size^3 for the
+ * threshold products), a ceiling loop {@link FmaCeilingBenchmark#FLOPS} per call and thread.
  */
 public final class GflopsReport {
   private GflopsReport() {}
@@ -19,7 +19,7 @@ public final class GflopsReport {
     System.out.printf("%-40s %8s %10s %10s%n", "benchmark", "threads", "GFLOP/s", "+-");
     for (RunResult r : results) {
       var params = r.getParams();
-      String name = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.', 
+      String name = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.',
           params.getBenchmark().lastIndexOf('.') - 1) + 1);
       double flops;
       String threads;
@@ -29,6 +29,11 @@ public final class GflopsReport {
         flops = 2.0 * Long.parseLong(d[0]) * Long.parseLong(d[1]) * Long.parseLong(d[2]);
         name = name + " " + shape;
         threads = params.getParam("threads");
+      } else if (name.startsWith("GemmThresholdBenchmark")) {
+        long size = Long.parseLong(params.getParam("size"));
+        flops = 2.0 * size * size * size;
+        name = name + " " + size + "^3";
+        threads = Boolean.parseBoolean(params.getParam("parallel")) ? "pool" : "1";
       } else {
         flops = FmaCeilingBenchmark.FLOPS;
         threads = Integer.toString(params.getThreads());
