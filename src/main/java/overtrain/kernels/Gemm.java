@@ -1,5 +1,9 @@
 package overtrain.kernels;
 
+import java.util.concurrent.atomic.AtomicInteger;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Single-precision matrix multiply on row-major arrays, the one entry point every layer uses:
  *
@@ -15,31 +19,341 @@ package overtrain.kernels;
  *   weight grad dW[out,in] += dy^T . x          sgemm(true,  false, out, in, M, ..., accumulate)
  * </pre>
  *
- * <p>This reference version is plain loops, correct and slow; the packed Vector API kernel
- * replaces its body and keeps this signature.
+ * <p>How it is fast (Goto's scheme): B is packed once per call into column panels NR wide and
+ * KC deep, shared by all threads; each work item (a block of MC rows by NC columns of C) packs
+ * its rows of A into MR-row panels in a per-thread buffer and runs an MR x NR register-tiled
+ * micro-kernel over them, 2 * MR vector accumulators fed by one broadcast and one fused
+ * multiply-add per element. Work items are handed out dynamically because the second core of
+ * the machines this runs on is often slowed by its neighbours. Packing buffers grow once per
+ * thread and are reused, so after the first step no arrays are allocated here (only the pool's
+ * few small task objects when a product runs on two threads).
  */
 public final class Gemm {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  /** Rows of the register tile. */
+  static final int MR = 8;
+  /** Columns of the register tile: two vectors, so MR x 2 accumulators stay in registers. */
+  static final int NR = 2 * L;
+  /** Depth of a packed block: an MR x KC panel of A and a KC x NR panel of B fit in L1/L2. */
+  static final int KC = 256;
+  /** Most rows of C one work item covers (its packed A, MC x KC, stays in L2). */
+  static final int MC = 128;
+  /** Columns of C one work item covers. */
+  static final int NC = 1024;
+  /**
+   * Below this many multiply-adds (m*n*k) one thread is faster than two: handing work to the
+   * pool twice costs tens of microseconds on a quiet machine and far more on a busy one, while
+   * a 256^3 product takes about 0.3 ms on one core. In GemmThresholdBenchmark one thread won up
+   * to 192^3, the two tied at 256^3 (2^24) and two won from 320^3 on.
+   */
+  static final long PARALLEL_MIN_MACS = 1L << 24;
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /**
+   * One thread's buffers: its packed rows of A while it works on an item, the packed B of the
+   * product it called (shared with the pool for that call), and an edge tile.
+   */
+  private static final class Scratch {
+    final float[] a = new float[MC * KC];
+    float[] b = new float[0];
+    final float[] edge = new float[MR * NR];
+    /** Set while this thread's packed B serves a call, in case a body re-enters sgemm. */
+    boolean bBusy;
+  }
+
   private Gemm() {}
 
+  /** C = op(A) op(B) (+ C when accumulate), on the engine's threads when the product is large. */
   public static void sgemm(
       boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOff, int lda,
       float[] b, int bOff, int ldb,
       float[] c, int cOff, int ldc,
       boolean accumulate) {
-    for (int i = 0; i < m; i++) {
-      int cRow = cOff + i * ldc;
-      if (!accumulate) java.util.Arrays.fill(c, cRow, cRow + n, 0f);
-      for (int p = 0; p < k; p++) {
-        float aip = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-        if (aip == 0f) continue;
-        if (transB) {
-          for (int j = 0; j < n; j++) c[cRow + j] += aip * b[bOff + j * ldb + p];
-        } else {
-          int bRow = bOff + p * ldb;
-          for (int j = 0; j < n; j++) c[cRow + j] += aip * b[bRow + j];
+    boolean parallel = Parallel.threads() > 1 && !Parallel.inWorker()
+        && (long) m * n * k >= PARALLEL_MIN_MACS;
+    run(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, parallel);
+  }
+
+  /**
+   * The same product on the calling thread only, for callers that already run one product per
+   * thread (attention, one head each).
+   */
+  public static void sgemmSerial(
+      boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda,
+      float[] b, int bOff, int ldb,
+      float[] c, int cOff, int ldc,
+      boolean accumulate) {
+    run(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, false);
+  }
+
+  /** Either entry point, with the choice of the pool made: package-private for tests. */
+  static void run(
+      boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda,
+      float[] b, int bOff, int ldb,
+      float[] c, int cOff, int ldc,
+      boolean accumulate, boolean parallel) {
+    checkShape(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    if (m == 0 || n == 0) return;
+    if (k == 0) {
+      if (!accumulate) {
+        for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+      }
+      return;
+    }
+    int nPad = roundUp(n, NR);
+    Scratch scratch = SCRATCH.get();
+    int bSize = Math.multiplyExact(k, nPad);
+    boolean ownB = !scratch.bBusy;
+    if (ownB && scratch.b.length < bSize) scratch.b = new float[bSize];
+    final float[] packedB = ownB ? scratch.b : new float[bSize];
+    scratch.bBusy = true;
+    try {
+      multiply(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
+          parallel, packedB, nPad, scratch);
+    } finally {
+      if (ownB) scratch.bBusy = false;
+    }
+  }
+
+  private static void multiply(
+      boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda,
+      float[] b, int bOff, int ldb,
+      float[] c, int cOff, int ldc,
+      boolean accumulate, boolean parallel, float[] packedB, int nPad, Scratch scratch) {
+    int panels = nPad / NR;
+    int mc = parallel ? rowBlock(m, n) : MC;
+    int rowBlocks = (m + mc - 1) / mc;
+    int colBlocks = (n + NC - 1) / NC;
+    int items = rowBlocks * colBlocks;
+    if (!parallel || items < 2) {
+      packB(transB, n, k, b, bOff, ldb, packedB, nPad, 0, panels);
+      for (int item = 0; item < items; item++) {
+        block(item, colBlocks, mc, transA, m, n, k, a, aOff, lda, packedB, nPad, c, cOff, ldc,
+            accumulate, scratch);
+      }
+      return;
+    }
+    Parallel.range(panels, (from, to) -> packB(transB, n, k, b, bOff, ldb, packedB, nPad, from, to));
+    AtomicInteger next = new AtomicInteger();
+    Parallel.range(Parallel.threads(), (from, to) -> {
+      Scratch mine = SCRATCH.get();
+      for (int item; (item = next.getAndIncrement()) < items; ) {
+        block(item, colBlocks, mc, transA, m, n, k, a, aOff, lda, packedB, nPad, c, cOff, ldc,
+            accumulate, mine);
+      }
+    });
+  }
+
+  /** Rows per work item: MC, or fewer when that leaves too few items to balance two cores. */
+  private static int rowBlock(int m, int n) {
+    int colBlocks = (n + NC - 1) / NC;
+    int wantedRowBlocks = (4 * Parallel.threads() + colBlocks - 1) / colBlocks;
+    return Math.max(MR, Math.min(MC, roundUp((m + wantedRowBlocks - 1) / wantedRowBlocks, MR)));
+  }
+
+  /** One work item: rows [i0, i0+mc) by columns [j0, j0+NC) of C, over all of K. */
+  private static void block(
+      int item, int colBlocks, int mc, boolean transA, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] bp, int nPad,
+      float[] c, int cOff, int ldc, boolean accumulate, Scratch scratch) {
+    int i0 = (item / colBlocks) * mc;
+    int j0 = (item % colBlocks) * NC;
+    int rows = Math.min(mc, m - i0);
+    int cols = Math.min(NC, n - j0);
+    float[] ap = scratch.a;
+    float[] edge = scratch.edge;
+    for (int p0 = 0; p0 < k; p0 += KC) {
+      int kc = Math.min(KC, k - p0);
+      packA(transA, a, aOff, lda, i0, rows, p0, kc, ap);
+      boolean add = accumulate || p0 > 0;
+      int bBlock = p0 * nPad;
+      for (int jr = 0; jr < cols; jr += NR) {
+        int tileCols = Math.min(NR, cols - jr);
+        int bOffset = bBlock + (j0 + jr) * kc;
+        for (int ir = 0; ir < rows; ir += MR) {
+          int tileRows = Math.min(MR, rows - ir);
+          int cTile = cOff + (i0 + ir) * ldc + j0 + jr;
+          if (tileRows == MR && tileCols == NR) {
+            kernel(kc, ap, ir * kc, bp, bOffset, c, cTile, ldc, add);
+          } else {
+            // Packed panels are zero-padded, so the full tile is computed aside and cut to size.
+            kernel(kc, ap, ir * kc, bp, bOffset, edge, 0, NR, false);
+            storeEdge(edge, c, cTile, ldc, tileRows, tileCols, add);
+          }
         }
       }
     }
+  }
+
+  private static void storeEdge(
+      float[] tile, float[] c, int cOff, int ldc, int rows, int cols, boolean add) {
+    for (int r = 0; r < rows; r++) {
+      int dst = cOff + r * ldc;
+      if (add) {
+        for (int j = 0; j < cols; j++) c[dst + j] += tile[r * NR + j];
+      } else {
+        System.arraycopy(tile, r * NR, c, dst, cols);
+      }
+    }
+  }
+
+  /**
+   * Packs rows [i0, i0+rows) and depth [p0, p0+kc) of op(A) into MR-row panels: panel q holds
+   * A(i0 + q*MR + r, p0 + p) at q*MR*kc + p*MR + r, rows past the edge as zeros.
+   */
+  private static void packA(
+      boolean transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc,
+      float[] ap) {
+    for (int ir = 0; ir < rows; ir += MR) {
+      int base = ir * kc;
+      int tileRows = Math.min(MR, rows - ir);
+      if (transA) {
+        // Stored [k,m]: the MR values of one depth step are adjacent.
+        for (int p = 0; p < kc; p++) {
+          int src = aOff + (p0 + p) * lda + i0 + ir;
+          int dst = base + p * MR;
+          for (int r = 0; r < tileRows; r++) ap[dst + r] = a[src + r];
+          for (int r = tileRows; r < MR; r++) ap[dst + r] = 0f;
+        }
+      } else {
+        for (int r = 0; r < MR; r++) {
+          if (r < tileRows) {
+            int src = aOff + (i0 + ir + r) * lda + p0;
+            for (int p = 0; p < kc; p++) ap[base + p * MR + r] = a[src + p];
+          } else {
+            for (int p = 0; p < kc; p++) ap[base + p * MR + r] = 0f;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Packs column panels [from, to) of op(B), NR columns each, for every KC block of depth: the
+   * block starting at depth p0 (kc deep) holds B(p0 + p, j) of panel j/NR at
+   * p0*nPad + (j/NR)*NR*kc + p*NR + j%NR, columns past the edge as zeros.
+   */
+  private static void packB(
+      boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] bp, int nPad,
+      int from, int to) {
+    for (int panel = from; panel < to; panel++) {
+      int j0 = panel * NR;
+      int cols = Math.min(NR, n - j0);
+      for (int p0 = 0; p0 < k; p0 += KC) {
+        int kc = Math.min(KC, k - p0);
+        int base = p0 * nPad + j0 * kc;
+        if (transB) {
+          // Stored [n,k]: walk each stored row (one column of op(B)) contiguously.
+          for (int j = 0; j < NR; j++) {
+            if (j < cols) {
+              int src = bOff + (j0 + j) * ldb + p0;
+              for (int p = 0; p < kc; p++) bp[base + p * NR + j] = b[src + p];
+            } else {
+              for (int p = 0; p < kc; p++) bp[base + p * NR + j] = 0f;
+            }
+          }
+        } else {
+          for (int p = 0; p < kc; p++) {
+            int src = bOff + (p0 + p) * ldb + j0;
+            int dst = base + p * NR;
+            System.arraycopy(b, src, bp, dst, cols);
+            if (cols < NR) java.util.Arrays.fill(bp, dst + cols, dst + NR, 0f);
+          }
+        }
+      }
+    }
+  }
+
+  private static int roundUp(int x, int multiple) {
+    return (x + multiple - 1) / multiple * multiple;
+  }
+
+  private static void checkShape(
+      boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float[] c, int cOff, int ldc) {
+    if (m < 0 || n < 0 || k < 0) {
+      throw new IllegalArgumentException("sgemm: negative shape m=" + m + " n=" + n + " k=" + k);
+    }
+    checkMatrix("A", a, aOff, lda, transA ? k : m, transA ? m : k);
+    checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+    checkMatrix("C", c, cOff, ldc, m, n);
+  }
+
+  /** A stored matrix of rows x cols with row stride ld must lie inside its array. */
+  private static void checkMatrix(String name, float[] x, int off, int ld, int rows, int cols) {
+    if (rows == 0 || cols == 0) return;
+    if (ld < cols) {
+      throw new IllegalArgumentException(
+          "sgemm: leading dimension of " + name + " is " + ld + ", expected at least " + cols);
+    }
+    long end = off + (long) (rows - 1) * ld + cols;
+    if (off < 0 || end > x.length) {
+      throw new IllegalArgumentException("sgemm: " + name + " (" + rows + "x" + cols + ", offset "
+          + off + ", ld " + ld + ") needs " + end + " floats, array has " + x.length);
+    }
+  }
+
+  /**
+   * The MR x NR register tile: 16 accumulators (with 16-float vectors), the store inline so C2
+   * keeps every vector in a register (a helper for the store stopped inlining and boxed them).
+   */
+  private static void kernel(
+      int kc, float[] ap, int aOff, float[] bp, int bOff,
+      float[] c, int cOff, int ldc, boolean add) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+    FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+    for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += MR, bi += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+      FloatVector x = FloatVector.broadcast(S, ap[ai]);
+      c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, ap[ai + 1]);
+      c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, ap[ai + 2]);
+      c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, ap[ai + 3]);
+      c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, ap[ai + 4]);
+      c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, ap[ai + 5]);
+      c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+      x = FloatVector.broadcast(S, ap[ai + 6]);
+      c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+      x = FloatVector.broadcast(S, ap[ai + 7]);
+      c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+    }
+    int r0 = cOff, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+    int r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
+    if (add) {
+      c00 = c00.add(FloatVector.fromArray(S, c, r0)); c01 = c01.add(FloatVector.fromArray(S, c, r0 + L));
+      c10 = c10.add(FloatVector.fromArray(S, c, r1)); c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
+      c20 = c20.add(FloatVector.fromArray(S, c, r2)); c21 = c21.add(FloatVector.fromArray(S, c, r2 + L));
+      c30 = c30.add(FloatVector.fromArray(S, c, r3)); c31 = c31.add(FloatVector.fromArray(S, c, r3 + L));
+      c40 = c40.add(FloatVector.fromArray(S, c, r4)); c41 = c41.add(FloatVector.fromArray(S, c, r4 + L));
+      c50 = c50.add(FloatVector.fromArray(S, c, r5)); c51 = c51.add(FloatVector.fromArray(S, c, r5 + L));
+      c60 = c60.add(FloatVector.fromArray(S, c, r6)); c61 = c61.add(FloatVector.fromArray(S, c, r6 + L));
+      c70 = c70.add(FloatVector.fromArray(S, c, r7)); c71 = c71.add(FloatVector.fromArray(S, c, r7 + L));
+    }
+    c00.intoArray(c, r0); c01.intoArray(c, r0 + L);
+    c10.intoArray(c, r1); c11.intoArray(c, r1 + L);
+    c20.intoArray(c, r2); c21.intoArray(c, r2 + L);
+    c30.intoArray(c, r3); c31.intoArray(c, r3 + L);
+    c40.intoArray(c, r4); c41.intoArray(c, r4 + L);
+    c50.intoArray(c, r5); c51.intoArray(c, r5 + L);
+    c60.intoArray(c, r6); c61.intoArray(c, r6 + L);
+    c70.intoArray(c, r7); c71.intoArray(c, r7 + L);
   }
 }

@@ -1,6 +1,7 @@
 package overtrain.kernels;
 
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
 
 /**
@@ -23,6 +24,16 @@ public final class Parallel {
 
   public static int threads() {
     return THREADS;
+  }
+
+  /**
+   * Whether the calling thread is one of the pool's: work started from inside a parallel body
+   * runs on its own thread rather than forking again (which could re-enter a caller's buffers).
+   */
+  public static boolean inWorker() {
+    return POOL != null
+        && Thread.currentThread() instanceof ForkJoinWorkerThread w
+        && w.getPool() == POOL;
   }
 
   /**

@@ -1,0 +1,72 @@
+#!/usr/bin/python3
+"""Our GEMM against OpenBLAS, alternately, on the training-step shapes; medians of rounds.
+
+Each round runs, for 1 and then 2 threads, the JMH GemmBenchmark (bench/jmh.sh) and OpenBLAS
+through NumPy (bench/blas_gemm.py), then the FMA ceiling; at the end it prints per shape and
+thread count the median GFLOP/s of each, the median of the per-round ratios, and the ceiling.
+    bench/compare_gemm.py --rounds 3
+"""
+import argparse
+import re
+import statistics
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROW = re.compile(r"^(?:GemmBenchmark\.gemm\s+)?(\d+x\d+x\d+:[NT]{2})\s+(\d+)\s+([\d.]+)")
+CEIL = re.compile(r"^FmaCeilingBenchmark\.fma\d\s+(\d+)\s+([\d.]+)")
+
+
+def run(cmd):
+    print("$", " ".join(cmd), file=sys.stderr, flush=True)
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return out.splitlines()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--shape", action="append", help="limit to these shapes (repeatable)")
+    ap.add_argument("--no-fork", action="store_true",
+                    help="run JMH in its own JVM (-f 0): less start-up time on a busy machine")
+    args = ap.parse_args()
+    ours, blas, ratio, ceiling = (defaultdict(list) for _ in range(4))
+    jmh = [str(HERE / "jmh.sh"), "-wi", "2", "-i", "3", "-w", "1", "-r", "1"]
+    jmh += ["-f", "0"] if args.no_fork else []
+    shape_jmh = ["-p", "shape=" + ",".join(args.shape)] if args.shape else []
+    shape_blas = ["--shapes", *args.shape] if args.shape else []
+    for r in range(args.rounds):
+        for t in (1, 2):
+            mine = {}
+            for line in run(jmh + ["GemmBenchmark", "-p", f"threads={t}"] + shape_jmh):
+                if m := ROW.match(line):
+                    mine[m[1]] = float(m[3])
+            theirs = {}
+            for line in run([str(HERE / "blas_gemm.py"), "--threads", str(t)] + shape_blas):
+                if m := ROW.match(line):
+                    theirs[m[1]] = float(m[3])
+            for s in mine:
+                print(f"round {r + 1}: {s:18s} {t} thread(s): ours {mine[s]:.1f}, "
+                      f"OpenBLAS {theirs[s]:.1f} GFLOP/s", flush=True)
+                ours[s, t].append(mine[s])
+                blas[s, t].append(theirs[s])
+                ratio[s, t].append(mine[s] / theirs[s])
+        for line in run(jmh + ["FmaCeiling"]):
+            if m := CEIL.match(line):
+                ceiling[int(m[1])].append(float(m[2]))
+                print(f"round {r + 1}: FMA ceiling {m[1]} thread(s): {m[2]} GFLOP/s", flush=True)
+        print(f"round {r + 1} done", file=sys.stderr, flush=True)
+    print(f"medians of {args.rounds} alternating rounds, GFLOP/s")
+    print(f"{'shape':18s} {'threads':>7s} {'ours':>8s} {'OpenBLAS':>9s} {'ratio':>7s}")
+    for (s, t) in sorted(ours, key=lambda x: (x[1], x[0])):
+        print(f"{s:18s} {t:7d} {statistics.median(ours[s, t]):8.1f} "
+              f"{statistics.median(blas[s, t]):9.1f} {statistics.median(ratio[s, t]):7.2f}")
+    for t in sorted(ceiling):
+        print(f"FMA ceiling, {t} thread(s): {statistics.median(ceiling[t]):.1f} GFLOP/s "
+              f"(rounds: {', '.join(f'{x:.0f}' for x in ceiling[t])})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+package overtrain.kernels;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class GemmTest {
+  private static final double U = Math.ulp(1f) / 2; // unit roundoff of float
+
+  /** One product to check: shape, transposes, offsets, padding of every leading dimension. */
+  private record Case(boolean ta, boolean tb, int m, int n, int k, int padA, int padB, int padC,
+      int offA, int offB, int offC, boolean accumulate) {
+    int lda() { return (ta ? m : k) + padA; }
+    int ldb() { return (tb ? k : n) + padB; }
+    int ldc() { return n + padC; }
+    int sizeA() { return offA + (ta ? k : m) * lda() + 3; }
+    int sizeB() { return offB + (tb ? n : k) * ldb() + 3; }
+    int sizeC() { return offC + m * ldc() + 3; }
+  }
+
+  @Test
+  void matchesDoublePrecisionReferenceOnEdgeShapes() {
+    int[] sizes = {1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 64, 129};
+    SplittableRandom rnd = new SplittableRandom(1);
+    for (int t = 0; t < 400; t++) {
+      int m = sizes[rnd.nextInt(sizes.length)];
+      int n = sizes[rnd.nextInt(sizes.length)];
+      int k = t % 7 == 0 ? 1 : sizes[rnd.nextInt(sizes.length)];
+      check(randomCase(rnd, m, n, k), rnd, false);
+    }
+  }
+
+  @Test
+  void matchesReferenceAcrossDepthBlocksAndColumnBlocks() {
+    SplittableRandom rnd = new SplittableRandom(2);
+    // k past one and two KC blocks, n past NC, m past MC: every boundary of the blocking.
+    int[][] shapes = {{128, 32, 32}, {37, 45, Gemm.KC + 1}, {200, Gemm.NC + 40, 70},
+        {Gemm.MC + 9, 50, 2 * Gemm.KC + 3}, {64, 96, 4 * Gemm.KC + 6}};
+    for (int[] s : shapes) {
+      for (int variant = 0; variant < 4; variant++) {
+        check(randomCase(rnd, s[0], s[1], s[2]), rnd, true);
+      }
+    }
+  }
+
+  @Test
+  void trainingShapesInAllFourTransposes() {
+    SplittableRandom rnd = new SplittableRandom(3);
+    for (int tr = 0; tr < 4; tr++) {
+      Case c = new Case((tr & 1) != 0, (tr & 2) != 0, 256, 192, 128, 0, 0, 0, 0, 0, 0, tr == 3);
+      check(c, rnd, true);
+    }
+  }
+
+  @Test
+  void productsStartedInsideParallelBodiesRunOnTheirOwnThread() {
+    SplittableRandom rnd = new SplittableRandom(4);
+    int m = 96, n = 80, k = 300, heads = 6;
+    float[] a = random(rnd, heads * m * k), b = random(rnd, heads * k * n);
+    float[] expected = new float[heads * m * n], actual = new float[heads * m * n];
+    for (int h = 0; h < heads; h++) {
+      Gemm.sgemmSerial(false, false, m, n, k, a, h * m * k, k, b, h * k * n, n,
+          expected, h * m * n, n, false);
+    }
+    boolean[] onWorker = new boolean[heads];
+    Parallel.range(heads, (from, to) -> {
+      for (int h = from; h < to; h++) {
+        onWorker[h] = Parallel.inWorker();
+        Gemm.sgemm(false, false, m, n, k, a, h * m * k, k, b, h * k * n, n,
+            actual, h * m * n, n, false);
+      }
+    });
+    assertArrayEquals(expected, actual);
+    for (int h = 0; h < heads; h++) assertEquals(Parallel.threads() > 1, onWorker[h]);
+    assertFalse(Parallel.inWorker(), "the test thread is not the pool's");
+  }
+
+  @Test
+  void emptyDepthClearsOrKeepsC() {
+    float[] c = {1, 2, 3, 4};
+    Gemm.sgemm(false, false, 2, 2, 0, new float[0], 0, 1, new float[0], 0, 2, c, 0, 2, true);
+    assertArrayEquals(new float[] {1, 2, 3, 4}, c);
+    Gemm.sgemm(false, false, 2, 2, 0, new float[0], 0, 1, new float[0], 0, 2, c, 0, 2, false);
+    assertArrayEquals(new float[4], c);
+  }
+
+  @Test
+  void overwriteIgnoresWhatCHeld() {
+    float[] a = {1, 2, 3, 4}, b = {5, 6, 7, 8};
+    float[] c = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+    Gemm.sgemm(false, false, 2, 2, 2, a, 0, 2, b, 0, 2, c, 0, 2, false);
+    assertArrayEquals(new float[] {19, 22, 43, 50}, c);
+  }
+
+  @Test
+  void rejectsMatricesOutsideTheirArrays() {
+    float[] small = new float[10];
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Gemm.sgemm(false, false, 4, 4, 4, small, 0, 4, new float[16], 0, 4,
+            new float[16], 0, 4, false));
+    assertTrue(e.getMessage().contains("A (4x4"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Gemm.sgemm(false, true, 2, 3, 4, new float[8], 0, 4, new float[12], 0, 3,
+            new float[6], 0, 3, false));
+    assertTrue(e.getMessage().contains("leading dimension of B is 3, expected at least 4"),
+        e.getMessage());
+  }
+
+  private static Case randomCase(SplittableRandom rnd, int m, int n, int k) {
+    boolean padded = rnd.nextBoolean();
+    return new Case(rnd.nextBoolean(), rnd.nextBoolean(), m, n, k,
+        padded ? rnd.nextInt(1, 5) : 0, padded ? rnd.nextInt(1, 5) : 0,
+        padded ? rnd.nextInt(1, 5) : 0,
+        rnd.nextInt(0, 4), rnd.nextInt(0, 4), rnd.nextInt(0, 4), rnd.nextBoolean());
+  }
+
+  /**
+   * Runs the case through sgemm (when asked, forced onto the pool and against sgemmSerial, which
+   * must give the same bits)
+   * and compares every element with a double-precision product, within the classic bound
+   * (k + 2) u sum|a||b| (+ one rounding of the old C when accumulating); elements outside the
+   * m x n block must keep their values exactly.
+   */
+  private static void check(Case t, SplittableRandom rnd, boolean parallel) {
+    float[] a = random(rnd, t.sizeA()), b = random(rnd, t.sizeB()), c0 = random(rnd, t.sizeC());
+    float[] c = c0.clone();
+    // The pool is used whatever the size when asked, so that small tests cover its path too.
+    Gemm.run(t.ta(), t.tb(), t.m(), t.n(), t.k(), a, t.offA(), t.lda(), b, t.offB(), t.ldb(),
+        c, t.offC(), t.ldc(), t.accumulate(), parallel);
+    if (parallel) {
+      float[] serial = c0.clone();
+      Gemm.sgemmSerial(t.ta(), t.tb(), t.m(), t.n(), t.k(), a, t.offA(), t.lda(), b, t.offB(),
+          t.ldb(), serial, t.offC(), t.ldc(), t.accumulate());
+      assertArrayEquals(c, serial, "serial and parallel differ for " + t);
+    }
+    boolean[] inside = new boolean[c.length];
+    for (int i = 0; i < t.m(); i++) {
+      for (int j = 0; j < t.n(); j++) {
+        double sum = 0, abs = 0;
+        for (int p = 0; p < t.k(); p++) {
+          double x = t.ta() ? a[t.offA() + p * t.lda() + i] : a[t.offA() + i * t.lda() + p];
+          double y = t.tb() ? b[t.offB() + j * t.ldb() + p] : b[t.offB() + p * t.ldb() + j];
+          sum += x * y;
+          abs += Math.abs(x * y);
+        }
+        int at = t.offC() + i * t.ldc() + j;
+        inside[at] = true;
+        double old = t.accumulate() ? c0[at] : 0;
+        double tol = (t.k() + 2) * U * (abs + Math.abs(old));
+        assertEquals(sum + old, c[at], tol, "C[" + i + "," + j + "] of " + t);
+      }
+    }
+    for (int x = 0; x < c.length; x++) {
+      if (!inside[x]) assertEquals(c0[x], c[x], "element " + x + " outside C changed in " + t);
+    }
+  }
+
+  private static float[] random(SplittableRandom rnd, int size) {
+    float[] x = new float[size];
+    for (int i = 0; i < size; i++) x[i] = (float) (rnd.nextDouble() * 2 - 1);
+    return x;
+  }
+}
