@@ -37,8 +37,8 @@ public final class BrownMarkup {
     return String.join("\n\n", paragraphs);
   }
 
-  /** One tagged line as plain words with English spacing. */
-  static String sentence(String line) {
+  /** One tagged line as plain words with English spacing (also used by the genre task). */
+  public static String sentence(String line) {
     StringBuilder out = new StringBuilder();
     boolean glueNext = true;
     for (String token : line.trim().split("\\s+")) {

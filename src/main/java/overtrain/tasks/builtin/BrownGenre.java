@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import overtrain.data.corpus.BrownMarkup;
 import overtrain.tasks.Label;
 import overtrain.tasks.TaskFormatException;
 import overtrain.tasks.TaskSpec;
@@ -30,8 +30,6 @@ public final class BrownGenre {
   public static final String INTEGRITY =
       "sha512-b8FhzhKe5l5W6tiIdhPBJ6ZX+TbKkVxGfQf9uk0N4NlvTSRB25VdoU52D1cgpQMLcXml0juDCWMcu7LbsmfR2Q==";
   public static final int MIN_WORDS = 40;
-  private static final Pattern SPACE_BEFORE = Pattern.compile(" ([.,;:?!)\\]]|'s\\b|n't\\b)");
-  private static final Pattern SPACE_AFTER = Pattern.compile("([(\\[]) ");
 
   private BrownGenre() {}
 
@@ -76,7 +74,7 @@ public final class BrownGenre {
     StringBuilder passage = new StringBuilder();
     int words = 0;
     for (String line : lines) {
-      String sentence = strip(line);
+      String sentence = BrownMarkup.sentence(line);
       if (sentence.isEmpty()) continue;
       if (passage.length() > 0) passage.append(' ');
       passage.append(sentence);
@@ -88,28 +86,5 @@ public final class BrownGenre {
       }
     }
     return out;
-  }
-
-  /**
-   * One tagged sentence as prose: tags dropped, Brown's opening {@code ``} and closing
-   * {@code ''} made plain quotes attached to the words they enclose, punctuation attached.
-   */
-  static String strip(String tagged) {
-    StringBuilder out = new StringBuilder();
-    boolean glueNext = false;
-    for (String token : tagged.strip().split("\\s+")) {
-      if (token.isEmpty()) continue;
-      int slash = token.lastIndexOf('/');
-      String word = slash > 0 ? token.substring(0, slash) : token;
-      if (word.equals("''")) {
-        out.append('"');
-        continue;
-      }
-      if (out.length() > 0 && !glueNext) out.append(' ');
-      glueNext = word.equals("``");
-      out.append(glueNext ? "\"" : word);
-    }
-    String prose = SPACE_BEFORE.matcher(out.toString()).replaceAll("$1");
-    return SPACE_AFTER.matcher(prose).replaceAll("$1");
   }
 }
