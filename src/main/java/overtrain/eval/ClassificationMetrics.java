@@ -12,7 +12,13 @@ import java.util.List;
  * @param classPerplexity exp of the mean over examples of -log p_norm(gold): the number of
  *     classes for a model that cannot tell them apart, 1 for a certain and right one
  */
-public record ClassificationMetrics(int examples, double accuracy, double classPerplexity) {
+public record ClassificationMetrics(int examples, double accuracy, double classPerplexity)
+    implements TaskMetrics {
+
+  @Override
+  public double selectionLoss() {
+    return classPerplexity;
+  }
 
   /**
    * @param classScores per example, the length-normalised log-likelihood of each class

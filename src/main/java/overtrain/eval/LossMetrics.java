@@ -9,7 +9,13 @@ import java.util.List;
  * @param loss mean negative log-likelihood per token (nats)
  * @param perplexity exp(loss)
  */
-public record LossMetrics(long tokens, double loss, double perplexity) {
+public record LossMetrics(long tokens, double loss, double perplexity)
+    implements TaskMetrics {
+
+  @Override
+  public double selectionLoss() {
+    return loss;
+  }
 
   public static LossMetrics of(List<Score> scores) {
     long tokens = 0;

@@ -12,7 +12,13 @@ import java.util.List;
  * @param acc fraction right by raw log-likelihood
  * @param accNorm fraction right by log-likelihood per character
  */
-public record MultipleChoiceMetrics(int examples, double acc, double accNorm) {
+public record MultipleChoiceMetrics(int examples, double acc, double accNorm)
+    implements TaskMetrics {
+
+  @Override
+  public double selectionLoss() {
+    return -accNorm;
+  }
 
   /**
    * @param logLikelihoods per question, the summed log-likelihood of each choice

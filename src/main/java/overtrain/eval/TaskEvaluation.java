@@ -1,0 +1,15 @@
+package overtrain.eval;
+
+import overtrain.tasks.TaskType;
+
+/**
+ * A task split's metrics and how its sequences fitted the context.
+ *
+ * @param type the task type, which decides the metrics
+ * @param examples examples scored
+ * @param sequences sequences scored (one per candidate)
+ * @param truncated sequences that lost tokens on the left to fit the model's context
+ * @param metrics the type's metrics
+ */
+public record TaskEvaluation(
+    TaskType type, int examples, int sequences, int truncated, TaskMetrics metrics) {}
