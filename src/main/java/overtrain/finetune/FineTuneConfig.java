@@ -1,5 +1,6 @@
 package overtrain.finetune;
 
+import java.util.List;
 import overtrain.optim.Schedule;
 
 /**
@@ -29,6 +30,9 @@ public record FineTuneConfig(
     double clip,
     long seed) {
 
+  /** The schedules a fine-tuning run may take. */
+  public static final List<String> SCHEDULES = List.of("cosine", "linear", "constant");
+
   public FineTuneConfig {
     if (!(lr > 0)) throw new IllegalArgumentException("lr must be positive, got " + lr);
     if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
@@ -39,7 +43,10 @@ public record FineTuneConfig(
     if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight decay must be >= 0");
     if (!(l2ToInit >= 0)) throw new IllegalArgumentException("l2-to-init must be >= 0");
     if (!(clip >= 0)) throw new IllegalArgumentException("clip must be >= 0");
-    schedule(1); // rejects an unknown schedule name now rather than after loading a model
+    if (!SCHEDULES.contains(schedule)) {
+      throw new IllegalArgumentException(
+          "schedule '" + schedule + "' is unknown; expected one of " + SCHEDULES);
+    }
   }
 
   /** The same run at another learning rate (one cell of a sweep). */
@@ -55,8 +62,7 @@ public record FineTuneConfig(
       case "cosine" -> new Schedule.Cosine(lr, warmupSteps, totalSteps);
       case "linear" -> new Schedule.WarmupStableDecay(lr, warmupSteps, totalSteps, 1.0);
       case "constant" -> new Schedule.Constant(lr, warmupSteps, totalSteps);
-      default -> throw new IllegalArgumentException(
-          "schedule '" + schedule + "' is unknown; expected cosine, linear or constant");
+      default -> throw new IllegalStateException("unchecked schedule " + schedule);
     };
   }
 }
