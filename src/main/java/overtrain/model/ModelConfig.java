@@ -54,6 +54,32 @@ public record ModelConfig(
     return parameterization == Parameterization.MUP ? (double) hiddenSize / baseWidth : 1.0;
   }
 
+  /**
+   * Multiplier on the attention logits q.k: 1/head_dim under muP (Tensor Programs V: q and k
+   * become correlated as width grows, so their dot product grows like head_dim, not its root),
+   * 1/sqrt(head_dim) under standard parameterisation.
+   */
+  public double attentionScale() {
+    return parameterization == Parameterization.MUP ? 1.0 / headDim() : 1.0 / Math.sqrt(headDim());
+  }
+
+  /**
+   * Multiplier on the output logits: base_width/width under muP (the {@code mup} library's
+   * {@code MuReadout} divides its input by the width multiplier), 1 under standard.
+   */
+  public double logitScale() {
+    return 1.0 / widthMultiplier();
+  }
+
+  /**
+   * Multiplier on the token embeddings. 1 in both parameterisations: the {@code mup} library
+   * treats the embedding as vector-like (width-independent init and learning rate, no
+   * multiplier), and Hugging Face's OLMo has none.
+   */
+  public double embeddingScale() {
+    return 1.0;
+  }
+
   /** Parameters outside the embedding and the output head, the count the paper quotes. */
   public long nonEmbeddingParameters() {
     long attention = 4L * hiddenSize * hiddenSize;

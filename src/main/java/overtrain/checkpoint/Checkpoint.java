@@ -1,0 +1,172 @@
+package overtrain.checkpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import overtrain.model.ModelConfig;
+import overtrain.model.OlmoModel;
+import overtrain.model.Parameters;
+import overtrain.model.TensorSpec;
+
+/**
+ * A checkpoint directory: {@code config.json} and {@code model.safetensors}, which Hugging
+ * Face's {@code OlmoForCausalLM} loads as they are, and, for a run that can resume,
+ * {@code optimizer.safetensors} (AdamW's moments under {@code exp_avg.NAME} and
+ * {@code exp_avg_sq.NAME}, the step in the metadata) and {@code trainer_state.json} (whatever
+ * the trainer needs; this layer does not interpret it).
+ *
+ * <p>A directory is built under a temporary name and renamed into place, so a reader never
+ * sees half of one, and a run killed while saving leaves the previous checkpoint intact.
+ */
+public final class Checkpoint {
+  public static final String CONFIG = "config.json";
+  public static final String MODEL = "model.safetensors";
+  public static final String OPTIMIZER = "optimizer.safetensors";
+  public static final String TRAINER_STATE = "trainer_state.json";
+  private static final String EXP_AVG = "exp_avg.";
+  private static final String EXP_AVG_SQ = "exp_avg_sq.";
+
+  private Checkpoint() {}
+
+  /** A model read back from a checkpoint. */
+  public record Loaded(ModelConfig config, Parameters params) {}
+
+  /**
+   * An Adam-style optimiser's state in the parameters' layout (kept as plain arrays so this
+   * layer needs nothing from the optimiser's).
+   */
+  public record Moments(float[] firstMoment, float[] secondMoment, long step) {}
+
+  /** Writes the model only: what evaluation and Python need. */
+  public static void save(Path dir, ModelConfig config, Parameters params) throws IOException {
+    save(dir, config, params, null, null);
+  }
+
+  /**
+   * Writes a checkpoint to {@code dir}, replacing any there. {@code optimizer} and
+   * {@code trainerState} may be null for a model-only checkpoint.
+   */
+  public static void save(Path dir, ModelConfig config, Parameters params, Moments optimizer,
+      JsonNode trainerState) throws IOException {
+    Path abs = dir.toAbsolutePath();
+    Files.createDirectories(abs.getParent());
+    Path tmp = Files.createTempDirectory(abs.getParent(), abs.getFileName() + ".tmp-");
+    try {
+      HfConfig.write(tmp, config, params.specs());
+      List<Safetensors.Tensor> weights = new ArrayList<>();
+      for (TensorSpec s : params.specs()) {
+        weights.add(new Safetensors.Tensor(s.name(), s.shape(), params.data(), s.offset()));
+      }
+      Safetensors.write(tmp.resolve(MODEL), weights, Map.of("format", "pt"));
+      if (optimizer != null) {
+        List<Safetensors.Tensor> moments = new ArrayList<>();
+        for (TensorSpec s : params.specs()) {
+          moments.add(new Safetensors.Tensor(EXP_AVG + s.name(), s.shape(), optimizer.firstMoment(), s.offset()));
+          moments.add(new Safetensors.Tensor(EXP_AVG_SQ + s.name(), s.shape(), optimizer.secondMoment(), s.offset()));
+        }
+        Safetensors.write(tmp.resolve(OPTIMIZER), moments, Map.of("step", Long.toString(optimizer.step())));
+      }
+      if (trainerState != null) HfConfig.writeJson(tmp.resolve(TRAINER_STATE), trainerState);
+      replace(tmp, abs);
+    } catch (IOException | RuntimeException e) {
+      deleteTree(tmp);
+      throw e;
+    }
+  }
+
+  /** Reads the model of the checkpoint in {@code dir}, checking every tensor against the layout. */
+  public static Loaded load(Path dir) throws IOException {
+    Path configFile = dir.resolve(CONFIG);
+    if (!Files.isRegularFile(configFile)) {
+      throw new IOException(dir + ": not a checkpoint directory (no " + CONFIG + ")");
+    }
+    ModelConfig config = HfConfig.read(configFile);
+    List<TensorSpec> specs = OlmoModel.layout(config);
+    checkInitStds(configFile, specs);
+    Parameters params = new Parameters(specs);
+    Safetensors.Reader reader = Safetensors.open(dir.resolve(MODEL));
+    Set<String> expected = new HashSet<>();
+    for (TensorSpec s : specs) {
+      reader.read(s.name(), s.shape(), params.data(), s.offset());
+      expected.add(s.name());
+    }
+    for (String name : reader.entries().keySet()) {
+      if (!expected.contains(name)) {
+        throw new IOException(reader.file() + ": unexpected tensor '" + name + "' for this config"
+            + (config.tieWordEmbeddings() ? " (tie_word_embeddings is true)" : ""));
+      }
+    }
+    return new Loaded(config, params);
+  }
+
+  /** Whether {@code dir} holds what a run needs to resume (optimizer and trainer state). */
+  public static boolean isResumable(Path dir) {
+    return Files.isRegularFile(dir.resolve(OPTIMIZER)) && Files.isRegularFile(dir.resolve(TRAINER_STATE));
+  }
+
+  /** The optimiser's moments as saved in {@code dir}, checked against the layout of {@code params}. */
+  public static Moments loadMoments(Path dir, Parameters params) throws IOException {
+    Safetensors.Reader reader = Safetensors.open(dir.resolve(OPTIMIZER));
+    float[] m = new float[params.size()];
+    float[] v = new float[params.size()];
+    for (TensorSpec s : params.specs()) {
+      reader.read(EXP_AVG + s.name(), s.shape(), m, s.offset());
+      reader.read(EXP_AVG_SQ + s.name(), s.shape(), v, s.offset());
+    }
+    String step = reader.metadata().get("step");
+    try {
+      return new Moments(m, v, Long.parseLong(String.valueOf(step)));
+    } catch (NumberFormatException e) {
+      throw new IOException(reader.file() + ": metadata field 'step' is " + step + ", expected an integer");
+    }
+  }
+
+  /** The trainer's state as saved in {@code dir}. */
+  public static JsonNode loadTrainerState(Path dir) throws IOException {
+    Path file = dir.resolve(TRAINER_STATE);
+    try {
+      return HfConfig.JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new IOException(file + ": not readable as JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkInitStds(Path file, List<TensorSpec> specs) throws IOException {
+    JsonNode stds = HfConfig.JSON.readTree(file.toFile()).path("init_stds");
+    if (!stds.isObject()) return;
+    for (TensorSpec s : specs) {
+      JsonNode v = stds.get(s.name());
+      if (v != null && (!v.isNumber() || v.asDouble() != s.initStd())) {
+        throw new IOException(file + ": field 'init_stds." + s.name() + "' is " + v
+            + ", but the config implies " + s.initStd());
+      }
+    }
+  }
+
+  /** Moves {@code fresh} to {@code target}; an existing target is moved aside first, then deleted. */
+  private static void replace(Path fresh, Path target) throws IOException {
+    Path old = null;
+    if (Files.exists(target)) {
+      old = target.resolveSibling(target.getFileName() + ".old-" + System.nanoTime());
+      Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+    }
+    Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
+    if (old != null) deleteTree(old);
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) return;
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package overtrain.checkpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+import overtrain.model.ModelConfig;
+import overtrain.model.Parameterization;
+import overtrain.model.TensorSpec;
+
+/**
+ * A checkpoint's {@code config.json}: Hugging Face's {@code OlmoConfig} keys, so that
+ * {@code transformers} builds the architecture from it, plus the keys only we use (muP's
+ * multipliers, the parameterisation, base width and every tensor's init std).
+ */
+public final class HfConfig {
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private HfConfig() {}
+
+  /** The JSON object for {@code config} whose tensors are laid out as {@code specs}. */
+  public static ObjectNode toJson(ModelConfig config, List<TensorSpec> specs) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("model_type", "olmo");
+    o.putArray("architectures").add("OlmoForCausalLM");
+    o.put("vocab_size", config.vocabSize());
+    o.put("hidden_size", config.hiddenSize());
+    o.put("intermediate_size", config.intermediateSize());
+    o.put("num_hidden_layers", config.numLayers());
+    o.put("num_attention_heads", config.numHeads());
+    o.put("num_key_value_heads", config.numHeads());
+    o.put("max_position_embeddings", config.maxContext());
+    o.put("rope_theta", config.ropeTheta());
+    o.putNull("rope_scaling");
+    o.put("tie_word_embeddings", config.tieWordEmbeddings());
+    o.put("hidden_act", "silu");
+    o.put("attention_bias", false);
+    o.put("attention_dropout", 0.0);
+    o.putNull("clip_qkv");
+    o.put("initializer_range", config.initStd());
+    // No special tokens: a pad id would make transformers zero that embedding row on init.
+    o.putNull("pad_token_id");
+    o.putNull("bos_token_id");
+    o.putNull("eos_token_id");
+    o.put("torch_dtype", "float32");
+    o.put("use_cache", true);
+    o.put("attention_scale", config.attentionScale());
+    o.put("logit_scale", config.logitScale());
+    o.put("embedding_scale", config.embeddingScale());
+    o.put("parameterization", config.parameterization().name().toLowerCase(Locale.ROOT));
+    o.put("base_width", config.baseWidth());
+    o.put("init_std", config.initStd());
+    ObjectNode stds = o.putObject("init_stds");
+    for (TensorSpec s : specs) stds.put(s.name(), s.initStd());
+    return o;
+  }
+
+  /** Writes {@code config.json} into {@code dir} through a temporary file. */
+  public static void write(Path dir, ModelConfig config, List<TensorSpec> specs) throws IOException {
+    writeJson(dir.resolve("config.json"), toJson(config, specs));
+  }
+
+  /**
+   * Reads {@code file} into a {@link ModelConfig}. Files written by other tools (plain
+   * Hugging Face OLMo configs) load as standard parameterisation with their
+   * {@code initializer_range}; features we do not implement are rejected by name.
+   */
+  public static ModelConfig read(Path file) throws IOException {
+    JsonNode o;
+    try {
+      o = JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new IOException(file + ": not readable as JSON: " + e.getMessage(), e);
+    }
+    if (o == null || !o.isObject()) throw new IOException(file + ": expected a JSON object");
+    Fields f = new Fields(file, o);
+    f.expectText("model_type", "olmo");
+    int heads = f.integer("num_attention_heads");
+    if (o.has("num_key_value_heads") && !o.get("num_key_value_heads").isNull()
+        && f.integer("num_key_value_heads") != heads) {
+      throw new IOException(file + ": field 'num_key_value_heads' is " + o.get("num_key_value_heads")
+          + ", expected " + heads + " (grouped-query attention is not supported)");
+    }
+    if (o.has("hidden_act")) f.expectText("hidden_act", "silu");
+    if (o.path("attention_bias").asBoolean(false)) {
+      throw new IOException(file + ": field 'attention_bias' is true, expected false (no biases)");
+    }
+    if (o.has("clip_qkv") && !o.get("clip_qkv").isNull()) {
+      throw new IOException(file + ": field 'clip_qkv' is " + o.get("clip_qkv") + ", expected null");
+    }
+    if (o.has("rope_scaling") && !o.get("rope_scaling").isNull()) {
+      throw new IOException(file + ": field 'rope_scaling' is " + o.get("rope_scaling") + ", expected null");
+    }
+    int hidden = f.integer("hidden_size");
+    Parameterization p = Parameterization.STANDARD;
+    if (o.has("parameterization")) {
+      String name = f.text("parameterization");
+      try {
+        p = Parameterization.valueOf(name.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IOException(file + ": field 'parameterization' is '" + name + "', expected standard or mup");
+      }
+    }
+    double initStd = o.has("init_std") ? f.number("init_std") : f.number("initializer_range");
+    ModelConfig config;
+    try {
+      config = new ModelConfig(
+          f.integer("vocab_size"),
+          hidden,
+          f.integer("num_hidden_layers"),
+          heads,
+          f.integer("intermediate_size"),
+          f.integer("max_position_embeddings"),
+          o.has("tie_word_embeddings") ? f.bool("tie_word_embeddings") : true,
+          o.has("rope_theta") ? f.number("rope_theta") : 10000.0,
+          p,
+          o.has("base_width") ? f.integer("base_width") : hidden,
+          initStd);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
+    }
+    f.expectNumber("attention_scale", config.attentionScale());
+    f.expectNumber("logit_scale", config.logitScale());
+    f.expectNumber("embedding_scale", config.embeddingScale());
+    return config;
+  }
+
+  static void writeJson(Path file, JsonNode node) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+    try {
+      JSON.writeValue(tmp.toFile(), node);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Typed access to a JSON object's fields, with errors that name the file and the field. */
+  private record Fields(Path file, JsonNode o) {
+    JsonNode get(String name) throws IOException {
+      JsonNode v = o.get(name);
+      if (v == null || v.isNull()) throw new IOException(file + ": field '" + name + "' is missing");
+      return v;
+    }
+
+    int integer(String name) throws IOException {
+      JsonNode v = get(name);
+      if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+        throw new IOException(file + ": field '" + name + "' is " + v + ", expected an integer");
+      }
+      return v.asInt();
+    }
+
+    double number(String name) throws IOException {
+      JsonNode v = get(name);
+      if (!v.isNumber()) throw new IOException(file + ": field '" + name + "' is " + v + ", expected a number");
+      return v.asDouble();
+    }
+
+    boolean bool(String name) throws IOException {
+      JsonNode v = get(name);
+      if (!v.isBoolean()) throw new IOException(file + ": field '" + name + "' is " + v + ", expected true or false");
+      return v.asBoolean();
+    }
+
+    String text(String name) throws IOException {
+      JsonNode v = get(name);
+      if (!v.isTextual()) throw new IOException(file + ": field '" + name + "' is " + v + ", expected a string");
+      return v.asText();
+    }
+
+    void expectText(String name, String expected) throws IOException {
+      String v = text(name);
+      if (!v.equals(expected)) {
+        throw new IOException(file + ": field '" + name + "' is '" + v + "', expected '" + expected + "'");
+      }
+    }
+
+    /** A multiplier the config implies must match the one written, when one was written. */
+    void expectNumber(String name, double expected) throws IOException {
+      if (!o.has(name)) return;
+      double v = number(name);
+      if (Math.abs(v - expected) > 1e-12 * Math.abs(expected)) {
+        throw new IOException(file + ": field '" + name + "' is " + v + " but the config implies "
+            + expected);
+      }
+    }
+  }
+}

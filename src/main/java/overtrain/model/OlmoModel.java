@@ -1,0 +1,355 @@
+package overtrain.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import overtrain.kernels.Parallel;
+import overtrain.model.layers.Attention;
+import overtrain.model.layers.CrossEntropy;
+import overtrain.model.layers.LayerNorm;
+import overtrain.model.layers.Linear;
+import overtrain.model.layers.Rope;
+import overtrain.model.layers.SwiGlu;
+
+/**
+ * Hugging Face's {@code OlmoForCausalLM} in float32: token embedding; per block, non-parametric
+ * LayerNorm, q/k/v projections, rotary embedding, causal attention, o_proj and a residual add,
+ * then LayerNorm, SwiGLU MLP and a residual add; a final LayerNorm and the output head (its own
+ * matrix or the embedding's). No biases. The parameterisation's multipliers come from
+ * {@link ModelConfig#attentionScale()}, {@link ModelConfig#logitScale()} and
+ * {@link ModelConfig#embeddingScale()}.
+ *
+ * <p>Activations live in buffers sized for the largest batch seen and reused; a model is
+ * therefore not safe to share between threads (each thread builds its own over the same
+ * {@link Parameters}). The work inside one call runs on {@link Parallel}.
+ */
+public final class OlmoModel {
+  private static final String EMBED = "model.embed_tokens.weight";
+  private static final String HEAD = "lm_head.weight";
+  private static final String[] BLOCK = {
+    "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
+    "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"
+  };
+  private static final int Q = 0, K = 1, V = 2, O = 3, GATE = 4, UP = 5, DOWN = 6;
+
+  private final ModelConfig config;
+  private final Parameters params;
+  private final int embedOff, headOff;
+  private final int[][] blockOff; // [layer][Q..DOWN]
+  private final Rope rope;
+  private final CrossEntropy crossEntropy;
+  private final Activations[] layers;
+  private final Scratch scratch = new Scratch();
+
+  public OlmoModel(ModelConfig config, Parameters params) {
+    List<TensorSpec> expected = layout(config);
+    if (!params.specs().equals(expected)) {
+      throw new IllegalArgumentException(
+          "parameters do not follow the layout of " + config + ": have " + params.specs()
+              + ", expected " + expected);
+    }
+    this.config = config;
+    this.params = params;
+    this.embedOff = params.spec(EMBED).offset();
+    this.headOff = config.tieWordEmbeddings() ? embedOff : params.spec(HEAD).offset();
+    this.blockOff = new int[config.numLayers()][BLOCK.length];
+    for (int l = 0; l < config.numLayers(); l++) {
+      for (int j = 0; j < BLOCK.length; j++) {
+        blockOff[l][j] = params.spec(blockName(l, j)).offset();
+      }
+    }
+    this.rope = new Rope(config.headDim(), config.maxContext(), config.ropeTheta());
+    this.crossEntropy = new CrossEntropy(config.vocabSize());
+    this.layers = new Activations[config.numLayers()];
+    for (int l = 0; l < layers.length; l++) layers[l] = new Activations();
+  }
+
+  /**
+   * The tensors of a model in buffer order, with Hugging Face names and shapes [out, in].
+   *
+   * <p>Initialisation and learning-rate scales follow the {@code mup} library. Embedding and
+   * output head are vector-like (one width-sized dimension): std = initStd and lrScale 1 in
+   * both parameterisations; under muP the head's output is instead multiplied by
+   * base_width/width ({@link ModelConfig#logitScale()}), as {@code MuReadout} does. Hidden
+   * matrices are matrix-like: under muP std = initStd / sqrt(m) with m = width/base_width, which
+   * is initStd * sqrt(base_fan_in/fan_in) for every one of them when the MLP width scales with
+   * the model width ({@code mup.init.normal_}), and lrScale = 1/m ({@code MuAdam}). Weight decay
+   * applies to every matrix except the embedding (and so not to a tied head).
+   */
+  public static List<TensorSpec> layout(ModelConfig config) {
+    int d = config.hiddenSize(), f = config.intermediateSize();
+    double m = config.widthMultiplier();
+    double hiddenStd = config.initStd() / Math.sqrt(m), hiddenLr = 1.0 / m;
+    List<TensorSpec> specs = new ArrayList<>();
+    int[] offset = {0};
+    add(specs, offset, EMBED, new int[] {config.vocabSize(), d}, config.initStd(), 1.0, false);
+    for (int l = 0; l < config.numLayers(); l++) {
+      for (int j = 0; j < BLOCK.length; j++) {
+        int[] shape = j == DOWN ? new int[] {d, f} : j >= GATE ? new int[] {f, d} : new int[] {d, d};
+        add(specs, offset, blockName(l, j), shape, hiddenStd, hiddenLr, true);
+      }
+    }
+    if (!config.tieWordEmbeddings()) {
+      add(specs, offset, HEAD, new int[] {config.vocabSize(), d}, config.initStd(), 1.0, true);
+    }
+    return specs;
+  }
+
+  /**
+   * Parameters drawn from N(0, initStd^2) per tensor. Each tensor has its own generator seeded
+   * from (seed, tensor index), so a tensor's values do not depend on the others' sizes.
+   */
+  public static Parameters initialize(ModelConfig config, long seed) {
+    Parameters p = new Parameters(layout(config));
+    float[] data = p.data();
+    List<TensorSpec> specs = p.specs();
+    Parallel.range(specs.size(), (from, to) -> {
+      for (int t = from; t < to; t++) {
+        TensorSpec s = specs.get(t);
+        Random random = new Random(seed * 0x9E3779B97F4A7C15L + t);
+        for (int i = s.offset(); i < s.end(); i++) {
+          data[i] = (float) (random.nextGaussian() * s.initStd());
+        }
+      }
+    });
+    return p;
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public Parameters parameters() {
+    return params;
+  }
+
+  /**
+   * Forward and backward on tokens [batch*seqLen] (row-major) predicting targets (same shape; a
+   * target < 0 is ignored). Returns the mean cross-entropy (nats) over counted targets and ADDS
+   * d(loss)/d(params) into grads (same layout as params.data()).
+   */
+  public double forwardBackward(int[] tokens, int[] targets, int batch, int seqLen, float[] grads) {
+    if (grads.length != params.size()) {
+      throw new IllegalArgumentException(
+          "gradient buffer has " + grads.length + " floats, parameters have " + params.size());
+    }
+    int counted = check(tokens, targets, batch, seqLen);
+    int n = batch * seqLen;
+    forwardBlocks(tokens, batch, seqLen, true);
+    scratch.ensure(n, true);
+    double loss = crossEntropy.run(scratch.xf, params.data(), headOff, targets, n,
+        config.hiddenSize(), (float) config.logitScale(), null, scratch.dxn, grads, headOff,
+        (float) (1.0 / counted));
+    backwardBlocks(tokens, batch, seqLen, grads);
+    return loss / counted;
+  }
+
+  /** Forward only, no activations kept for backward: mean loss over counted targets. */
+  public double loss(int[] tokens, int[] targets, int batch, int seqLen) {
+    int counted = check(tokens, targets, batch, seqLen);
+    forwardBlocks(tokens, batch, seqLen, false);
+    return head(targets, batch * seqLen, null) / counted;
+  }
+
+  /**
+   * Forward only: log p(target_i | prefix) at every position into out[batch*seqLen] (0 where
+   * target < 0). Used for class likelihood scoring.
+   */
+  public void targetLogProbs(int[] tokens, int[] targets, int batch, int seqLen, float[] out) {
+    if (out.length < batch * seqLen) {
+      throw new IllegalArgumentException(
+          "output holds " + out.length + " floats, needs batch*seqLen = " + batch * seqLen);
+    }
+    checkShapes(tokens, targets, batch, seqLen);
+    forwardBlocks(tokens, batch, seqLen, false);
+    head(targets, batch * seqLen, out);
+  }
+
+  private double head(int[] targets, int n, float[] logProbs) {
+    return crossEntropy.run(scratch.xf, params.data(), headOff, targets, n, config.hiddenSize(),
+        (float) config.logitScale(), logProbs, null, null, 0, 0f);
+  }
+
+  /**
+   * Embedding, blocks and final LayerNorm into scratch.xf. With {@code keep}, every layer keeps
+   * its activations for the backward pass; without, all layers share the first layer's buffers.
+   */
+  private void forwardBlocks(int[] tokens, int batch, int seqLen, boolean keep) {
+    int n = batch * seqLen, d = config.hiddenSize(), f = config.intermediateSize();
+    int heads = config.numHeads();
+    float[] w = params.data();
+    scratch.ensure(n, false);
+    float[] x = scratch.residual;
+    float embScale = (float) config.embeddingScale();
+    Parallel.range(n, (from, to) -> {
+      for (int i = from; i < to; i++) {
+        int src = embedOff + tokens[i] * d;
+        for (int j = 0; j < d; j++) x[i * d + j] = w[src + j] * embScale;
+      }
+    });
+    float attScale = (float) config.attentionScale();
+    for (int l = 0; l < config.numLayers(); l++) {
+      Activations a = layers[keep ? l : 0];
+      a.ensure(n, seqLen);
+      int[] off = blockOff[l];
+      LayerNorm.forward(x, a.xn1, a.rstd1, n, d);
+      Linear.forward(a.xn1, 0, w, off[Q], a.q, 0, n, d, d, false);
+      Linear.forward(a.xn1, 0, w, off[K], a.k, 0, n, d, d, false);
+      Linear.forward(a.xn1, 0, w, off[V], a.v, 0, n, d, d, false);
+      rope.forward(a.q, batch, seqLen, heads);
+      rope.forward(a.k, batch, seqLen, heads);
+      Attention.forward(a.q, a.k, a.v, a.att, a.y, batch, seqLen, heads, config.headDim(), attScale);
+      Linear.forward(a.y, 0, w, off[O], x, 0, n, d, d, true);
+      LayerNorm.forward(x, a.xn2, a.rstd2, n, d);
+      Linear.forward(a.xn2, 0, w, off[GATE], a.g, 0, n, d, f, false);
+      Linear.forward(a.xn2, 0, w, off[UP], a.u, 0, n, d, f, false);
+      SwiGlu.forward(a.g, a.u, a.h, n * f);
+      Linear.forward(a.h, 0, w, off[DOWN], x, 0, n, f, d, true);
+    }
+    LayerNorm.forward(x, scratch.xf, scratch.rstdf, n, d);
+  }
+
+  /** From d(loss)/d(xf) in scratch.dxn back to the embedding, adding into grads. */
+  private void backwardBlocks(int[] tokens, int batch, int seqLen, float[] grads) {
+    int n = batch * seqLen, d = config.hiddenSize(), f = config.intermediateSize();
+    int heads = config.numHeads();
+    float[] w = params.data();
+    Scratch s = scratch;
+    float[] dx = s.residual; // the residual stream's gradient reuses the residual buffer
+    java.util.Arrays.fill(dx, 0, n * d, 0f);
+    LayerNorm.backward(s.dxn, s.xf, s.rstdf, dx, n, d);
+    float attScale = (float) config.attentionScale();
+    for (int l = config.numLayers() - 1; l >= 0; l--) {
+      Activations a = layers[l];
+      int[] off = blockOff[l];
+      // MLP: x += down(silu(gate(xn2)) * up(xn2)), xn2 = LN(x)
+      Linear.backward(dx, 0, a.h, 0, w, off[DOWN], s.dh, 0, false, grads, off[DOWN], n, f, d);
+      SwiGlu.backward(s.dh, a.g, a.u, s.dg, s.du, n * f);
+      Linear.backward(s.dg, 0, a.xn2, 0, w, off[GATE], s.dxn, 0, false, grads, off[GATE], n, d, f);
+      Linear.backward(s.du, 0, a.xn2, 0, w, off[UP], s.dxn, 0, true, grads, off[UP], n, d, f);
+      LayerNorm.backward(s.dxn, a.xn2, a.rstd2, dx, n, d);
+      // attention: x += o(attn(rope(q(xn1)), rope(k(xn1)), v(xn1))), xn1 = LN(x)
+      Linear.backward(dx, 0, a.y, 0, w, off[O], s.dy, 0, false, grads, off[O], n, d, d);
+      Attention.backward(s.dy, a.q, a.k, a.v, a.att, s.dq, s.dk, s.dv, s.attRow,
+          batch, seqLen, heads, config.headDim(), attScale);
+      rope.backward(s.dq, batch, seqLen, heads);
+      rope.backward(s.dk, batch, seqLen, heads);
+      Linear.backward(s.dq, 0, a.xn1, 0, w, off[Q], s.dxn, 0, false, grads, off[Q], n, d, d);
+      Linear.backward(s.dk, 0, a.xn1, 0, w, off[K], s.dxn, 0, true, grads, off[K], n, d, d);
+      Linear.backward(s.dv, 0, a.xn1, 0, w, off[V], s.dxn, 0, true, grads, off[V], n, d, d);
+      LayerNorm.backward(s.dxn, a.xn1, a.rstd1, dx, n, d);
+    }
+    // embedding rows repeat across tokens: split over columns so no two threads add to one cell
+    float embScale = (float) config.embeddingScale();
+    Parallel.range(d, (from, to) -> {
+      for (int i = 0; i < n; i++) {
+        int dst = embedOff + tokens[i] * d;
+        for (int j = from; j < to; j++) grads[dst + j] += dx[i * d + j] * embScale;
+      }
+    });
+  }
+
+  /** Checks shapes and token ranges; returns the number of counted (non-negative) targets. */
+  private int check(int[] tokens, int[] targets, int batch, int seqLen) {
+    checkShapes(tokens, targets, batch, seqLen);
+    int counted = 0;
+    for (int t : targets) if (t >= 0) counted++;
+    if (counted == 0) {
+      throw new IllegalArgumentException("every target is negative (ignored): no loss to average");
+    }
+    return counted;
+  }
+
+  private void checkShapes(int[] tokens, int[] targets, int batch, int seqLen) {
+    if (batch <= 0 || seqLen <= 0) {
+      throw new IllegalArgumentException("batch and seqLen must be positive, got " + batch
+          + " x " + seqLen);
+    }
+    if (seqLen > config.maxContext()) {
+      throw new IllegalArgumentException("seqLen " + seqLen
+          + " exceeds max_position_embeddings " + config.maxContext());
+    }
+    int n = batch * seqLen, vocab = config.vocabSize();
+    if (tokens.length < n || targets.length < n) {
+      throw new IllegalArgumentException("tokens (" + tokens.length + ") and targets ("
+          + targets.length + ") must hold batch*seqLen = " + n + " entries");
+    }
+    for (int i = 0; i < n; i++) {
+      if (tokens[i] < 0 || tokens[i] >= vocab) {
+        throw new IllegalArgumentException(
+            "token " + tokens[i] + " at index " + i + " is outside the vocabulary [0, " + vocab + ")");
+      }
+      if (targets[i] >= vocab) {
+        throw new IllegalArgumentException(
+            "target " + targets[i] + " at index " + i + " is outside the vocabulary [0, " + vocab + ")");
+      }
+    }
+  }
+
+  private static String blockName(int layer, int j) {
+    return "model.layers." + layer + "." + BLOCK[j] + ".weight";
+  }
+
+  private static void add(List<TensorSpec> specs, int[] offset, String name, int[] shape,
+      double std, double lrScale, boolean decay) {
+    TensorSpec s = new TensorSpec(name, shape, offset[0], std, lrScale, decay);
+    specs.add(s);
+    offset[0] += s.size();
+  }
+
+  /** What one block keeps from forward for backward, sized for n rows of sequences of seqLen. */
+  private final class Activations {
+    int rows = -1, seqLen = -1;
+    float[] xn1, rstd1, q, k, v, att, y, xn2, rstd2, g, u, h;
+
+    void ensure(int n, int t) {
+      if (n <= rows && (long) n * t <= (long) rows * seqLen) return;
+      int d = config.hiddenSize(), f = config.intermediateSize();
+      rows = Math.max(n, rows);
+      seqLen = Math.max(t, seqLen);
+      xn1 = new float[rows * d];
+      rstd1 = new float[rows];
+      q = new float[rows * d];
+      k = new float[rows * d];
+      v = new float[rows * d];
+      att = new float[Math.multiplyExact(rows * config.numHeads(), seqLen)];
+      y = new float[rows * d];
+      xn2 = new float[rows * d];
+      rstd2 = new float[rows];
+      g = new float[rows * f];
+      u = new float[rows * f];
+      h = new float[rows * f];
+    }
+  }
+
+  /**
+   * Buffers shared by all layers: the residual stream and the final norm, and (only once a
+   * backward pass has run) backward's temporaries.
+   */
+  private final class Scratch {
+    int rows = -1, backwardRows = -1;
+    float[] residual, xf, rstdf, dxn, dq, dk, dv, dy, dg, du, dh, attRow;
+
+    void ensure(int n, boolean backward) {
+      int d = config.hiddenSize(), f = config.intermediateSize();
+      if (n > rows) {
+        rows = n;
+        residual = new float[n * d];
+        xf = new float[n * d];
+        rstdf = new float[n];
+      }
+      if (backward && n > backwardRows) {
+        backwardRows = n;
+        dxn = new float[n * d];
+        dq = new float[n * d];
+        dk = new float[n * d];
+        dv = new float[n * d];
+        dy = new float[n * d];
+        dg = new float[n * f];
+        du = new float[n * f];
+        dh = new float[n * f];
+        attRow = new float[n * config.numHeads()];
+      }
+    }
+  }
+}

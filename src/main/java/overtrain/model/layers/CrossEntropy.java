@@ -1,0 +1,100 @@
+package overtrain.model.layers;
+
+import overtrain.kernels.Gemm;
+import overtrain.kernels.Parallel;
+
+/**
+ * The output head fused with softmax and cross-entropy: logits = scale * x W^T are made a chunk
+ * of rows at a time, turned into losses (and, when asked, into their gradient in place), and
+ * pushed back through the head before the next chunk, so the logits of a whole batch never
+ * exist at once. Rows whose target is negative count for nothing. Holds its own scratch, grown
+ * when a larger chunk is needed and reused after.
+ *
+ * <pre>
+ *   x[n,c], W[vocab,c], targets[n]
+ *   forward   -> sum over counted rows of -log p(target) (returned), logProb[n] (optional)
+ *   backward  of (that sum * gradScale) -> dx[n,c] (set), dW[vocab,c] (added)
+ * </pre>
+ */
+public final class CrossEntropy {
+  /** About 2^21 logits (8 MiB) live at a time. */
+  private static final int CHUNK_LOGITS = 1 << 21;
+
+  private final int vocab;
+  private float[] logits = new float[0];
+  private double[] rowLoss = new double[0];
+
+  public CrossEntropy(int vocab) {
+    this.vocab = vocab;
+  }
+
+  /**
+   * @param dx where d(loss * gradScale)/dx goes, or null for a forward pass only
+   * @param logProb where log p(target) goes per row (0 for ignored rows), or null
+   * @return the summed loss over rows with a target >= 0, in nats
+   */
+  public double run(
+      float[] x, float[] w, int wOff, int[] targets, int n, int c, float scale,
+      float[] logProb, float[] dx, float[] dw, int dwOff, float gradScale) {
+    int chunk = Math.max(1, Math.min(n, CHUNK_LOGITS / vocab));
+    if (logits.length < chunk * vocab) {
+      logits = new float[chunk * vocab];
+      rowLoss = new double[chunk];
+    }
+    float[] z = logits;
+    double[] loss = rowLoss;
+    double total = 0;
+    for (int start = 0; start < n; start += chunk) {
+      int rows = Math.min(chunk, n - start), first = start;
+      Gemm.sgemm(false, true, rows, vocab, c, x, start * c, c, w, wOff, c, z, 0, vocab, false);
+      Parallel.range(rows, (from, to) -> {
+        for (int i = from; i < to; i++) {
+          loss[i] = row(z, i * vocab, scale, targets[first + i], logProb, first + i,
+              dx != null, gradScale);
+        }
+      });
+      for (int i = 0; i < rows; i++) total += loss[i];
+      if (dx != null) {
+        Gemm.sgemm(false, false, rows, c, vocab, z, 0, vocab, w, wOff, c, dx, start * c, c, false);
+        Gemm.sgemm(true, false, vocab, c, rows, z, 0, vocab, x, start * c, c, dw, dwOff, c, true);
+      }
+    }
+    return total;
+  }
+
+  /**
+   * One row: loss = logsumexp(scale * z) - scale * z[target]. With {@code backward}, the row
+   * becomes d(loss * gradScale)/dz = gradScale * scale * (softmax - onehot); all zeros when the
+   * target is ignored.
+   */
+  private double row(
+      float[] z, int off, float scale, int target,
+      float[] logProb, int row, boolean backward, float gradScale) {
+    if (target < 0) {
+      if (logProb != null) logProb[row] = 0f;
+      if (backward) java.util.Arrays.fill(z, off, off + vocab, 0f);
+      return 0;
+    }
+    float max = Float.NEGATIVE_INFINITY;
+    for (int j = 0; j < vocab; j++) {
+      float s = z[off + j] * scale;
+      z[off + j] = s;
+      if (s > max) max = s;
+    }
+    float targetLogit = z[off + target];
+    double sum = 0;
+    for (int j = 0; j < vocab; j++) {
+      float e = (float) Math.exp(z[off + j] - max);
+      z[off + j] = e;
+      sum += e;
+    }
+    double lp = targetLogit - max - Math.log(sum);
+    if (logProb != null) logProb[row] = (float) lp;
+    if (backward) {
+      float g = (float) (gradScale * scale / sum);
+      for (int j = 0; j < vocab; j++) z[off + j] *= g;
+      z[off + target] -= gradScale * scale;
+    }
+    return -lp;
+  }
+}

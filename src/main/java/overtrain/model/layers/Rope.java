@@ -1,0 +1,66 @@
+package overtrain.model.layers;
+
+import overtrain.kernels.Parallel;
+
+/**
+ * Rotary position embedding in Hugging Face's rotate-half convention: within each head, element
+ * i pairs with element i + headDim/2 and the pair turns by angle pos * invFreq[i], where
+ * invFreq[i] = theta^(-2i/headDim). The tables are built in float32 the way Hugging Face builds
+ * them (float inverse frequencies times float positions), so long contexts round alike.
+ *
+ * <pre>
+ *   forward   x[b*t, heads*headDim] -> rotated in place (row r sits at position r mod t)
+ *   backward  dx[b*t, heads*headDim] -> turned back in place (the transpose of a rotation)
+ * </pre>
+ */
+public final class Rope {
+  private final int headDim, half, maxContext;
+  private final float[] cos, sin; // [maxContext, half]
+
+  public Rope(int headDim, int maxContext, double theta) {
+    this.headDim = headDim;
+    this.half = headDim / 2;
+    this.maxContext = maxContext;
+    this.cos = new float[maxContext * half];
+    this.sin = new float[maxContext * half];
+    for (int i = 0; i < half; i++) {
+      float invFreq = (float) (1.0 / Math.pow(theta, (float) (2 * i) / headDim));
+      for (int p = 0; p < maxContext; p++) {
+        float angle = p * invFreq;
+        cos[p * half + i] = (float) Math.cos(angle);
+        sin[p * half + i] = (float) Math.sin(angle);
+      }
+    }
+  }
+
+  public void forward(float[] x, int batch, int seqLen, int heads) {
+    rotate(x, batch, seqLen, heads, 1f);
+  }
+
+  public void backward(float[] dx, int batch, int seqLen, int heads) {
+    rotate(dx, batch, seqLen, heads, -1f);
+  }
+
+  /** Turns every head's pairs by +angle (direction 1) or -angle (direction -1). */
+  private void rotate(float[] x, int batch, int seqLen, int heads, float direction) {
+    if (seqLen > maxContext) {
+      throw new IllegalArgumentException(
+          "sequence length " + seqLen + " exceeds max_position_embeddings " + maxContext);
+    }
+    int width = heads * headDim;
+    Parallel.range(batch * seqLen, (from, to) -> {
+      for (int r = from; r < to; r++) {
+        int table = (r % seqLen) * half;
+        for (int h = 0; h < heads; h++) {
+          int base = r * width + h * headDim;
+          for (int i = 0; i < half; i++) {
+            float c = cos[table + i], s = direction * sin[table + i];
+            float a = x[base + i], b = x[base + half + i];
+            x[base + i] = a * c - b * s;
+            x[base + half + i] = b * c + a * s;
+          }
+        }
+      }
+    });
+  }
+}

@@ -1,0 +1,255 @@
+package overtrain.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import overtrain.checkpoint.Checkpoint;
+import overtrain.data.TokenFile;
+import overtrain.model.ModelConfig;
+import overtrain.model.OlmoModel;
+import overtrain.model.Parameters;
+import overtrain.optim.AdamW;
+import overtrain.optim.GradientClipping;
+import overtrain.optim.Schedule;
+
+/**
+ * The pre-training loop, kept apart from the model: sample a batch, forward and backward,
+ * clip, step AdamW at the schedule's rate, log, evaluate and checkpoint.
+ *
+ * <p>A run directory holds {@code config.yaml} (the config as used), {@code metrics.jsonl}
+ * (one object per step) and {@code checkpoints/step-NNNNNNNN/}. Every checkpoint can resume
+ * the run; a run started on a directory that has one continues from the latest, and its
+ * remaining steps are bit for bit those of an uninterrupted run (on the same thread count).
+ * Killing a run loses only the steps since its last checkpoint.
+ */
+public final class Trainer {
+  public static final String METRICS = "metrics.jsonl";
+  public static final String CHECKPOINTS = "checkpoints";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What one step did; {@code heldoutLoss} is null where no evaluation ran. */
+  public record StepRecord(long step, long tokens, double loss, double lr, double gradNorm,
+      double tokensPerSecond, Double heldoutLoss) {}
+
+  /** Where a run ended. */
+  public record Result(long steps, long tokens, Path checkpoint, Double heldoutLoss) {}
+
+  /** Told about each step (the command line draws a progress bar with it). */
+  @FunctionalInterface
+  public interface Listener {
+    void onStep(StepRecord record, long totalSteps);
+  }
+
+  private final TrainConfig config;
+  private final Path out;
+  private final boolean requireResume;
+  private final Listener listener;
+
+  /**
+   * @param requireResume fail unless the run directory has a checkpoint to resume from
+   *     (without it, a run resumes when it finds one and starts afresh when not)
+   */
+  public Trainer(TrainConfig config, boolean requireResume, Listener listener) {
+    this.config = config;
+    this.out = Path.of(config.out());
+    this.requireResume = requireResume;
+    this.listener = listener;
+  }
+
+  /** Trains to the token budget. */
+  public Result run() throws IOException {
+    return run(Long.MAX_VALUE);
+  }
+
+  /**
+   * Trains until step {@code stopAfter} (or the end of the budget, whichever is first) and
+   * checkpoints there; the schedule stays that of the whole budget, so a later
+   * {@link #run()} continues the same run.
+   */
+  public Result run(long stopAfter) throws IOException {
+    ModelConfig modelConfig = config.modelConfig();
+    TokenFile train = TokenFile.open(Path.of(config.trainTokens()), config.vocab());
+    TokenFile heldout = config.heldoutTokens() == null ? null
+        : TokenFile.open(Path.of(config.heldoutTokens()), config.vocab());
+    WindowSampler sampler = new WindowSampler(train, config.context(), config.seed());
+
+    Optional<Path> resumeFrom = latestCheckpoint(out);
+    if (requireResume && resumeFrom.isEmpty()) {
+      throw new IOException(out + ": nothing to resume, no checkpoint under " + out.resolve(CHECKPOINTS));
+    }
+    Parameters params;
+    AdamW optimizer;
+    long step = 0;
+    long tokensSeen = 0;
+    if (resumeFrom.isPresent()) {
+      Path dir = resumeFrom.get();
+      JsonNode state = Checkpoint.loadTrainerState(dir);
+      checkSameRun(dir, state.path("config"));
+      Checkpoint.Loaded loaded = Checkpoint.load(dir);
+      if (!loaded.config().equals(modelConfig)) {
+        throw new IOException(dir + ": model " + loaded.config() + " differs from the config's " + modelConfig);
+      }
+      params = loaded.params();
+      Checkpoint.Moments moments = Checkpoint.loadMoments(dir, params);
+      optimizer = new AdamW(params.specs(), config.weightDecay(), moments.firstMoment(),
+          moments.secondMoment(), moments.step());
+      step = state.path("step").asLong();
+      tokensSeen = state.path("tokens").asLong();
+      sampler.restore(state.path("sampler_state").asLong());
+      if (moments.step() != step) {
+        throw new IOException(dir + ": optimizer is at step " + moments.step() + ", trainer state at " + step);
+      }
+    } else {
+      params = OlmoModel.initialize(modelConfig, config.seed());
+      optimizer = new AdamW(params.specs(), config.weightDecay());
+    }
+    config.write(out);
+    keepMetricsUpTo(step);
+
+    OlmoModel model = new OlmoModel(modelConfig, params);
+    Schedule schedule = Schedule.of(config.schedule(), config.lr(), config.warmup(),
+        config.totalSteps(), config.decayFraction());
+    TreeSet<Long> checkpointSteps = checkpointSteps();
+    long last = Math.min(config.totalSteps(), stopAfter);
+    int b = config.batch(), t = config.context();
+    int[] tokens = new int[b * t];
+    int[] targets = new int[b * t];
+    float[] grads = new float[params.size()];
+    Path lastCheckpoint = resumeFrom.orElse(null);
+    Double heldoutLoss = null;
+
+    try (BufferedWriter metrics = Files.newBufferedWriter(out.resolve(METRICS), StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+      while (step < last) {
+        long started = System.nanoTime();
+        sampler.nextBatch(tokens, targets, b);
+        Arrays.fill(grads, 0f);
+        double loss = model.forwardBackward(tokens, targets, b, t, grads);
+        double gradNorm = GradientClipping.clip(grads, config.clip());
+        double lr = schedule.lr(step);
+        optimizer.update(params.data(), grads, lr);
+        step++;
+        tokensSeen += config.tokensPerStep();
+        double tokensPerSecond = config.tokensPerStep() / ((System.nanoTime() - started) / 1e9);
+
+        boolean end = step == config.totalSteps();
+        Double evaluated = null;
+        if (heldout != null && (end || (config.evalEvery() > 0 && step % config.evalEvery() == 0))) {
+          evaluated = TokenLoss.evaluate(model, heldout, t, b, config.evalTokens()).loss();
+          heldoutLoss = evaluated;
+        }
+        StepRecord record = new StepRecord(step, tokensSeen, loss, lr, gradNorm, tokensPerSecond, evaluated);
+        metrics.write(toJson(record));
+        metrics.newLine();
+        metrics.flush();
+        if (!Double.isFinite(loss)) {
+          throw new IllegalStateException("loss is " + loss + " at step " + step + "; lower --lr or check the data");
+        }
+        if (end || step == last || checkpointSteps.contains(step)) {
+          lastCheckpoint = checkpointDir(out, step);
+          ObjectNode state = JSON.createObjectNode();
+          state.put("step", step);
+          state.put("tokens", tokensSeen);
+          state.put("sampler_state", sampler.state());
+          state.set("config", config.toTree());
+          Checkpoint.save(lastCheckpoint, modelConfig, params,
+              new Checkpoint.Moments(optimizer.firstMoment(), optimizer.secondMoment(), optimizer.step()),
+              state);
+        }
+        listener.onStep(record, config.totalSteps());
+      }
+    }
+    return new Result(step, tokensSeen, lastCheckpoint, heldoutLoss);
+  }
+
+  /** The directory of the checkpoint taken after {@code step} steps. */
+  public static Path checkpointDir(Path out, long step) {
+    return out.resolve(CHECKPOINTS).resolve(String.format("step-%08d", step));
+  }
+
+  /** The resumable checkpoint with the most steps under run directory {@code out}, if any. */
+  public static Optional<Path> latestCheckpoint(Path out) throws IOException {
+    Path root = out.resolve(CHECKPOINTS);
+    if (!Files.isDirectory(root)) return Optional.empty();
+    try (Stream<Path> dirs = Files.list(root)) {
+      // Names are zero-padded, so the last in name order has the most steps; temporary and
+      // half-replaced directories carry a suffix and never match.
+      return dirs.filter(d -> d.getFileName().toString().matches("step-\\d{8}"))
+          .filter(Checkpoint::isResumable)
+          .max(Path::compareTo);
+    }
+  }
+
+  private TreeSet<Long> checkpointSteps() {
+    TreeSet<Long> steps = new TreeSet<>();
+    if (config.checkpointEvery() > 0) {
+      for (long s = config.checkpointEvery(); s <= config.totalSteps(); s += config.checkpointEvery()) steps.add(s);
+    }
+    // The first step by whose end at least that many tokens have been seen.
+    for (long tokens : config.checkpointAt()) {
+      steps.add((tokens + config.tokensPerStep() - 1) / config.tokensPerStep());
+    }
+    return steps;
+  }
+
+  /** A checkpoint resumes only the run it belongs to: every config key must match. */
+  private void checkSameRun(Path dir, JsonNode saved) throws IOException {
+    JsonNode now = config.toTree();
+    List<String> differ = new ArrayList<>();
+    for (Iterator<String> it = now.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!now.get(key).equals(saved.get(key))) differ.add(key + " (" + saved.get(key) + " -> " + now.get(key) + ")");
+    }
+    if (!differ.isEmpty()) {
+      throw new IOException(dir + ": the run there has a different config: " + String.join(", ", differ)
+          + "; use a new --out to start another run");
+    }
+  }
+
+  /** Drops metrics of steps a resumed run will redo (those after its checkpoint). */
+  private void keepMetricsUpTo(long step) throws IOException {
+    Path file = out.resolve(METRICS);
+    if (!Files.exists(file)) return;
+    List<String> kept = new ArrayList<>();
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      if (line.isBlank()) continue;
+      JsonNode record;
+      try {
+        record = JSON.readTree(line);
+      } catch (IOException e) {
+        break; // a line cut short by a kill: nothing after it was written
+      }
+      if (record.path("step").asLong() > step) break;
+      kept.add(line);
+    }
+    Path tmp = Files.createTempFile(out, METRICS, ".tmp");
+    Files.write(tmp, kept, StandardCharsets.UTF_8);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static String toJson(StepRecord r) throws IOException {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("step", r.step());
+    o.put("tokens", r.tokens());
+    o.put("loss", r.loss());
+    o.put("lr", r.lr());
+    o.put("grad_norm", r.gradNorm());
+    o.put("tokens_per_s", Math.round(r.tokensPerSecond() * 10) / 10.0);
+    if (r.heldoutLoss() != null) o.put("heldout_loss", r.heldoutLoss());
+    return JSON.writeValueAsString(o);
+  }
+}

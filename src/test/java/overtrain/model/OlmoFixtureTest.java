@@ -1,0 +1,111 @@
+package overtrain.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The whole model against PyTorch. The fixtures come from src/test/python/make_olmo_fixtures.py,
+ * an independent torch implementation of Hugging Face's OlmoForCausalLM; their loss, gradients
+ * and log-probabilities are float64 autograd results for the same float32 weights.
+ */
+class OlmoFixtureTest {
+  private static final double LOSS_TOLERANCE = 1e-5, GRAD_TOLERANCE = 1e-4;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"standard_untied", "standard_tied", "mup"})
+  void matchesPytorch(String name) throws IOException {
+    JsonNode root = read(name);
+    JsonNode c = root.get("config");
+    ModelConfig config = new ModelConfig(
+        c.get("vocab_size").asInt(), c.get("hidden_size").asInt(),
+        c.get("num_hidden_layers").asInt(), c.get("num_attention_heads").asInt(),
+        c.get("intermediate_size").asInt(), c.get("max_position_embeddings").asInt(),
+        c.get("tie_word_embeddings").asBoolean(), c.get("rope_theta").asDouble(),
+        Parameterization.valueOf(c.get("parameterization").asText().toUpperCase(Locale.ROOT)),
+        c.get("base_width").asInt(), c.get("init_std").asDouble());
+    assertEquals(c.get("attention_scale").asDouble(), config.attentionScale(), 1e-15);
+    assertEquals(c.get("logit_scale").asDouble(), config.logitScale(), 1e-15);
+    assertEquals(c.get("embedding_scale").asDouble(), config.embeddingScale(), 1e-15);
+
+    Parameters params = new Parameters(OlmoModel.layout(config));
+    JsonNode weights = root.get("weights");
+    assertEquals(params.specs().size(), weights.size(), "tensor count");
+    for (TensorSpec s : params.specs()) {
+      float[] w = floats(weights.get(s.name()), s.size(), s.name());
+      System.arraycopy(w, 0, params.data(), s.offset(), s.size());
+    }
+    int batch = c.get("batch").asInt(), seqLen = c.get("seq_len").asInt();
+    int[] tokens = ints(root.get("tokens")), targets = ints(root.get("targets"));
+    double expectedLoss = root.get("loss").asDouble();
+
+    OlmoModel model = new OlmoModel(config, params);
+    float[] grads = new float[params.size()];
+    double loss = model.forwardBackward(tokens, targets, batch, seqLen, grads);
+    double lossError = Math.abs(loss - expectedLoss) / expectedLoss;
+    assertTrue(lossError < LOSS_TOLERANCE, name + ": loss " + loss + " vs " + expectedLoss);
+
+    double worstGrad = 0;
+    for (TensorSpec s : params.specs()) {
+      float[] ref = floats(root.get("grads").get(s.name()), s.size(), s.name());
+      double diff = 0, norm = 0;
+      for (int i = 0; i < s.size(); i++) {
+        double r = ref[i], e = grads[s.offset() + i] - r;
+        diff += e * e;
+        norm += r * r;
+      }
+      double error = Math.sqrt(diff / norm);
+      worstGrad = Math.max(worstGrad, error);
+      assertTrue(error < GRAD_TOLERANCE, name + ": gradient of " + s.name() + " off by " + error);
+    }
+
+    double forwardLoss = model.loss(tokens, targets, batch, seqLen);
+    assertTrue(Math.abs(forwardLoss - expectedLoss) / expectedLoss < LOSS_TOLERANCE,
+        name + ": loss() " + forwardLoss + " vs " + expectedLoss);
+    float[] logProbs = new float[batch * seqLen];
+    model.targetLogProbs(tokens, targets, batch, seqLen, logProbs);
+    JsonNode refLogProbs = root.get("target_log_probs");
+    double worstLogProb = 0;
+    for (int i = 0; i < logProbs.length; i++) {
+      double r = refLogProbs.get(i).asDouble();
+      if (targets[i] < 0) {
+        assertEquals(0f, logProbs[i], "ignored position " + i);
+      } else {
+        worstLogProb = Math.max(worstLogProb, Math.abs(logProbs[i] - r) / Math.abs(r));
+      }
+    }
+    assertTrue(worstLogProb < LOSS_TOLERANCE, name + ": log-probability off by " + worstLogProb);
+    System.out.printf(Locale.ROOT,
+        "%s: loss rel %.2e, loss() rel %.2e, worst grad rel %.2e, worst log-prob rel %.2e%n",
+        name, lossError, Math.abs(forwardLoss - expectedLoss) / expectedLoss, worstGrad,
+        worstLogProb);
+  }
+
+  private static JsonNode read(String name) throws IOException {
+    String path = "/fixtures/olmo/" + name + ".json";
+    try (InputStream in = OlmoFixtureTest.class.getResourceAsStream(path)) {
+      if (in == null) throw new IOException("missing test resource " + path);
+      return new ObjectMapper().readTree(in);
+    }
+  }
+
+  private static float[] floats(JsonNode array, int size, String what) {
+    assertEquals(size, array.size(), what + " element count");
+    float[] out = new float[size];
+    for (int i = 0; i < size; i++) out[i] = (float) array.get(i).asDouble();
+    return out;
+  }
+
+  private static int[] ints(JsonNode array) {
+    int[] out = new int[array.size()];
+    for (int i = 0; i < out.length; i++) out[i] = array.get(i).asInt();
+    return out;
+  }
+}
