@@ -1,0 +1,118 @@
+package overtrain.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import overtrain.model.ModelConfig;
+import overtrain.model.OlmoModel;
+import overtrain.model.Parameterization;
+import overtrain.model.Parameters;
+import overtrain.model.TensorSpec;
+
+class CheckpointTest {
+  @TempDir Path dir;
+
+  static ModelConfig config(boolean tied, Parameterization p) {
+    return new ModelConfig(50, 32, 2, 4, 64, 16, tied, 10000.0, p, 16, 0.02);
+  }
+
+  private static void assertSameBits(float[] a, float[] b) {
+    assertEquals(a.length, b.length);
+    for (int i = 0; i < a.length; i++) {
+      if (Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(b[i])) {
+        throw new AssertionError("element " + i + ": " + a[i] + " != " + b[i]);
+      }
+    }
+  }
+
+  @Test
+  void modelRoundTripsBitsTiedAndUntied() throws IOException {
+    for (boolean tied : new boolean[] {true, false}) {
+      ModelConfig c = config(tied, Parameterization.MUP);
+      Parameters p = OlmoModel.initialize(c, 3);
+      Path ck = dir.resolve("tied-" + tied);
+      Checkpoint.save(ck, c, p);
+      Checkpoint.Loaded back = Checkpoint.load(ck);
+      assertEquals(c, back.config());
+      assertSameBits(p.data(), back.params().data());
+      assertEquals(!tied, Safetensors.open(ck.resolve(Checkpoint.MODEL)).entries().containsKey("lm_head.weight"));
+      assertFalse(Checkpoint.isResumable(ck));
+    }
+  }
+
+  @Test
+  void configJsonCarriesHuggingFaceKeysAndOurs() throws IOException {
+    ModelConfig c = config(false, Parameterization.MUP);
+    Parameters p = OlmoModel.initialize(c, 1);
+    Checkpoint.save(dir, c, p);
+    JsonNode o = new ObjectMapper().readTree(dir.resolve("config.json").toFile());
+    assertEquals("olmo", o.get("model_type").asText());
+    assertEquals("OlmoForCausalLM", o.get("architectures").get(0).asText());
+    assertEquals(32, o.get("hidden_size").asInt());
+    assertEquals(64, o.get("intermediate_size").asInt());
+    assertEquals(4, o.get("num_key_value_heads").asInt());
+    assertEquals(16, o.get("max_position_embeddings").asInt());
+    assertFalse(o.get("tie_word_embeddings").asBoolean());
+    assertTrue(o.get("clip_qkv").isNull());
+    assertEquals("mup", o.get("parameterization").asText());
+    assertEquals(c.attentionScale(), o.get("attention_scale").asDouble());
+    assertEquals(0.5, o.get("logit_scale").asDouble(), "base 16 / width 32");
+    for (TensorSpec s : p.specs()) assertEquals(s.initStd(), o.get("init_stds").get(s.name()).asDouble(), s.name());
+  }
+
+  @Test
+  void optimizerAndTrainerStateRoundTrip() throws IOException {
+    ModelConfig c = config(true, Parameterization.STANDARD);
+    Parameters p = OlmoModel.initialize(c, 5);
+    float[] m = OlmoModel.initialize(c, 6).data();
+    float[] v = OlmoModel.initialize(c, 7).data();
+    ObjectNode state = new ObjectMapper().createObjectNode().put("step", 12).put("sampler_state", -5L);
+    Checkpoint.save(dir.resolve("ck"), c, p, new Checkpoint.Moments(m, v, 12), state);
+    assertTrue(Checkpoint.isResumable(dir.resolve("ck")));
+    Checkpoint.Moments back = Checkpoint.loadMoments(dir.resolve("ck"), p);
+    assertSameBits(m, back.firstMoment());
+    assertSameBits(v, back.secondMoment());
+    assertEquals(12, back.step());
+    assertEquals(state.toString(), Checkpoint.loadTrainerState(dir.resolve("ck")).toString());
+    // Saving again over it replaces it whole and leaves no temporary directories.
+    Checkpoint.save(dir.resolve("ck"), c, p);
+    assertFalse(Checkpoint.isResumable(dir.resolve("ck")));
+    try (var s = Files.list(dir)) {
+      assertEquals(1, s.count());
+    }
+  }
+
+  @Test
+  void loadingNamesTheFileAndField() throws IOException {
+    ModelConfig c = config(true, Parameterization.MUP);
+    Checkpoint.save(dir, c, OlmoModel.initialize(c, 1));
+    Path cfg = dir.resolve("config.json");
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode o = (ObjectNode) json.readTree(cfg.toFile());
+
+    o.put("hidden_size", "wide");
+    json.writeValue(cfg.toFile(), o);
+    IOException e = assertThrows(IOException.class, () -> Checkpoint.load(dir));
+    assertTrue(e.getMessage().contains("config.json") && e.getMessage().contains("'hidden_size'"), e.getMessage());
+
+    o.put("hidden_size", 32).put("logit_scale", 1.0);
+    json.writeValue(cfg.toFile(), o);
+    e = assertThrows(IOException.class, () -> Checkpoint.load(dir));
+    assertTrue(e.getMessage().contains("'logit_scale'"), e.getMessage());
+
+    o.put("logit_scale", c.logitScale()).put("tie_word_embeddings", false);
+    json.writeValue(cfg.toFile(), o);
+    e = assertThrows(IOException.class, () -> Checkpoint.load(dir));
+    assertTrue(e.getMessage().contains("model.safetensors") && e.getMessage().contains("lm_head.weight"), e.getMessage());
+  }
+}
