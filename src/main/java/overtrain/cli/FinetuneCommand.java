@@ -13,7 +13,6 @@ import overtrain.finetune.Monitor;
 import overtrain.finetune.Sweep;
 import overtrain.finetune.SweepConfig;
 import overtrain.finetune.SweepResult;
-import overtrain.tasks.Task;
 import overtrain.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -115,15 +114,12 @@ public final class FinetuneCommand implements Callable<Integer> {
         lrs.get(0), epochs, batch, warmup, schedule, weightDecay, l2ToInit, clip, seed);
     SweepConfig sweep = new SweepConfig(lrs, run, evalBatch, maxTrain, maxEval, heldoutMaxTokens);
     Checkpoint.Loaded loaded = Checkpoint.load(model);
-    String tokenizerSource = tokenizer != null ? tokenizer : model.resolve("tokenizer.json").toString();
-    if (tokenizer == null && !Files.isRegularFile(model.resolve("tokenizer.json"))) {
-      throw new IllegalArgumentException(model + " holds no tokenizer.json: name one with --tokenizer");
-    }
+    String tokenizerSource = TaskEval.tokenizerSource(tokenizer, model);
     Tokenizer tok = Tokenizer.loadOrNamed(tokenizerSource);
     TokenFile heldout = heldoutTokens == null
         ? null : TokenFile.open(heldoutTokens, loaded.config().vocabSize());
     Sweep.Inputs inputs = new Sweep.Inputs(model, loaded.config(), loaded.params(), tok,
-        tokenizerSource, resolveTask(task, tasksDir), heldout);
+        tokenizerSource, TaskEval.resolveTask(task, tasksDir), heldout);
     SweepResult result = new Sweep(inputs, sweep, new BarMonitor()).run(out);
     if (json) {
       System.out.println(Files.readString(out.resolve(Sweep.RESULT)).strip());
@@ -133,18 +129,12 @@ public final class FinetuneCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** A task folder or spec file when the path exists, else a name under the tasks folder. */
-  static Task resolveTask(String task, Path tasksDir) throws java.io.IOException {
-    Path direct = Path.of(task);
-    return Task.load(Files.exists(direct) ? direct : tasksDir.resolve(task));
-  }
-
   private void printSummary(SweepResult r) {
     System.out.printf(Locale.ROOT, "task %s (%s), %d training examples, best lr %g%n",
         r.task(), r.type().key(), r.trainExamples(), r.bestLr());
     for (SweepResult.Run run : r.runs()) {
       System.out.printf(Locale.ROOT, "  lr %-10g validation %s%s%n", run.lr(),
-          run.validation().metrics(),
+          run.validation().metrics().summary(),
           run.heldout() == null ? "" : String.format(Locale.ROOT, "  held-out loss %.4f", run.heldout().loss()));
     }
     row("validation", r.before().validation(), r.after().validation());
@@ -158,8 +148,8 @@ public final class FinetuneCommand implements Callable<Integer> {
   }
 
   private static void row(String split, TaskEvaluation before, TaskEvaluation after) {
-    System.out.println(split + " before: " + before.metrics());
-    System.out.println(split + " after:  " + after.metrics());
+    System.out.println(split + " before: " + before.metrics().summary());
+    System.out.println(split + " after:  " + after.metrics().summary());
   }
 
   /** Draws each phase of the sweep as its own progress bar. */

@@ -1,6 +1,7 @@
 package overtrain.eval;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Classification scored as the paper does: each class's score is the length-normalised
@@ -18,6 +19,11 @@ public record ClassificationMetrics(int examples, double accuracy, double classP
   @Override
   public double selectionLoss() {
     return classPerplexity;
+  }
+
+  @Override
+  public String summary() {
+    return String.format(Locale.ROOT, "accuracy %.4f, class perplexity %.4f", accuracy, classPerplexity);
   }
 
   /**

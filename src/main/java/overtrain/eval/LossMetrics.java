@@ -1,6 +1,7 @@
 package overtrain.eval;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Token-level loss over scored continuations: language-modelling text, instruction responses.
@@ -15,6 +16,11 @@ public record LossMetrics(long tokens, double loss, double perplexity)
   @Override
   public double selectionLoss() {
     return loss;
+  }
+
+  @Override
+  public String summary() {
+    return String.format(Locale.ROOT, "loss %.4f, perplexity %.3f over %d tokens", loss, perplexity, tokens);
   }
 
   public static LossMetrics of(List<Score> scores) {

@@ -1,6 +1,7 @@
 package overtrain.eval;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Multiple choice as lm-evaluation-harness scores it. {@code acc}: the choice with the highest
@@ -18,6 +19,11 @@ public record MultipleChoiceMetrics(int examples, double acc, double accNorm)
   @Override
   public double selectionLoss() {
     return -accNorm;
+  }
+
+  @Override
+  public String summary() {
+    return String.format(Locale.ROOT, "acc %.4f, acc_norm %.4f", acc, accNorm);
   }
 
   /**

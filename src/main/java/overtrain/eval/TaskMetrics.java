@@ -13,4 +13,7 @@ public sealed interface TaskMetrics
    * choice.
    */
   double selectionLoss();
+
+  /** One line for people, e.g. {@code accuracy 0.912, class perplexity 1.31}. */
+  String summary();
 }

@@ -155,7 +155,7 @@ public final class Sweep {
     TaskEvaluator evaluator = new TaskEvaluator(model::targetLogProbs, encoder, config.evalBatchSize());
     monitor.begin("scoring " + split, TaskEvaluator.sequenceCount(in.task().spec().type(), examples));
     TaskEvaluation e = evaluator.evaluate(in.task().spec().type(), examples, monitor::advance);
-    monitor.end(split + ": " + e.metrics());
+    monitor.end(split + ": " + e.metrics().summary());
     return e;
   }
 
