@@ -229,6 +229,11 @@ public record TrainConfig(
     return YAML.valueToTree(this);
   }
 
+  /** A config from a tree written by {@link #toTree()}. */
+  public static TrainConfig fromTree(JsonNode tree) throws IOException {
+    return YAML.treeToValue(tree, TrainConfig.class);
+  }
+
   /** Writes {@code config.yaml} into {@code dir} through a temporary file. */
   public void write(Path dir) throws IOException {
     Files.createDirectories(dir);

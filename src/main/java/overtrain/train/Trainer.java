@@ -209,6 +209,8 @@ public final class Trainer {
   /** A checkpoint resumes only the run it belongs to: every config key must match. */
   private void checkSameRun(Path dir, JsonNode saved) throws IOException {
     JsonNode now = config.toTree();
+    // Through the record and back, so that 5 read as an int equals 5 written as a long.
+    saved = TrainConfig.fromTree(saved).toTree();
     List<String> differ = new ArrayList<>();
     for (Iterator<String> it = now.fieldNames(); it.hasNext(); ) {
       String key = it.next();

@@ -1,0 +1,109 @@
+package overtrain.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import overtrain.checkpoint.Checkpoint;
+
+class TrainerTest {
+  @TempDir Path dir;
+
+  @BeforeEach
+  void data() throws IOException {
+    BookTokens.write(dir);
+  }
+
+  /** 16 steps of a tiny model: 4 windows of 16 tokens a step. */
+  private TrainConfig config(String out, Map<String, Object> extra) throws IOException {
+    Map<String, Object> flags = new HashMap<>(Map.of(
+        "train-tokens", dir.resolve("train.npy").toString(),
+        "heldout-tokens", dir.resolve("heldout.npy").toString(),
+        "vocab", 256, "layers", 2, "heads", 2, "d-model", 32, "context", 16, "batch", 4,
+        "tokens", 16L * 64, "out", dir.resolve(out).toString()));
+    flags.put("warmup", 2);
+    flags.put("eval-tokens", 256);
+    flags.putAll(extra);
+    return TrainConfig.load(null, flags);
+  }
+
+  private static final Trainer.Listener QUIET = (r, total) -> {};
+
+  private static byte[] file(Path checkpoint, String name) throws IOException {
+    return Files.readAllBytes(checkpoint.resolve(name));
+  }
+
+  @Test
+  void resumedRunIsBitIdenticalToAnUninterruptedOne() throws IOException {
+    Trainer.Result straight = new Trainer(config("straight", Map.of()), false, QUIET).run();
+    assertEquals(16, straight.steps());
+    assertEquals(Trainer.checkpointDir(dir.resolve("straight"), 16), straight.checkpoint());
+
+    Trainer.Result half = new Trainer(config("resumed", Map.of()), false, QUIET).run(8);
+    assertEquals(8, half.steps());
+    Trainer.Result rest = new Trainer(config("resumed", Map.of()), true, QUIET).run();
+    assertEquals(16, rest.steps());
+
+    for (String name : List.of(Checkpoint.MODEL, Checkpoint.OPTIMIZER)) {
+      assertArrayEquals(file(straight.checkpoint(), name), file(rest.checkpoint(), name), name);
+    }
+    assertEquals(straight.heldoutLoss(), rest.heldoutLoss());
+    // The resumed run's log reads as one run: steps 1..16 once each, same losses.
+    List<String> a = Files.readAllLines(dir.resolve("straight").resolve(Trainer.METRICS));
+    List<String> b = Files.readAllLines(dir.resolve("resumed").resolve(Trainer.METRICS));
+    assertEquals(16, b.size());
+    ObjectMapper json = new ObjectMapper();
+    for (int i = 0; i < 16; i++) {
+      JsonNode x = json.readTree(a.get(i)), y = json.readTree(b.get(i));
+      assertEquals(i + 1, y.get("step").asInt());
+      assertEquals(x.get("loss"), y.get("loss"), "loss at step " + (i + 1));
+      assertEquals(x.get("grad_norm"), y.get("grad_norm"));
+    }
+  }
+
+  @Test
+  void logsCheckpointsAndRefusesAForeignRun() throws IOException {
+    TrainConfig c = config("run", Map.of("checkpoint-every", 6L, "checkpoint-at", List.of(640L), "eval-every", 5L));
+    new Trainer(c, false, QUIET).run();
+    Path out = dir.resolve("run");
+    // every 6 steps (6, 12), 640 tokens = step 10, and the end (16)
+    for (long step : new long[] {6, 10, 12, 16}) {
+      assertTrue(Checkpoint.isResumable(Trainer.checkpointDir(out, step)), "checkpoint at " + step);
+    }
+    try (var s = Files.list(out.resolve(Trainer.CHECKPOINTS))) {
+      assertEquals(4, s.count());
+    }
+    List<String> lines = Files.readAllLines(out.resolve(Trainer.METRICS));
+    ObjectMapper json = new ObjectMapper();
+    JsonNode first = json.readTree(lines.get(0));
+    for (String key : List.of("step", "tokens", "loss", "lr", "grad_norm", "tokens_per_s")) {
+      assertTrue(first.has(key), key + " in " + first);
+    }
+    assertEquals(64, first.get("tokens").asInt());
+    assertEquals(c.lr() / 2, first.get("lr").asDouble(), 1e-15, "first of two warmup steps");
+    for (String line : lines) {
+      JsonNode r = json.readTree(line);
+      int step = r.get("step").asInt();
+      assertEquals(step % 5 == 0 || step == 16, r.has("heldout_loss"), "held-out loss at step " + step);
+    }
+    assertEquals(c, TrainConfig.load(out.resolve("config.yaml"), Map.of()));
+
+    IOException e = assertThrows(IOException.class,
+        () -> new Trainer(config("run", Map.of("lr", 0.5)), false, QUIET).run());
+    assertTrue(e.getMessage().contains("lr"), e.getMessage());
+    e = assertThrows(IOException.class, () -> new Trainer(config("none", Map.of()), true, QUIET).run());
+    assertTrue(e.getMessage().contains("nothing to resume"), e.getMessage());
+  }
+}
