@@ -53,10 +53,20 @@ final class TaskEval {
     OlmoModel olmo = new OlmoModel(loaded.config(), loaded.params());
     TaskEvaluator evaluator = new TaskEvaluator(
         olmo::targetLogProbs, new CandidateEncoder(tok, loaded.config().maxContext()), batch);
-    Progress bar = new Progress("scoring " + task.name() + "/" + split,
-        TaskEvaluator.sequenceCount(task.spec().type(), examples));
-    TaskEvaluation result = evaluator.evaluate(task.spec().type(), examples, bar::advance);
-    bar.finish(result.truncated() + " of " + result.sequences() + " sequences cut on the left to fit");
+    Progress[] bar = new Progress[1];
+    TaskEvaluation result = evaluator.evaluate(task.spec().type(), examples,
+        new TaskEvaluator.Listener() {
+          @Override
+          public void begin(int sequences) {
+            bar[0] = new Progress("scoring " + task.name() + "/" + split, sequences);
+          }
+
+          @Override
+          public void scored(int sequences) {
+            bar[0].advance(sequences);
+          }
+        });
+    bar[0].finish(result.truncated() + " of " + result.candidates() + " inputs cut on the left to fit");
     return result;
   }
 }

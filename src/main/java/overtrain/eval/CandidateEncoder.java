@@ -1,6 +1,7 @@
 package overtrain.eval;
 
 import java.util.Arrays;
+import java.util.List;
 import overtrain.tasks.Candidate;
 import overtrain.tokenizer.Tokenizer;
 
@@ -29,8 +30,12 @@ public final class CandidateEncoder {
     return tokenizer.padding();
   }
 
-  /** The sequence of one candidate; an error when its continuation has no tokens. */
-  public Sequence encode(Candidate candidate) {
+  /**
+   * The sequences of one candidate: one, or rolling windows when the continuation alone
+   * outgrows the context (see {@link Sequence#windows}); an error when the continuation has no
+   * tokens.
+   */
+  public List<Sequence> encode(Candidate candidate) {
     String context = candidate.context();
     int end = context.length();
     while (end > 0 && Character.isWhitespace(context.charAt(end - 1))) end--;
@@ -51,6 +56,6 @@ public final class CandidateEncoder {
       throw new IllegalArgumentException(
           "continuation '" + candidate.continuation() + "' encodes to no tokens");
     }
-    return Sequence.of(contextTokens, continuationTokens, maxContext);
+    return Sequence.windows(contextTokens, continuationTokens, maxContext);
   }
 }

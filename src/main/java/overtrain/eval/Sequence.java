@@ -1,6 +1,8 @@
 package overtrain.eval;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One scored sequence: the tokens a model reads and, from {@code firstTarget} on, the tokens
@@ -8,11 +10,13 @@ import java.util.Arrays;
  * {@code lm} text). Position t of the model's input predicts {@code tokens[t + 1]}.
  *
  * <p>Sequences longer than the model's context lose tokens from the left (the input, never the
- * continuation when it fits), as lm-evaluation-harness does; {@code truncated} counts them.
+ * continuation when it fits), as lm-evaluation-harness does; {@code truncated} counts the
+ * tokens before the window, which for a window of a long continuation (see
+ * {@link #windows}) includes continuation tokens that earlier windows score.
  *
  * @param tokens context then continuation, at most {@code maxContext + 1} tokens
  * @param firstTarget index in {@code tokens} of the first scored token (at least 1)
- * @param truncated tokens dropped from the left to fit the context
+ * @param truncated tokens before this window that the model does not read
  */
 public record Sequence(int[] tokens, int firstTarget, int truncated) {
 
@@ -51,6 +55,28 @@ public record Sequence(int[] tokens, int firstTarget, int truncated) {
     // kept token has no predecessor, so scoring starts at 1 at the earliest.
     int firstTarget = Math.max(1, context.length - dropped);
     return new Sequence(tokens, firstTarget, dropped);
+  }
+
+  /**
+   * The sequences that score every continuation token: one left-truncated sequence when the
+   * continuation fits the context, else rolling windows (lm-evaluation-harness's
+   * {@code loglikelihood_rolling}): each window predicts the next {@code maxContext}
+   * continuation tokens, or fewer at the end, reading as many tokens before them as fit.
+   */
+  public static List<Sequence> windows(int[] context, int[] continuation, int maxContext) {
+    if (continuation.length <= maxContext) return List.of(of(context, continuation, maxContext));
+    if (context.length == 0) {
+      throw new IllegalArgumentException("empty context: use the end-of-text token as context");
+    }
+    int[] all = Arrays.copyOf(context, context.length + continuation.length);
+    System.arraycopy(continuation, 0, all, context.length, continuation.length);
+    List<Sequence> out = new ArrayList<>();
+    for (int first = context.length; first < all.length; first += maxContext) {
+      int end = Math.min(all.length, first + maxContext);
+      int start = Math.max(0, end - maxContext - 1);
+      out.add(new Sequence(Arrays.copyOfRange(all, start, end), first - start, start));
+    }
+    return out;
   }
 
   /** Positions the model reads: every token but the last. */

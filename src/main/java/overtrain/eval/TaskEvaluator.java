@@ -2,7 +2,6 @@ package overtrain.eval;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntConsumer;
 import overtrain.tasks.Candidate;
 import overtrain.tasks.Example;
 import overtrain.tasks.TaskType;
@@ -21,38 +20,65 @@ public final class TaskEvaluator {
     this.scorer = new SequenceScorer(model, encoder.paddingId(), batchSize);
   }
 
-  /** How many sequences {@link #evaluate} scores for these examples (for a progress bar). */
-  public static int sequenceCount(TaskType type, List<Example> examples) {
-    if (!scoresEveryCandidate(type)) return examples.size();
-    int n = 0;
-    for (Example e : examples) n += e.candidates().size();
-    return n;
+  /** Hears how much scoring there is to do, then how much is done (for a progress bar). */
+  public interface Listener {
+    /** Scoring of {@code sequences} sequences begins (after tokenisation). */
+    void begin(int sequences);
+
+    /** {@code sequences} more are scored. */
+    void scored(int sequences);
+
+    /** A listener that hears nothing. */
+    Listener NONE = new Listener() {
+      @Override
+      public void begin(int sequences) {}
+
+      @Override
+      public void scored(int sequences) {}
+    };
   }
 
-  public TaskEvaluation evaluate(TaskType type, List<Example> examples, IntConsumer progress) {
+  public TaskEvaluation evaluate(TaskType type, List<Example> examples, Listener listener) {
     if (examples.isEmpty()) throw new IllegalArgumentException("no examples to evaluate");
     List<Sequence> sequences = new ArrayList<>();
+    // Candidate k's sequences are sequences[bounds[k] .. bounds[k + 1]).
+    List<Integer> bounds = new ArrayList<>(List.of(0));
+    int truncated = 0;
     for (int e = 0; e < examples.size(); e++) {
       Example example = examples.get(e);
       List<Candidate> scored =
           scoresEveryCandidate(type) ? example.candidates() : List.of(example.target());
       for (Candidate c : scored) {
+        List<Sequence> windows;
         try {
-          sequences.add(encoder.encode(c));
+          windows = encoder.encode(c);
         } catch (IllegalArgumentException ex) {
-          throw new IllegalArgumentException("example " + e + ": " + ex.getMessage(), ex);
+          throw new IllegalArgumentException("example " + (e + 1) + ": " + ex.getMessage(), ex);
         }
+        if (windows.get(0).truncated() > 0) truncated++;
+        sequences.addAll(windows);
+        bounds.add(sequences.size());
       }
     }
-    int truncated = 0;
-    for (Sequence s : sequences) if (s.truncated() > 0) truncated++;
-    List<Score> scores = scorer.score(sequences, progress);
+    listener.begin(sequences.size());
+    List<Score> windowScores = scorer.score(sequences, listener::scored);
+    List<Score> scores = new ArrayList<>(bounds.size() - 1);
+    for (int k = 0; k + 1 < bounds.size(); k++) {
+      double logProb = 0;
+      int tokens = 0;
+      for (int i = bounds.get(k); i < bounds.get(k + 1); i++) {
+        logProb += windowScores.get(i).logProb();
+        tokens += windowScores.get(i).tokens();
+      }
+      scores.add(new Score(logProb, tokens));
+    }
     TaskMetrics metrics = switch (type) {
       case CLASSIFICATION -> classification(examples, scores);
       case MULTIPLE_CHOICE -> multipleChoice(examples, scores);
       case LM, INSTRUCTION -> LossMetrics.of(scores);
     };
-    return new TaskEvaluation(type, examples.size(), sequences.size(), truncated, metrics);
+    return new TaskEvaluation(
+        type, examples.size(), scores.size(), sequences.size(), truncated, metrics);
   }
 
   private static boolean scoresEveryCandidate(TaskType type) {

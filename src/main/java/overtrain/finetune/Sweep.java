@@ -82,19 +82,19 @@ public final class Sweep {
     List<Sequence> trainSequences = new ArrayList<>(train.size());
     int truncated = 0;
     for (int i = 0; i < train.size(); i++) {
-      Sequence s;
+      List<Sequence> windows;
       try {
-        s = encoder.encode(train.get(i).target());
+        windows = encoder.encode(train.get(i).target());
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             in.task().file("train") + ": example " + (i + 1) + ": " + e.getMessage(), e);
       }
-      trainSequences.add(s);
-      if (s.truncated() > 0) truncated++;
+      trainSequences.addAll(windows);
+      if (windows.get(0).truncated() > 0) truncated++;
       monitor.advance(1);
     }
-    monitor.end(truncated + " of " + train.size() + " truncated on the left to fit "
-        + in.config().maxContext() + " tokens");
+    monitor.end(truncated + " of " + train.size() + " inputs cut on the left to fit "
+        + in.config().maxContext() + " tokens; " + trainSequences.size() + " sequences");
 
     OlmoModel base = new OlmoModel(in.config(), in.start().copy());
     SweepResult.Scores before = new SweepResult.Scores(
@@ -153,8 +153,18 @@ public final class Sweep {
 
   private TaskEvaluation evaluate(OlmoModel model, String split, List<Example> examples) {
     TaskEvaluator evaluator = new TaskEvaluator(model::targetLogProbs, encoder, config.evalBatchSize());
-    monitor.begin("scoring " + split, TaskEvaluator.sequenceCount(in.task().spec().type(), examples));
-    TaskEvaluation e = evaluator.evaluate(in.task().spec().type(), examples, monitor::advance);
+    TaskEvaluation e = evaluator.evaluate(in.task().spec().type(), examples,
+        new TaskEvaluator.Listener() {
+          @Override
+          public void begin(int sequences) {
+            monitor.begin("scoring " + split, sequences);
+          }
+
+          @Override
+          public void scored(int sequences) {
+            monitor.advance(sequences);
+          }
+        });
     monitor.end(split + ": " + e.metrics().summary());
     return e;
   }

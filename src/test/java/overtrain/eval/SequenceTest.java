@@ -39,6 +39,21 @@ class SequenceTest {
   }
 
   @Test
+  void aContinuationThatOutgrowsTheContextIsScoredInRollingWindows() {
+    int[] context = {100, 101};
+    int[] continuation = new int[10];
+    for (int i = 0; i < continuation.length; i++) continuation[i] = i;
+    List<Sequence> windows = Sequence.windows(context, continuation, 4);
+    // Predictions 0-3, 4-7, 8-9; each window reads as much as fits before its predictions.
+    assertEquals(3, windows.size());
+    assertEquals(new Sequence(new int[] {101, 0, 1, 2, 3}, 1, 1), windows.get(0));
+    assertEquals(new Sequence(new int[] {3, 4, 5, 6, 7}, 1, 5), windows.get(1));
+    assertEquals(new Sequence(new int[] {5, 6, 7, 8, 9}, 3, 7), windows.get(2));
+    assertEquals(List.of(Sequence.of(context, new int[] {1, 2}, 4)),
+        Sequence.windows(context, new int[] {1, 2}, 4));
+  }
+
+  @Test
   void batchPadsOnTheRightAndMasksContextAndPadding() {
     Sequence a = Sequence.of(new int[] {1, 2}, new int[] {3, 4}, 16);
     Sequence b = Sequence.of(new int[] {5}, new int[] {6}, 16);

@@ -101,7 +101,7 @@ class SweepTest {
     OlmoModel reloaded = new OlmoModel(loaded.config(), loaded.params());
     TaskEvaluation again = new TaskEvaluator(reloaded::targetLogProbs,
         new CandidateEncoder(tokenizer, config.maxContext()), 16)
-        .evaluate(result.type(), Task.load(taskDir).examples("test"), n -> {});
+        .evaluate(result.type(), Task.load(taskDir).examples("test"), TaskEvaluator.Listener.NONE);
     assertEquals(afterTest, again);
 
     JsonNode json = Sweep.JSON.readTree(out.resolve(Sweep.RESULT).toFile());
