@@ -56,21 +56,23 @@ public final class FinetuneCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
   Path out;
 
-  @Option(names = "--epochs", defaultValue = "3", description = "Passes over the training split (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", paramLabel = "N", defaultValue = "3",
+      description = "Passes over the training split (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--batch", defaultValue = "16", description = "Examples per step (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--batch", paramLabel = "N", defaultValue = "16",
+      description = "Examples per step (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--warmup", defaultValue = "0.06",
+  @Option(names = "--warmup", paramLabel = "FRACTION", defaultValue = "0.06",
       description = "Fraction of the steps warming the rate up linearly (default: ${DEFAULT-VALUE}).")
   double warmup;
 
-  @Option(names = "--schedule", defaultValue = "cosine",
+  @Option(names = "--schedule", paramLabel = "KIND", defaultValue = "cosine",
       description = "cosine or linear (both to zero at the last step), or constant (default: ${DEFAULT-VALUE}).")
   String schedule;
 
-  @Option(names = "--weight-decay", defaultValue = "0.0",
+  @Option(names = "--weight-decay", paramLabel = "W", defaultValue = "0.0",
       description = "AdamW decoupled weight decay, not on embeddings (default: ${DEFAULT-VALUE}).")
   double weightDecay;
 
@@ -78,30 +80,31 @@ public final class FinetuneCommand implements Callable<Integer> {
       description = "Adds LAMBDA/2 * ||theta - theta_pretrained||^2 to the loss (default: ${DEFAULT-VALUE}).")
   double l2ToInit;
 
-  @Option(names = "--clip", defaultValue = "1.0",
+  @Option(names = "--clip", paramLabel = "NORM", defaultValue = "1.0",
       description = "Global gradient-norm clipping, 0 for none (default: ${DEFAULT-VALUE}).")
   double clip;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Shuffling seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+      description = "Shuffling seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--heldout-tokens", paramLabel = "FILE.npy",
       description = "Held-out pre-training tokens: their loss before and after is the forgetting measure.")
   Path heldoutTokens;
 
-  @Option(names = "--heldout-max-tokens", defaultValue = "65536",
+  @Option(names = "--heldout-max-tokens", paramLabel = "N", defaultValue = "65536",
       description = "Predictions scored on the held-out file per measurement (default: ${DEFAULT-VALUE}).")
   long heldoutMaxTokens;
 
-  @Option(names = "--eval-batch", defaultValue = "16",
+  @Option(names = "--eval-batch", paramLabel = "N", defaultValue = "16",
       description = "Sequences per forward pass when scoring (default: ${DEFAULT-VALUE}).")
   int evalBatch;
 
-  @Option(names = "--max-train-examples", defaultValue = "0",
+  @Option(names = "--max-train-examples", paramLabel = "N", defaultValue = "0",
       description = "Train on the first N examples only; 0 for all (default: ${DEFAULT-VALUE}).")
   int maxTrain;
 
-  @Option(names = "--max-eval-examples", defaultValue = "0",
+  @Option(names = "--max-eval-examples", paramLabel = "N", defaultValue = "0",
       description = "Score the first N validation and test examples only; 0 for all (default: ${DEFAULT-VALUE}).")
   int maxEval;
 
@@ -135,7 +138,8 @@ public final class FinetuneCommand implements Callable<Integer> {
     for (SweepResult.Run run : r.runs()) {
       System.out.printf(Locale.ROOT, "  lr %-10g validation %s%s%n", run.lr(),
           run.validation().metrics().summary(),
-          run.heldout() == null ? "" : String.format(Locale.ROOT, "  held-out loss %.4f", run.heldout().loss()));
+          run.heldout() == null
+              ? "" : String.format(Locale.ROOT, "  held-out loss %.4f", run.heldout().loss()));
     }
     row("validation", r.before().validation(), r.after().validation());
     row("test", r.before().test(), r.after().test());
