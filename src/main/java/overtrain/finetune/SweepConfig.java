@@ -1,5 +1,6 @@
 package overtrain.finetune;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 
 /**
@@ -7,7 +8,8 @@ import java.util.List;
  * chosen on the validation split, the test split reported for that one only.
  *
  * @param lrs the peak learning rates to try
- * @param run every other setting of a run (its {@code lr} is replaced by each of {@code lrs})
+ * @param run every other setting of a run (its {@code lr} is replaced by each of {@code lrs},
+ *     so the result file leaves it out)
  * @param evalBatchSize sequences per forward pass when scoring
  * @param maxTrainExamples use at most this many training examples (the first ones); 0 for all
  * @param maxEvalExamples score at most this many validation and test examples; 0 for all
@@ -15,7 +17,7 @@ import java.util.List;
  */
 public record SweepConfig(
     List<Double> lrs,
-    FineTuneConfig run,
+    @JsonIgnoreProperties("lr") FineTuneConfig run,
     int evalBatchSize,
     int maxTrainExamples,
     int maxEvalExamples,
