@@ -49,6 +49,9 @@ public final class ExampleReader {
             "label number " + value.asText() + " outside 0.." + (labels.size() - 1));
     } else if (value.isTextual() || value.isBoolean()) {
       for (int i = 0; i < labels.size(); i++) if (labels.get(i).name().equals(value.asText())) gold = i;
+      // Some exports write class numbers as strings ("1"); names win where both could match.
+      if (gold < 0 && value.asText().matches("\\d{1,9}") && Integer.parseInt(value.asText()) < labels.size())
+        gold = Integer.parseInt(value.asText());
       if (gold < 0)
         throw new TaskFormatException(file, line, spec.labelField(), "unknown label '" + value.asText()
             + "', expected one of " + labels.stream().map(Label::name).toList() + " or a class number");
