@@ -136,7 +136,7 @@ public final class OlmoModel {
     int counted = check(tokens, targets, batch, seqLen);
     int n = batch * seqLen;
     forwardBlocks(tokens, batch, seqLen, true);
-    scratch.ensure(n, true);
+    scratch.ensure(n, seqLen, true);
     double loss = crossEntropy.run(scratch.xf, params.data(), headOff, targets, n,
         config.hiddenSize(), (float) config.logitScale(), null, scratch.dxn, grads, headOff,
         (float) (1.0 / counted));
@@ -178,7 +178,7 @@ public final class OlmoModel {
     int n = batch * seqLen, d = config.hiddenSize(), f = config.intermediateSize();
     int heads = config.numHeads();
     float[] w = params.data();
-    scratch.ensure(n, false);
+    scratch.ensure(n, seqLen, false);
     float[] x = scratch.residual;
     float embScale = (float) config.embeddingScale();
     Parallel.range(n, (from, to) -> {
@@ -230,7 +230,7 @@ public final class OlmoModel {
       LayerNorm.backward(s.dxn, a.xn2, a.rstd2, dx, n, d);
       // attention: x += o(attn(rope(q(xn1)), rope(k(xn1)), v(xn1))), xn1 = LN(x)
       Linear.backward(dx, 0, a.y, 0, w, off[O], s.dy, 0, false, grads, off[O], n, d, d);
-      Attention.backward(s.dy, a.q, a.k, a.v, a.att, s.dq, s.dk, s.dv, s.attRow,
+      Attention.backward(s.dy, a.q, a.k, a.v, a.att, s.dq, s.dk, s.dv, s.dAtt,
           batch, seqLen, heads, config.headDim(), attScale);
       rope.backward(s.dq, batch, seqLen, heads);
       rope.backward(s.dk, batch, seqLen, heads);
@@ -297,22 +297,26 @@ public final class OlmoModel {
     offset[0] += s.size();
   }
 
-  /** What one block keeps from forward for backward, sized for n rows of sequences of seqLen. */
+  /**
+   * What one block keeps from forward for backward. Sized for the most rows (batch*seqLen) and
+   * the most attention cells (rows*seqLen) seen so far; reallocated only when a call needs more.
+   */
   private final class Activations {
-    int rows = -1, seqLen = -1;
+    int rows = -1;
+    long cells = -1;
     float[] xn1, rstd1, q, k, v, att, y, xn2, rstd2, g, u, h;
 
     void ensure(int n, int t) {
-      if (n <= rows && (long) n * t <= (long) rows * seqLen) return;
+      if (n <= rows && (long) n * t <= cells) return;
       int d = config.hiddenSize(), f = config.intermediateSize();
       rows = Math.max(n, rows);
-      seqLen = Math.max(t, seqLen);
+      cells = Math.max((long) n * t, cells);
       xn1 = new float[rows * d];
       rstd1 = new float[rows];
       q = new float[rows * d];
       k = new float[rows * d];
       v = new float[rows * d];
-      att = new float[Math.multiplyExact(rows * config.numHeads(), seqLen)];
+      att = new float[Math.toIntExact(cells * config.numHeads())];
       y = new float[rows * d];
       xn2 = new float[rows * d];
       rstd2 = new float[rows];
@@ -323,14 +327,15 @@ public final class OlmoModel {
   }
 
   /**
-   * Buffers shared by all layers: the residual stream and the final norm, and (only once a
-   * backward pass has run) backward's temporaries.
+   * Buffers shared by all layers: the residual stream and the final norm, and (once a backward
+   * pass has run) backward's temporaries, sized like {@link Activations}.
    */
   private final class Scratch {
     int rows = -1, backwardRows = -1;
-    float[] residual, xf, rstdf, dxn, dq, dk, dv, dy, dg, du, dh, attRow;
+    long backwardCells = -1;
+    float[] residual, xf, rstdf, dxn, dq, dk, dv, dy, dg, du, dh, dAtt;
 
-    void ensure(int n, boolean backward) {
+    void ensure(int n, int t, boolean backward) {
       int d = config.hiddenSize(), f = config.intermediateSize();
       if (n > rows) {
         rows = n;
@@ -338,17 +343,18 @@ public final class OlmoModel {
         xf = new float[n * d];
         rstdf = new float[n];
       }
-      if (backward && n > backwardRows) {
-        backwardRows = n;
-        dxn = new float[n * d];
-        dq = new float[n * d];
-        dk = new float[n * d];
-        dv = new float[n * d];
-        dy = new float[n * d];
-        dg = new float[n * f];
-        du = new float[n * f];
-        dh = new float[n * f];
-        attRow = new float[n * config.numHeads()];
+      if (backward && (n > backwardRows || (long) n * t > backwardCells)) {
+        int r = backwardRows = Math.max(n, backwardRows);
+        backwardCells = Math.max((long) n * t, backwardCells);
+        dxn = new float[r * d];
+        dq = new float[r * d];
+        dk = new float[r * d];
+        dv = new float[r * d];
+        dy = new float[r * d];
+        dg = new float[r * f];
+        du = new float[r * f];
+        dh = new float[r * f];
+        dAtt = new float[Math.toIntExact(backwardCells * config.numHeads())];
       }
     }
   }

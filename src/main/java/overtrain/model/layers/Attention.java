@@ -1,17 +1,22 @@
 package overtrain.model.layers;
 
+import overtrain.kernels.Gemm;
 import overtrain.kernels.Parallel;
 
 /**
  * Causal multi-head softmax attention on already projected and rotated q, k, v. Heads sit side
  * by side in each row (head h owns columns h*headDim .. (h+1)*headDim), as a [n, d] projection
- * produces them. Work is split over (sequence, head) pairs, which write disjoint memory, so the
- * result does not depend on the thread count.
+ * produces them, so one head of one sequence is a strided [t, headDim] matrix that
+ * {@link Gemm#sgemm} reads in place. Work is split over (sequence, head) pairs, which write
+ * disjoint memory, so the result does not depend on the thread count.
+ *
+ * <p>The products run over the full t x t square (the masked half is zero in the
+ * probabilities), trading the causal saving for the matrix kernel's speed.
  *
  * <pre>
- *   forward   q,k,v[b*t, heads*hd]  -> y[b*t, heads*hd], att[b, heads, t, t] (row i uses 0..i)
+ *   forward   q,k,v[b*t, heads*hd] -> y[b*t, heads*hd], att[b, heads, t, t] (zero above the diagonal)
  *   backward  dy[b*t, heads*hd], q,k,v, att -> dq,dk,dv[b*t, heads*hd] (set)
- *             scratch[b*heads*t] holds one row of d(att) per (sequence, head)
+ *             dAtt[b, heads, t, t] is scratch; att is overwritten with d(scores)
  * </pre>
  */
 public final class Attention {
@@ -20,82 +25,60 @@ public final class Attention {
   public static void forward(
       float[] q, float[] k, float[] v, float[] att, float[] y,
       int batch, int seqLen, int heads, int headDim, float scale) {
-    int width = heads * headDim;
+    int width = heads * headDim, t = seqLen;
     Parallel.range(batch * heads, (from, to) -> {
       for (int bh = from; bh < to; bh++) {
-        int b = bh / heads, h = bh % heads;
-        int rows = b * seqLen * width + h * headDim;
-        for (int t = 0; t < seqLen; t++) {
-          int qi = rows + t * width;
-          int a = (bh * seqLen + t) * seqLen;
-          float max = Float.NEGATIVE_INFINITY;
-          for (int s = 0; s <= t; s++) {
-            int ki = rows + s * width;
-            float dot = 0f;
-            for (int i = 0; i < headDim; i++) dot += q[qi + i] * k[ki + i];
-            dot *= scale;
-            att[a + s] = dot;
-            if (dot > max) max = dot;
-          }
-          double sum = 0;
-          for (int s = 0; s <= t; s++) {
-            float e = (float) Math.exp(att[a + s] - max);
-            att[a + s] = e;
-            sum += e;
-          }
-          float inv = (float) (1.0 / sum);
-          for (int i = 0; i < headDim; i++) y[qi + i] = 0f;
-          for (int s = 0; s <= t; s++) {
-            float p = att[a + s] * inv;
-            att[a + s] = p;
-            int vi = rows + s * width;
-            for (int i = 0; i < headDim; i++) y[qi + i] += p * v[vi + i];
-          }
-        }
+        int rows = (bh / heads) * t * width + (bh % heads) * headDim, a = bh * t * t;
+        // scores = q k^T, then a causal softmax of scale * scores row by row
+        Gemm.sgemm(false, true, t, t, headDim, q, rows, width, k, rows, width, att, a, t, false);
+        for (int i = 0; i < t; i++) causalSoftmax(att, a + i * t, i, t, scale);
+        // y = att v
+        Gemm.sgemm(false, false, t, headDim, t, att, a, t, v, rows, width, y, rows, width, false);
       }
     });
   }
 
+  /** Row {@code row} of a t x t score matrix becomes softmax over columns 0..row, zero after. */
+  private static void causalSoftmax(float[] s, int off, int row, int t, float scale) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int j = 0; j <= row; j++) {
+      float x = s[off + j] * scale;
+      s[off + j] = x;
+      if (x > max) max = x;
+    }
+    double sum = 0;
+    for (int j = 0; j <= row; j++) {
+      float e = (float) Math.exp(s[off + j] - max);
+      s[off + j] = e;
+      sum += e;
+    }
+    float inv = (float) (1.0 / sum);
+    for (int j = 0; j <= row; j++) s[off + j] *= inv;
+    for (int j = row + 1; j < t; j++) s[off + j] = 0f;
+  }
+
   public static void backward(
       float[] dy, float[] q, float[] k, float[] v, float[] att,
-      float[] dq, float[] dk, float[] dv, float[] scratch,
+      float[] dq, float[] dk, float[] dv, float[] dAtt,
       int batch, int seqLen, int heads, int headDim, float scale) {
-    int width = heads * headDim;
+    int width = heads * headDim, t = seqLen;
     Parallel.range(batch * heads, (from, to) -> {
       for (int bh = from; bh < to; bh++) {
-        int b = bh / heads, h = bh % heads;
-        int rows = b * seqLen * width + h * headDim;
-        for (int t = 0; t < seqLen; t++) {
-          int r = rows + t * width;
-          for (int i = 0; i < headDim; i++) dq[r + i] = dk[r + i] = dv[r + i] = 0f;
-        }
-        int dp = bh * seqLen;
-        for (int t = 0; t < seqLen; t++) {
-          int qi = rows + t * width;
-          int a = (bh * seqLen + t) * seqLen;
-          // d(att)[s] = dy_t . v_s, and dv_s += att[s] * dy_t
+        int rows = (bh / heads) * t * width + (bh % heads) * headDim, a = bh * t * t;
+        // dv = att^T dy; d(att) = dy v^T
+        Gemm.sgemm(true, false, t, headDim, t, att, a, t, dy, rows, width, dv, rows, width, false);
+        Gemm.sgemm(false, true, t, t, headDim, dy, rows, width, v, rows, width, dAtt, a, t, false);
+        // softmax backward, in place of att: d(scores) = scale * att * (d(att) - sum att d(att))
+        for (int i = 0; i < t; i++) {
+          int r = a + i * t;
           double weighted = 0;
-          for (int s = 0; s <= t; s++) {
-            int vi = rows + s * width;
-            float p = att[a + s], dot = 0f;
-            for (int i = 0; i < headDim; i++) {
-              dot += dy[qi + i] * v[vi + i];
-              dv[vi + i] += p * dy[qi + i];
-            }
-            scratch[dp + s] = dot;
-            weighted += (double) p * dot;
-          }
-          // softmax backward: d(score)[s] = att[s] * (d(att)[s] - sum_j att[j] d(att)[j])
+          for (int j = 0; j <= i; j++) weighted += (double) att[r + j] * dAtt[r + j];
           float w = (float) weighted;
-          for (int s = 0; s <= t; s++) {
-            float ds = att[a + s] * (scratch[dp + s] - w) * scale;
-            int ki = rows + s * width;
-            for (int i = 0; i < headDim; i++) {
-              dq[qi + i] += ds * k[ki + i];
-              dk[ki + i] += ds * q[qi + i];
-            }
-          }
+          for (int j = 0; j <= i; j++) att[r + j] = scale * att[r + j] * (dAtt[r + j] - w);
         }
+        // dq = d(scores) k; dk = d(scores)^T q
+        Gemm.sgemm(false, false, t, headDim, t, att, a, t, k, rows, width, dq, rows, width, false);
+        Gemm.sgemm(true, false, t, headDim, t, att, a, t, q, rows, width, dk, rows, width, false);
       }
     });
   }

@@ -17,15 +17,25 @@ import overtrain.kernels.Parallel;
  * </pre>
  */
 public final class CrossEntropy {
-  /** About 2^21 logits (8 MiB) live at a time. */
-  private static final int CHUNK_LOGITS = 1 << 21;
+  /**
+   * By default about 2^23 logits (32 MiB) live at a time: 1024 rows of a vocabulary of 8192.
+   * Against 2^21, the head's three products (each repacks W) ran 5 to 15% faster in CPU time
+   * on one thread for 4096 rows x 256 x 8192.
+   */
+  private static final int CHUNK_LOGITS = 1 << 23;
 
-  private final int vocab;
+  private final int vocab, chunkLogits;
   private float[] logits = new float[0];
   private double[] rowLoss = new double[0];
 
   public CrossEntropy(int vocab) {
+    this(vocab, CHUNK_LOGITS);
+  }
+
+  /** @param chunkLogits how many logits may live at once (rounded to whole rows, at least one) */
+  public CrossEntropy(int vocab, int chunkLogits) {
     this.vocab = vocab;
+    this.chunkLogits = chunkLogits;
   }
 
   /**
@@ -36,7 +46,7 @@ public final class CrossEntropy {
   public double run(
       float[] x, float[] w, int wOff, int[] targets, int n, int c, float scale,
       float[] logProb, float[] dx, float[] dw, int dwOff, float gradScale) {
-    int chunk = Math.max(1, Math.min(n, CHUNK_LOGITS / vocab));
+    int chunk = Math.max(1, Math.min(n, chunkLogits / vocab));
     if (logits.length < chunk * vocab) {
       logits = new float[chunk * vocab];
       rowLoss = new double[chunk];

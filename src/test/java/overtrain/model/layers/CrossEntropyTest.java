@@ -1,0 +1,69 @@
+package overtrain.model.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static overtrain.model.layers.GradCheck.*;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class CrossEntropyTest {
+  private static final int N = 5, C = 8, VOCAB = 7;
+  private static final int[] TARGETS = {3, -1, 0, 6, 3};
+  private static final float SCALE = 0.7f, GRAD_SCALE = 0.25f;
+
+  /** log p(target) per row in double; x[N,C] then W[VOCAB,C] laid end to end in one array. */
+  private static double[] logProbs(double[] xw) {
+    double[] out = new double[N];
+    for (int i = 0; i < N; i++) {
+      if (TARGETS[i] < 0) continue;
+      double[] z = new double[VOCAB];
+      double max = Double.NEGATIVE_INFINITY, sum = 0;
+      for (int v = 0; v < VOCAB; v++) {
+        for (int k = 0; k < C; k++) z[v] += xw[i * C + k] * xw[N * C + v * C + k] * SCALE;
+        max = Math.max(max, z[v]);
+      }
+      for (int v = 0; v < VOCAB; v++) sum += Math.exp(z[v] - max);
+      out[i] = z[TARGETS[i]] - max - Math.log(sum);
+    }
+    return out;
+  }
+
+  private static double scaledLoss(double[] xw) {
+    return -Arrays.stream(logProbs(xw)).sum() * GRAD_SCALE;
+  }
+
+  @Test
+  void lossAndGradientsMatchDoubleDefinitionWhateverTheChunk() {
+    Random random = new Random(6);
+    double[] xw = gaussian(random, N * C + VOCAB * C, 1.0);
+    float[] x = toFloat(Arrays.copyOfRange(xw, 0, N * C));
+    float[] w = toFloat(Arrays.copyOfRange(xw, N * C, xw.length));
+    double[] expectedLogProbs = logProbs(xw);
+    double[] expectedGrad = numeric(CrossEntropyTest::scaledLoss, xw);
+    double expectedLoss = -Arrays.stream(expectedLogProbs).sum();
+
+    // one row per chunk, two rows per chunk (a ragged last chunk), all rows at once
+    for (int chunkLogits : new int[] {VOCAB, 2 * VOCAB, N * VOCAB}) {
+      CrossEntropy ce = new CrossEntropy(VOCAB, chunkLogits);
+      float[] logProb = new float[N];
+      double forward = ce.run(x, w, 0, TARGETS, N, C, SCALE, logProb, null, null, 0, 0f);
+      assertEquals(expectedLoss, forward, 1e-6 * expectedLoss, "forward loss, chunk " + chunkLogits);
+      double lpError = relError(logProb, expectedLogProbs);
+      assertTrue(lpError < 1e-6, "log-probabilities off by " + lpError);
+      assertEquals(0f, logProb[1], "an ignored row has log-probability 0");
+
+      float[] dx = new float[N * C];
+      Arrays.fill(dx, 9f); // dx is set, not added
+      float[] dw = new float[VOCAB * C];
+      double loss = ce.run(x, w, 0, TARGETS, N, C, SCALE, null, dx, dw, 0, GRAD_SCALE);
+      assertEquals(expectedLoss, loss, 1e-6 * expectedLoss);
+      float[] both = new float[xw.length];
+      System.arraycopy(dx, 0, both, 0, N * C);
+      System.arraycopy(dw, 0, both, N * C, VOCAB * C);
+      double error = relError(both, expectedGrad);
+      assertTrue(error < 1e-4, "backward off by " + error + ", chunk " + chunkLogits);
+    }
+  }
+}
