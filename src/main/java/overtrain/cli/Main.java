@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "overtrain 0.1.0",
     description = "Reproduce, measure and extend catastrophic overtraining on a CPU.",
-    subcommands = {CommandLine.HelpCommand.class, TasksCommand.class, FinetuneCommand.class, TokenizerCommand.class, DataCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      DataCommand.class,
+      TokenizerCommand.class,
+      TasksCommand.class,
+      FinetuneCommand.class
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
