@@ -156,23 +156,27 @@ public final class FinetuneCommand implements Callable<Integer> {
     System.out.println(split + " after:  " + after.metrics().summary());
   }
 
-  /** Draws each phase of the sweep as its own progress bar. */
+  /** Draws each phase of the sweep as its own progress bar, its summary on the next line. */
   private static final class BarMonitor implements Monitor {
     private Progress bar;
+    private long done;
 
     @Override
     public void begin(String phase, long total) {
       bar = new Progress(phase, total);
+      done = 0;
     }
 
     @Override
     public void advance(long units) {
-      bar.advance(units);
+      done += units;
+      bar.update(done, "");
     }
 
     @Override
     public void end(String summary) {
-      bar.finish(summary);
+      bar.finish();
+      System.err.println("  " + summary);
     }
   }
 }

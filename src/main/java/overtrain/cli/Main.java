@@ -14,7 +14,10 @@ import picocli.CommandLine.Command;
       DataCommand.class,
       TokenizerCommand.class,
       TasksCommand.class,
-      FinetuneCommand.class
+      PretrainCommand.class,
+      EvalCommand.class,
+      FinetuneCommand.class,
+      BenchCommand.class
     })
 public final class Main implements Runnable {
 
@@ -26,6 +29,18 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The command line with its error handling: a failing command prints its message (which
+   * names the file and field at fault), not a stack trace; -Dovertrain.trace=true shows both.
+   */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Main()).setExecutionExceptionHandler((e, cl, parsed) -> {
+      if (Boolean.getBoolean("overtrain.trace")) e.printStackTrace(cl.getErr());
+      cl.getErr().println("overtrain " + String.join(" ", parsed.originalArgs().subList(0, 1)) + ": " + e.getMessage());
+      return 1;
+    });
   }
 }

@@ -172,10 +172,14 @@ public final class Sweep {
   private LossMetrics heldout(OlmoModel model) {
     if (in.heldout() == null) return null;
     int context = in.config().maxContext();
-    monitor.begin("held-out pre-training loss", 1);
-    TokenLoss.Result r =
-        TokenLoss.evaluate(model, in.heldout(), context, config.evalBatchSize(), config.heldoutTokens());
-    monitor.advance(1);
+    long windows = Math.min((in.heldout().length() - 1) / context, config.heldoutTokens() / context);
+    monitor.begin("held-out pre-training loss", windows);
+    long[] reported = {0};
+    TokenLoss.Result r = TokenLoss.evaluate(model, in.heldout(), context, config.evalBatchSize(),
+        config.heldoutTokens(), (done, total) -> {
+          monitor.advance(done - reported[0]);
+          reported[0] = done;
+        });
     monitor.end(String.format("held-out loss %.4f over %d tokens", r.loss(), r.tokens()));
     return new LossMetrics(r.tokens(), r.loss(), r.perplexity());
   }

@@ -24,6 +24,18 @@ public final class TokenLoss {
    * per forward pass.
    */
   public static Result evaluate(OlmoModel model, TokenFile file, int context, int batch, long maxTokens) {
+    return evaluate(model, file, context, batch, maxTokens, (done, total) -> {});
+  }
+
+  /** Told how many windows of how many are scored. */
+  @FunctionalInterface
+  public interface Progress {
+    void windows(long done, long total);
+  }
+
+  /** As {@link #evaluate(OlmoModel, TokenFile, int, int, long)}, reporting after each batch. */
+  public static Result evaluate(OlmoModel model, TokenFile file, int context, int batch, long maxTokens,
+      Progress progress) {
     long windows = Math.min((file.length() - 1) / context, maxTokens / context);
     if (windows < 1) {
       throw new IllegalArgumentException(file.file() + ": " + file.length() + " tokens, scoring needs at least "
@@ -46,6 +58,7 @@ public final class TokenLoss {
       boolean full = rows == batch;
       sum += model.loss(full ? tokens : Arrays.copyOf(tokens, n), full ? targets : Arrays.copyOf(targets, n),
           rows, context) * rows;
+      progress.windows(w + rows, windows);
     }
     return new Result(sum / windows, windows * context);
   }

@@ -1,0 +1,113 @@
+package overtrain.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import overtrain.kernels.Parallel;
+import overtrain.model.ModelConfig;
+import overtrain.model.OlmoModel;
+import overtrain.model.Parameterization;
+import overtrain.model.Parameters;
+import overtrain.optim.AdamW;
+import overtrain.optim.GradientClipping;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code overtrain bench train}: training steps per second on random tokens. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Time full training steps (forward, backward, clipping, AdamW) on random tokens and print",
+      "tokens/s and achieved GFLOP/s, counting 6 x non-embedding params + 6 x vocab x d (head)",
+      "+ 12 x layers x d x context (attention) FLOPs per token. Warm-up steps are not timed.",
+      "Threads: -Dovertrain.threads=N (default: every core)."
+    },
+    sortOptions = false)
+public final class BenchTrainCommand implements Callable<Integer> {
+  @Option(names = "--layers", defaultValue = "4", description = "transformer blocks (default ${DEFAULT-VALUE})")
+  int layers;
+
+  @Option(names = "--heads", defaultValue = "4", description = "attention heads (default ${DEFAULT-VALUE})")
+  int heads;
+
+  @Option(names = "--d-model", defaultValue = "256", description = "model width (default ${DEFAULT-VALUE})")
+  int dModel;
+
+  @Option(names = "--ff-size", description = "SwiGLU hidden width (default 4 x d-model, as pretrain)")
+  Integer ffSize;
+
+  @Option(names = "--vocab", defaultValue = "8192", description = "vocabulary size (default ${DEFAULT-VALUE})")
+  int vocab;
+
+  @Option(names = "--context", defaultValue = "256", description = "tokens per sequence (default ${DEFAULT-VALUE})")
+  int context;
+
+  @Option(names = "--batch", defaultValue = "16", description = "sequences per step (default ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(names = "--steps", defaultValue = "10", description = "timed steps (default ${DEFAULT-VALUE})")
+  int steps;
+
+  @Option(names = "--warmup-steps", defaultValue = "2", description = "untimed steps first, for the JIT (default ${DEFAULT-VALUE})")
+  int warmupSteps;
+
+  @Option(names = "--json", description = "print one JSON object: tokens_per_s, gflops, threads, ...")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    if (steps < 1 || warmupSteps < 0) throw new IllegalArgumentException("--steps must be >= 1 and --warmup-steps >= 0");
+    int ff = ffSize == null ? 4 * dModel : ffSize;
+    ModelConfig config = new ModelConfig(vocab, dModel, layers, heads, ff, context, true, 10000.0,
+        Parameterization.MUP, dModel, 0.02);
+    Parameters params = OlmoModel.initialize(config, 1);
+    OlmoModel model = new OlmoModel(config, params);
+    AdamW adam = new AdamW(params.specs(), 0.1);
+    float[] grads = new float[params.size()];
+    int n = batch * context;
+    int[] tokens = new int[n], targets = new int[n];
+    SplittableRandom rng = new SplittableRandom(1);
+
+    Progress progress = new Progress("bench", warmupSteps + steps);
+    long timed = 0;
+    double loss = 0;
+    for (int s = 0; s < warmupSteps + steps; s++) {
+      for (int i = 0; i < n; i++) tokens[i] = rng.nextInt(vocab);
+      for (int i = 0; i < n; i++) targets[i] = rng.nextInt(vocab);
+      long start = System.nanoTime();
+      Arrays.fill(grads, 0f);
+      loss = model.forwardBackward(tokens, targets, batch, context, grads);
+      GradientClipping.clip(grads, 1.0);
+      adam.update(params.data(), grads, 1e-3);
+      if (s >= warmupSteps) timed += System.nanoTime() - start;
+      progress.update(s + 1, String.format("loss %.3f", loss));
+    }
+    progress.finish();
+
+    double seconds = timed / 1e9;
+    double tokensPerSecond = (double) n * steps / seconds;
+    double flopsPerToken = 6.0 * config.nonEmbeddingParameters() + 6.0 * vocab * dModel
+        + 12.0 * layers * dModel * context;
+    double gflops = flopsPerToken * tokensPerSecond / 1e9;
+    if (json) {
+      ObjectNode o = new ObjectMapper().createObjectNode();
+      o.put("tokens_per_s", tokensPerSecond);
+      o.put("gflops", gflops);
+      o.put("threads", Parallel.threads());
+      o.put("step_ms", seconds * 1000 / steps);
+      o.put("steps", steps);
+      o.put("layers", layers).put("heads", heads).put("d_model", dModel).put("ff_size", ff);
+      o.put("vocab", vocab).put("context", context).put("batch", batch);
+      System.out.println(o);
+    } else {
+      System.out.printf("%,.0f tokens/s, %.1f GFLOP/s achieved, %.1f ms/step over %d steps, %d threads%n",
+          tokensPerSecond, gflops, seconds * 1000 / steps, steps, Parallel.threads());
+      System.out.printf("(layers %d, heads %d, d %d, ff %d, vocab %d, context %d, batch %d; %.3g FLOP/token)%n",
+          layers, heads, dModel, ff, vocab, context, batch, flopsPerToken);
+    }
+    return 0;
+  }
+}

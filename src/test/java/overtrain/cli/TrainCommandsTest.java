@@ -1,0 +1,89 @@
+package overtrain.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import overtrain.formats.Npy;
+import overtrain.train.TrainConfig;
+import overtrain.train.Trainer;
+import picocli.CommandLine;
+
+class TrainCommandsTest {
+  @TempDir Path dir;
+
+  /** Runs the command line, returning stdout; fails on a non-zero exit. */
+  private static String run(String... args) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buf, true));
+    int code;
+    try {
+      code = Main.commandLine().execute(args);
+    } finally {
+      System.setOut(old);
+    }
+    assertEquals(0, code, "exit code of " + String.join(" ", args) + "\n" + buf);
+    return buf.toString();
+  }
+
+  private void tokens(String name, int n, long seed) throws IOException {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int[] ids = new int[n];
+    for (int i = 0; i < n; i++) ids[i] = rng.nextInt(3) == 0 ? rng.nextInt(40) : i % 7;
+    Npy.writeTokens(dir.resolve(name), ids, n);
+  }
+
+  @Test
+  void pretrainFromYamlAndFlagsThenEval() throws IOException {
+    tokens("train.npy", 4000, 1);
+    tokens("heldout.npy", 1000, 2);
+    Path yaml = dir.resolve("run.yaml");
+    Files.writeString(yaml, "train-tokens: " + dir.resolve("train.npy") + "\nvocab: 40\nlayers: 1\nheads: 2\n"
+        + "d-model: 16\ncontext: 8\nbatch: 4\ntokens: 320\nout: " + dir.resolve("run") + "\n");
+    run("pretrain", "--config", yaml.toString(), "--heldout-tokens", dir.resolve("heldout.npy").toString(),
+        "--lr", "3e-3", "--tied", "false", "--checkpoint-at", "96,160");
+    TrainConfig used = TrainConfig.load(dir.resolve("run/config.yaml"), java.util.Map.of());
+    assertEquals(3e-3, used.lr(), "flag overrides");
+    assertEquals(16, used.dModel(), "YAML kept");
+    assertEquals(List.of(96L, 160L), used.checkpointAt());
+    assertEquals(10, Files.readAllLines(dir.resolve("run/metrics.jsonl")).size());
+
+    Path ck = Trainer.checkpointDir(dir.resolve("run"), 10);
+    JsonNode r = new ObjectMapper().readTree(
+        run("eval", "--model", ck.toString(), "--tokens", dir.resolve("heldout.npy").toString(), "--json"));
+    assertEquals(Math.exp(r.get("loss").asDouble()), r.get("perplexity").asDouble(), 1e-9);
+    assertEquals(999 / 8 * 8, r.get("tokens").asLong(), "whole windows of 8 predictions");
+    assertTrue(r.get("loss").asDouble() > 0 && r.get("loss").asDouble() < Math.log(40) + 1, r.toString());
+  }
+
+  @Test
+  void everyConfigKeyIsAFlag() {
+    CommandLine pretrain = Main.commandLine().getSubcommands().get("pretrain");
+    List<String> missing = new ArrayList<>();
+    for (String key : TrainConfig.keys()) {
+      if (pretrain.getCommandSpec().findOption("--" + key) == null) missing.add(key);
+    }
+    assertEquals(List.of(), missing);
+  }
+
+  @Test
+  void benchPrintsTokensPerSecond() throws IOException {
+    JsonNode r = new ObjectMapper().readTree(run("bench", "train", "--layers", "1", "--heads", "2", "--d-model", "16",
+        "--vocab", "64", "--context", "8", "--batch", "2", "--steps", "3", "--warmup-steps", "1", "--json"));
+    assertTrue(r.get("tokens_per_s").asDouble() > 0, r.toString());
+    assertTrue(r.get("gflops").asDouble() > 0, r.toString());
+    assertTrue(r.get("threads").asInt() >= 1, r.toString());
+  }
+}
