@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       DataCommand.class,
       TokenizerCommand.class,
+      TokenizeCommand.class,
       TasksCommand.class,
       PretrainCommand.class,
       EvalCommand.class,

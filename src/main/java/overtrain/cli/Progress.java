@@ -13,6 +13,7 @@ public final class Progress {
   private final PrintStream err = System.err;
   private final long started = System.nanoTime();
   private long lastDraw;
+  private long done;
 
   public Progress(String label, long total) {
     this.label = label;
@@ -21,6 +22,7 @@ public final class Progress {
 
   /** Reports {@code done} of the total with a short {@code status} (may be empty). */
   public void update(long done, String status) {
+    this.done = done;
     long now = System.nanoTime();
     if (done < total && now - lastDraw < 200_000_000L) return;
     lastDraw = now;
@@ -32,9 +34,20 @@ public final class Progress {
     err.flush();
   }
 
+  /** Reports {@code units} more done (for work counted in increments). */
+  public void advance(long units) {
+    update(done + units, "");
+  }
+
   /** Ends the line. */
   public void finish() {
     err.println();
+  }
+
+  /** Ends the line with {@code summary} after the bar. */
+  public void finish(String summary) {
+    update(done, "");
+    err.println(" " + summary);
   }
 
   private static String clock(double seconds) {

@@ -36,6 +36,7 @@ public final class RstText {
           "macro", "member", "type", "var", "cmdoption", "option", "envvar", "describe",
           "struct", "enum", "enumerator", "union", "property", "coroutine");
 
+  private static final Pattern RFC_OR_PEP = Pattern.compile(":(rfc|pep):`(\\d+)[^`]*`");
   private static final Pattern ROLE_WITH_TARGET = Pattern.compile(":[\\w:+.-]+:`([^`<]*?)\\s*<[^>`]*>`");
   private static final Pattern ROLE = Pattern.compile(":[\\w:+.-]+:`[~!]?([^`]*)`");
   private static final Pattern LITERAL = Pattern.compile("``(.+?)``");
@@ -141,7 +142,8 @@ public final class RstText {
         && s.indexOf('_') < 0) {
       return s;
     }
-    String t = ROLE_WITH_TARGET.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));
+    String t = RFC_OR_PEP.matcher(s).replaceAll(m -> m.group(1).toUpperCase(Locale.ROOT) + " " + m.group(2));
+    t = ROLE_WITH_TARGET.matcher(t).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));
     t = ROLE.matcher(t).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));
     t = LITERAL.matcher(t).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));
     t = LINK_WITH_TARGET.matcher(t).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));

@@ -73,7 +73,7 @@ class TextProcessingTest {
         "",
         "",
         "",
-        "JSON is specified by 7159 and uses dumps and",
+        "JSON is specified by RFC 7159 and uses dumps and",
         "json.loads; see the guide and bold or this.",
         "",
         "",
