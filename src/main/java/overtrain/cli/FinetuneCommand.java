@@ -156,27 +156,23 @@ public final class FinetuneCommand implements Callable<Integer> {
     System.out.println(split + " after:  " + after.metrics().summary());
   }
 
-  /** Draws each phase of the sweep as its own progress bar, its summary on the next line. */
+  /** Draws each phase of the sweep as its own progress bar, ended by its summary. */
   private static final class BarMonitor implements Monitor {
     private Progress bar;
-    private long done;
 
     @Override
     public void begin(String phase, long total) {
       bar = new Progress(phase, total);
-      done = 0;
     }
 
     @Override
     public void advance(long units) {
-      done += units;
-      bar.update(done, "");
+      bar.advance(units);
     }
 
     @Override
     public void end(String summary) {
-      bar.finish();
-      System.err.println("  " + summary);
+      bar.finish(summary);
     }
   }
 }

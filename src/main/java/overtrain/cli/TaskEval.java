@@ -54,7 +54,6 @@ final class TaskEval {
     TaskEvaluator evaluator = new TaskEvaluator(
         olmo::targetLogProbs, new CandidateEncoder(tok, loaded.config().maxContext()), batch);
     Progress[] bar = new Progress[1];
-    long[] done = new long[1];
     TaskEvaluation result = evaluator.evaluate(task.spec().type(), examples,
         new TaskEvaluator.Listener() {
           @Override
@@ -64,8 +63,7 @@ final class TaskEval {
 
           @Override
           public void scored(int sequences) {
-            done[0] += sequences;
-            bar[0].update(done[0], "");
+            bar[0].advance(sequences);
           }
         });
     bar[0].finish();
