@@ -29,13 +29,15 @@ import overtrain.train.TokenLoss;
 
 /**
  * A learning-rate sweep over one task from one checkpoint. Writes into its output folder the
- * chosen run's checkpoint ({@code model/}), every step and every validation of every run
+ * chosen run's checkpoint with its tokenizer ({@code model/}), every step and every validation
+ * of every run
  * ({@code metrics.jsonl}), and {@link SweepResult} ({@code result.json}).
  */
 public final class Sweep {
   public static final String MODEL_DIR = "model";
   public static final String METRICS = "metrics.jsonl";
   public static final String RESULT = "result.json";
+  public static final String TOKENIZER = "tokenizer.json";
 
   static final ObjectMapper JSON = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -143,6 +145,8 @@ public final class Sweep {
     SweepResult.Scores after =
         new SweepResult.Scores(bestRun.validation(), evaluate(chosen, "test", test), bestRun.heldout());
     Checkpoint.save(out.resolve(MODEL_DIR), in.config(), best);
+    // Beside the weights, so that evaluating the fine-tuned model needs no --tokenizer.
+    in.tokenizer().save(out.resolve(MODEL_DIR).resolve(TOKENIZER));
     SweepResult result = new SweepResult(in.task().name(), in.task().spec().type(),
         in.modelDir().toString(), in.tokenizerSource(),
         in.heldout() == null ? null : in.heldout().file().toString(), config, train.size(),

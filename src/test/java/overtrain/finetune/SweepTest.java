@@ -102,9 +102,11 @@ class SweepTest {
     // The checkpoint written is the chosen run's: reloaded, it scores the test split exactly
     // as the result says.
     Checkpoint.Loaded loaded = Checkpoint.load(out.resolve(Sweep.MODEL_DIR));
+    Tokenizer saved = Tokenizer.load(out.resolve(Sweep.MODEL_DIR).resolve(Sweep.TOKENIZER));
+    assertEquals(tokenizer.vocabSize(), saved.vocabSize());
     OlmoModel reloaded = new OlmoModel(loaded.config(), loaded.params());
     TaskEvaluation again = new TaskEvaluator(reloaded::targetLogProbs,
-        new CandidateEncoder(tokenizer, config.maxContext()), 16)
+        new CandidateEncoder(saved, config.maxContext()), 16)
         .evaluate(result.type(), Task.load(taskDir).examples("test"), TaskEvaluator.Listener.NONE);
     assertEquals(afterTest, again);
 
