@@ -83,9 +83,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
       GradientClipping.clip(grads, 1.0);
       adam.update(params.data(), grads, 1e-3);
       if (s >= warmupSteps) timed += System.nanoTime() - start;
-      progress.update(s + 1, String.format("loss %.3f", loss));
+      progress.advance(1);
     }
-    progress.finish();
+    progress.finish(String.format("last loss %.3f", loss));
 
     double seconds = timed / 1e9;
     double tokensPerSecond = (double) n * steps / seconds;

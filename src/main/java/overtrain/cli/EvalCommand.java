@@ -87,8 +87,8 @@ public final class EvalCommand implements Callable<Integer> {
     long limit = maxTokens == null ? Long.MAX_VALUE : maxTokens;
     Progress progress = new Progress("eval", Math.min((file.length() - 1) / ctx, limit / ctx));
     TokenLoss.Result r = TokenLoss.evaluate(new OlmoModel(loaded.config(), loaded.params()), file, ctx, batch,
-        limit, (done, total) -> progress.update(done, ""));
-    progress.finish();
+        limit, (done, total) -> progress.advanceTo(done));
+    progress.finish("");
     if (json) {
       ObjectNode o = new ObjectMapper().createObjectNode();
       o.put("loss", r.loss());

@@ -116,10 +116,8 @@ public final class PretrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TrainConfig config = TrainConfig.load(this.config, flagOverrides());
     Progress progress = new Progress("pretrain", config.totalSteps());
-    Trainer.Result result = new Trainer(config, resume, (r, total) -> progress.update(r.step(),
-        String.format("loss %.4f lr %.2e %,.0f tok/s", r.loss(), r.lr(), r.tokensPerSecond())))
-        .run();
-    progress.finish();
+    Trainer.Result result = new Trainer(config, resume, (r, total) -> progress.advanceTo(r.step())).run();
+    progress.finish("");
     System.out.printf("trained %d steps, %d tokens%s; checkpoint %s%n", result.steps(), result.tokens(),
         result.heldoutLoss() == null ? "" : String.format(", held-out loss %.4f", result.heldoutLoss()),
         result.checkpoint());

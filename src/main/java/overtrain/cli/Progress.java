@@ -1,58 +1,67 @@
 package overtrain.cli;
 
 import java.io.PrintStream;
+import java.util.Locale;
 
 /**
- * A one-line progress bar on stderr: done/total, elapsed, estimated time left and a status
- * text, redrawn in place at most five times a second.
+ * A one-line progress bar on stderr: label, bar, count, rate and time left, redrawn at most
+ * five times a second so that drawing never costs more than the work it reports.
  */
 public final class Progress {
   private static final int WIDTH = 30;
+  private static final long REDRAW_NANOS = 200_000_000L;
+
+  private final PrintStream out;
   private final String label;
   private final long total;
-  private final PrintStream err = System.err;
-  private final long started = System.nanoTime();
-  private long lastDraw;
+  private final long start = System.nanoTime();
   private long done;
+  private long lastDraw;
 
   public Progress(String label, long total) {
+    this(System.err, label, total);
+  }
+
+  Progress(PrintStream out, String label, long total) {
+    this.out = out;
     this.label = label;
-    this.total = Math.max(1, total);
+    this.total = Math.max(total, 1);
+    draw();
   }
 
-  /** Reports {@code done} of the total with a short {@code status} (may be empty). */
-  public void update(long done, String status) {
-    this.done = done;
-    long now = System.nanoTime();
-    if (done < total && now - lastDraw < 200_000_000L) return;
-    lastDraw = now;
-    double seconds = (now - started) / 1e9;
-    int filled = (int) (WIDTH * Math.min(done, total) / total);
-    String eta = done > 0 ? clock(seconds * (total - done) / done) : "?";
-    err.print("\r" + label + " [" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "] " + done + "/" + total
-        + " " + clock(seconds) + " left " + eta + (status.isEmpty() ? "" : " " + status) + "\u001b[K");
-    err.flush();
-  }
-
-  /** Reports {@code units} more done (for work counted in increments). */
   public void advance(long units) {
-    update(done + units, "");
+    advanceTo(done + units);
   }
 
-  /** Ends the line. */
-  public void finish() {
-    err.println();
+  /** Moves the bar to {@code count} units done (for callers that report a running count). */
+  public void advanceTo(long count) {
+    done = Math.min(total, count);
+    long now = System.nanoTime();
+    if (now - lastDraw >= REDRAW_NANOS || done == total) draw();
   }
 
-  /** Ends the line with {@code summary} after the bar. */
+  /** Ends the bar's line, with {@code summary} after it. */
   public void finish(String summary) {
-    update(done, "");
-    err.println(" " + summary);
+    draw();
+    out.println(summary.isEmpty() ? "" : "  " + summary);
+    out.flush();
+  }
+
+  private void draw() {
+    lastDraw = System.nanoTime();
+    double seconds = (lastDraw - start) / 1e9;
+    int filled = (int) (WIDTH * done / total);
+    double rate = seconds > 0 ? done / seconds : 0;
+    String eta = rate > 0 ? clock((total - done) / rate) : "--:--";
+    out.print(String.format(Locale.ROOT, "\r%s [%s%s] %d/%d %.1f/s %s left   ", label,
+        "#".repeat(filled), ".".repeat(WIDTH - filled), done, total, rate, eta));
+    out.flush();
   }
 
   private static String clock(double seconds) {
     long s = Math.round(seconds);
-    return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-        : String.format("%d:%02d", s / 60, s % 60);
+    return s >= 3600
+        ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        : String.format(Locale.ROOT, "%02d:%02d", s / 60, s % 60);
   }
 }

@@ -87,6 +87,7 @@ public final class Trainer {
         : TokenFile.open(Path.of(config.heldoutTokens()), config.vocab());
     WindowSampler sampler = new WindowSampler(train, config.context(), config.seed());
 
+    removeUnfinishedCheckpoints();
     Optional<Path> resumeFrom = latestCheckpoint(out);
     if (requireResume && resumeFrom.isEmpty()) {
       throw new IOException(out + ": nothing to resume, no checkpoint under " + out.resolve(CHECKPOINTS));
@@ -191,6 +192,21 @@ public final class Trainer {
       return dirs.filter(d -> d.getFileName().toString().matches("step-\\d{8}"))
           .filter(Checkpoint::isResumable)
           .max(Path::compareTo);
+    }
+  }
+
+  /** Deletes checkpoint directories that a killed run left half-written (never read). */
+  private void removeUnfinishedCheckpoints() throws IOException {
+    Path root = out.resolve(CHECKPOINTS);
+    if (!Files.isDirectory(root)) return;
+    List<Path> unfinished;
+    try (Stream<Path> dirs = Files.list(root)) {
+      unfinished = dirs.filter(d -> d.getFileName().toString().matches("step-\\d{8}\\.tmp-.*")).toList();
+    }
+    for (Path d : unfinished) {
+      try (Stream<Path> walk = Files.walk(d)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+      }
     }
   }
 

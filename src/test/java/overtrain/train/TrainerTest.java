@@ -53,8 +53,13 @@ class TrainerTest {
 
     Trainer.Result half = new Trainer(config("resumed", Map.of()), false, QUIET).run(8);
     assertEquals(8, half.steps());
+    // What a kill in the middle of saving leaves: a half-written directory, ignored and removed.
+    Path partial = dir.resolve("resumed/checkpoints/step-00000009.tmp-42");
+    Files.createDirectories(partial);
+    Files.writeString(partial.resolve(Checkpoint.MODEL), "cut short");
     Trainer.Result rest = new Trainer(config("resumed", Map.of()), true, QUIET).run();
     assertEquals(16, rest.steps());
+    assertTrue(Files.notExists(partial), "half-written checkpoint removed");
 
     for (String name : List.of(Checkpoint.MODEL, Checkpoint.OPTIMIZER)) {
       assertArrayEquals(file(straight.checkpoint(), name), file(rest.checkpoint(), name), name);
