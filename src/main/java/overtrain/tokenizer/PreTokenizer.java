@@ -28,9 +28,6 @@ abstract class PreTokenizer {
   /** Calls {@code sink} for the consecutive pieces that cover {@code text[from, to)}. */
   abstract void split(CharSequence text, int from, int to, Sink sink);
 
-  /** The pattern this splits by (for {@code tokenizer.json}). */
-  abstract String pattern();
-
   static PreTokenizer of(String pattern) {
     return pattern.equals(GPT2_PATTERN) ? new Gpt2() : new Regex(pattern);
   }
@@ -46,11 +43,6 @@ abstract class PreTokenizer {
       void split(CharSequence text, int from, int to, Sink sink) {
         first.split(text, from, to, (a, b) -> rest.split(text, a, b, sink));
       }
-
-      @Override
-      String pattern() {
-        throw new UnsupportedOperationException("a chain has several patterns");
-      }
     };
   }
 
@@ -60,11 +52,6 @@ abstract class PreTokenizer {
 
     Regex(String pattern) {
       this.pattern = Pattern.compile(pattern, Pattern.UNICODE_CHARACTER_CLASS);
-    }
-
-    @Override
-    String pattern() {
-      return pattern.pattern();
     }
 
     @Override
@@ -92,11 +79,6 @@ abstract class PreTokenizer {
 
     static {
       for (int c = 0; c < 128; c++) ASCII[c] = (byte) classify(c);
-    }
-
-    @Override
-    String pattern() {
-      return GPT2_PATTERN;
     }
 
     private static int classify(int cp) {

@@ -147,12 +147,6 @@ public final class Tokenizer {
     return specials;
   }
 
-  /** The bytes token {@code id} stands for (a special token: its content in UTF-8). */
-  public byte[] bytes(int id) {
-    checkId(id);
-    return tokens[id].clone();
-  }
-
   /** The ids of ordinary text; special-token text like {@code <|endoftext|>} is encoded as text. */
   public int[] encode(String text) {
     IntList out = new IntList(text.length() / 3 + 4);

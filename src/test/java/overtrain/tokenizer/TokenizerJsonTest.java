@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +75,23 @@ class TokenizerJsonTest {
       assertEquals(9, t.endOfText());
       assertEquals("abc abca", t.decode(t.encode("abc abca")));
     }
+  }
+
+  @Test
+  void fileWrittenByHuggingFaceGivesItsIds() throws Exception {
+    // Fixture and expected ids from make_hf_fixture.py (Hugging Face's own trainer and encoder).
+    Path file = Path.of(getClass().getResource("hf-bytelevel.json").toURI());
+    Tokenizer t = Tokenizer.load(file);
+    JsonNode expected = new ObjectMapper().readTree(getClass().getResource("hf-expected.json"));
+    assertTrue(expected.size() > 0);
+    for (JsonNode e : expected) {
+      String text = e.get("text").asText();
+      int[] ids = new int[e.get("ids").size()];
+      for (int i = 0; i < ids.length; i++) ids[i] = e.get("ids").get(i).asInt();
+      assertArrayEquals(ids, t.encode(text), text);
+      assertEquals(text, t.decode(ids));
+    }
+    assertEquals(0, t.endOfText());
   }
 
   @Test
