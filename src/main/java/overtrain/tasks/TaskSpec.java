@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
@@ -14,11 +15,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * What a task is, in a small YAML (or JSON) file beside its data: which files hold which
@@ -73,7 +77,7 @@ public record TaskSpec(
       .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
 
   public TaskSpec {
-    splits = splits == null ? DEFAULT_SPLITS : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(splits));
+    splits = splits == null ? DEFAULT_SPLITS : Collections.unmodifiableMap(new LinkedHashMap<>(splits));
     labels = labels == null ? null : List.copyOf(labels);
     choices = choices == null ? null : List.copyOf(choices);
   }
@@ -101,7 +105,7 @@ public record TaskSpec(
   private static Map<String, String> orderedSplits(String... kv) {
     Map<String, String> m = new LinkedHashMap<>();
     for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
-    return java.util.Collections.unmodifiableMap(m);
+    return Collections.unmodifiableMap(m);
   }
 
   /** The prompt template; lm tasks default to the record's {@code text} field. */
@@ -142,7 +146,7 @@ public record TaskSpec(
     try {
       spec = YAML.treeToValue(tree, TaskSpec.class);
     } catch (JsonProcessingException e) {
-      String field = e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u
+      String field = e instanceof UnrecognizedPropertyException u
           ? u.getPropertyName() : null;
       throw new TaskFormatException(file, 0, field, e.getOriginalMessage());
     } catch (IllegalArgumentException e) {
@@ -190,8 +194,8 @@ public record TaskSpec(
       }
       case LM -> {}
       case INSTRUCTION -> {
-        long forms = java.util.stream.Stream.of(responseTemplate, messagesField, transcriptField)
-            .filter(java.util.Objects::nonNull).count();
+        long forms = Stream.of(responseTemplate, messagesField, transcriptField)
+            .filter(Objects::nonNull).count();
         if (forms != 1)
           throw new TaskFormatException(file, 0, null,
               "an instruction task needs exactly one of response_template, messages_field, transcript_field");

@@ -49,7 +49,7 @@ class ExampleReaderTest {
 
   @Test
   void lmTakesTheWholeTextAsContinuation() throws IOException {
-    Task t = task("{name: code, type: lm, splits: {train: train.jsonl}}", "{\"text\": \"def f():\\n  return {}\\n\"}\n");
+    Task t = task("{name: code, type: lm, splits: {train: train.jsonl}}", "\uFEFF{\"text\": \"def f():\\n  return {}\\n\"}\n");
     Example e = t.examples("train").get(0);
     assertEquals(new Candidate("", "def f():\n  return {}\n"), e.target());
     assertEquals(1, e.candidates().size());
