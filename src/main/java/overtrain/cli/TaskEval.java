@@ -66,7 +66,7 @@ final class TaskEval {
             bar[0].advance(sequences);
           }
         });
-    bar[0].finish();
+    bar[0].finish(result.truncated() + " of " + result.candidates() + " inputs cut on the left to fit");
     return result;
   }
 }
