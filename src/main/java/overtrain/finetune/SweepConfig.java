@@ -26,6 +26,9 @@ public record SweepConfig(
   public SweepConfig {
     lrs = List.copyOf(lrs);
     if (lrs.isEmpty()) throw new IllegalArgumentException("give at least one learning rate");
+    for (double lr : lrs) {
+      if (!(lr > 0)) throw new IllegalArgumentException("learning rates must be positive, got " + lr);
+    }
     if (evalBatchSize < 1) throw new IllegalArgumentException("eval batch size must be >= 1");
     if (maxTrainExamples < 0 || maxEvalExamples < 0) {
       throw new IllegalArgumentException("example limits must be >= 0 (0 means all)");
