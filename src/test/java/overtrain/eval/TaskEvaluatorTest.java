@@ -24,7 +24,8 @@ class TaskEvaluatorTest {
 
   @BeforeAll
   static void tokenizer() {
-    bytes = BpeTrainer.train(List.of("anything"), 256 + Tokenizer.REQUIRED_SPECIALS.size(), List.of());
+    int vocab = 256 + Tokenizer.REQUIRED_SPECIALS.size();
+    bytes = BpeTrainer.train(List.of("anything"), vocab, List.of());
   }
 
   private static TaskEvaluation evaluate(TaskType type, List<Example> examples, int maxContext) {
@@ -46,7 +47,8 @@ class TaskEvaluatorTest {
   @Test
   void languageModellingCountsEveryTokenOnceAcrossWindows() {
     String text = "0123456789".repeat(4);
-    TaskEvaluation e = evaluate(TaskType.LM, List.of(new Example(List.of(new Candidate("", text)), 0)), 16);
+    Example example = new Example(List.of(new Candidate("", text)), 0);
+    TaskEvaluation e = evaluate(TaskType.LM, List.of(example), 16);
     assertEquals(new LossMetrics(40, 1.0, Math.E), e.metrics());
     assertEquals(1, e.candidates());
     assertEquals(3, e.sequences());
