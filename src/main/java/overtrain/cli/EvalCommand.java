@@ -1,46 +1,81 @@
 package overtrain.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import overtrain.checkpoint.Checkpoint;
 import overtrain.data.TokenFile;
+import overtrain.eval.TaskEvaluation;
 import overtrain.model.OlmoModel;
+import overtrain.tasks.Task;
 import overtrain.train.TokenLoss;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code overtrain eval}: a checkpoint's loss on a token file. */
+/**
+ * {@code overtrain eval}: a checkpoint's loss on a token file, or its metrics on a task split.
+ * Both forms score forward-only in batches.
+ */
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
     description = {
-      "Mean next-token cross-entropy (nats) and perplexity of a checkpoint on a token file,",
-      "scored over consecutive non-overlapping windows from the start of the file."
+      "With --tokens: mean next-token cross-entropy (nats) and perplexity of a checkpoint on a"
+          + " token file, scored over consecutive non-overlapping windows from the start of the file.",
+      "With --task: the checkpoint's metrics on a task split. Classification: accuracy and the"
+          + " perplexity over the classes, each class scored by the length-normalised log-likelihood"
+          + " of its label words. Multiple choice: acc and acc_norm as lm-evaluation-harness defines"
+          + " them. Language modelling and instructions: loss and perplexity on the text or responses."
     },
     sortOptions = false)
 public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "checkpoint directory (config.json + model.safetensors)")
   Path model;
 
-  @Option(names = "--tokens", required = true, paramLabel = "FILE.npy", description = "1-D uint16/uint32 token file")
+  @Option(names = "--tokens", paramLabel = "FILE.npy", description = "1-D uint16/uint32 token file")
   Path tokens;
+
+  @Option(names = "--task", paramLabel = "TASK",
+      description = "task folder or spec file, or a task name under --tasks-dir (instead of --tokens)")
+  String task;
+
+  @Option(names = "--split", defaultValue = "test", description = "task split to score (default ${DEFAULT-VALUE})")
+  String split;
+
+  @Option(names = "--tasks-dir", paramLabel = "DIR", defaultValue = "data/tasks",
+      description = "where task names are looked up (default ${DEFAULT-VALUE})")
+  Path tasksDir;
+
+  @Option(names = "--tokenizer", paramLabel = "FILE|NAME",
+      description = "for --task: tokenizer.json or a built-in name; default: tokenizer.json in the model folder")
+  String tokenizer;
+
+  @Option(names = "--max-examples", paramLabel = "N", defaultValue = "0",
+      description = "for --task: score the first N examples only; 0 for all (default ${DEFAULT-VALUE})")
+  int maxExamples;
 
   @Option(names = "--context", description = "window length (default: the model's max_position_embeddings)")
   Integer context;
 
-  @Option(names = "--batch", defaultValue = "8", description = "windows per forward pass (default ${DEFAULT-VALUE})")
+  @Option(names = "--batch", defaultValue = "8",
+      description = "windows (or task sequences) per forward pass (default ${DEFAULT-VALUE})")
   int batch;
 
   @Option(names = "--max-tokens", description = "score at most this many tokens (default: the whole file)")
   Long maxTokens;
 
-  @Option(names = "--json", description = "print one JSON object: loss, perplexity, tokens, context")
+  @Option(names = "--json",
+      description = "print one JSON object: loss, perplexity, tokens, context; for --task, the task's metrics")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
+    if ((tokens == null) == (task == null)) {
+      throw new IllegalArgumentException("give one of --tokens FILE.npy or --task TASK");
+    }
+    if (task != null) return callTask();
     Checkpoint.Loaded loaded = Checkpoint.load(model);
     int ctx = context == null ? loaded.config().maxContext() : context;
     if (ctx < 1 || ctx > loaded.config().maxContext()) {
@@ -66,6 +101,26 @@ public final class EvalCommand implements Callable<Integer> {
     } else {
       System.out.printf("loss %.6f nats, perplexity %.4f over %d tokens (context %d)%n",
           r.loss(), r.perplexity(), r.tokens(), ctx);
+    }
+    return 0;
+  }
+
+  private int callTask() throws Exception {
+    if (batch < 1) throw new IllegalArgumentException("--batch must be positive, got " + batch);
+    Task t = TaskEval.resolveTask(task, tasksDir);
+    String tok = TaskEval.tokenizerSource(tokenizer, model);
+    TaskEvaluation e = TaskEval.run(model, t, split, tok, batch, maxExamples);
+    if (json) {
+      ObjectNode o = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .valueToTree(e);
+      o.put("model", model.toString());
+      o.put("task", t.name());
+      o.put("split", split);
+      o.put("tokenizer", tok);
+      System.out.println(o);
+    } else {
+      System.out.printf("%s/%s: %s (%d examples, %d inputs cut on the left)%n",
+          t.name(), split, e.metrics().summary(), e.examples(), e.truncated());
     }
     return 0;
   }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       TasksCommand.class,
       PretrainCommand.class,
       EvalCommand.class,
+      FinetuneCommand.class,
       TheoryCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
