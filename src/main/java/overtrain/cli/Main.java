@@ -9,6 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "overtrain 0.1.0",
     description = "Reproduce, measure and extend catastrophic overtraining on a CPU.",
+    // Subcommands inherit --help/--version and the version string.
+    scope = CommandLine.ScopeType.INHERIT,
     subcommands = {
       DataCommand.class,
       TokenizerCommand.class,
@@ -39,9 +41,16 @@ public final class Main implements Runnable {
    * names the file and field at fault), not a stack trace; -Dovertrain.trace=true shows both.
    */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main()).setExecutionExceptionHandler((e, cl, parsed) -> {
+    CommandLine root = new CommandLine(new Main());
+    // Set after construction so that the subcommands, which inherit the rest, do not inherit it.
+    root.getCommandSpec().usageMessage().footer(
+        "",
+        "The pipeline, in order: data fetch, tokenizer train, tokenize, tasks build, pretrain,"
+            + " finetune and eval. examples/quickstart.sh runs it once, small."
+            + " 'overtrain help COMMAND' explains each command.");
+    return root.setExecutionExceptionHandler((e, cl, parsed) -> {
       if (Boolean.getBoolean("overtrain.trace")) e.printStackTrace(cl.getErr());
-      cl.getErr().println("overtrain " + String.join(" ", parsed.originalArgs().subList(0, 1)) + ": " + e.getMessage());
+      cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + e.getMessage());
       return 1;
     });
   }
