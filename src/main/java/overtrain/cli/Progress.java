@@ -5,13 +5,17 @@ import java.util.Locale;
 
 /**
  * A one-line progress bar on stderr: label, bar, count, rate and time left, redrawn at most
- * five times a second so that drawing never costs more than the work it reports.
+ * five times a second so that drawing never costs more than the work it reports. When stderr
+ * is not a terminal (a log file, a Slurm job) it prints a plain line every 30 seconds instead,
+ * so that logs stay readable.
  */
 public final class Progress {
   private static final int WIDTH = 30;
   private static final long REDRAW_NANOS = 200_000_000L;
+  private static final long LOG_LINE_NANOS = 30_000_000_000L;
 
   private final PrintStream out;
+  private final boolean terminal;
   private final String label;
   private final long total;
   private final long start = System.nanoTime();
@@ -19,11 +23,12 @@ public final class Progress {
   private long lastDraw;
 
   public Progress(String label, long total) {
-    this(System.err, label, total);
+    this(System.err, System.console() != null, label, total);
   }
 
-  Progress(PrintStream out, String label, long total) {
+  Progress(PrintStream out, boolean terminal, String label, long total) {
     this.out = out;
+    this.terminal = terminal;
     this.label = label;
     this.total = Math.max(total, 1);
     draw();
@@ -37,13 +42,16 @@ public final class Progress {
   public void advanceTo(long count) {
     done = Math.min(total, count);
     long now = System.nanoTime();
-    if (now - lastDraw >= REDRAW_NANOS || done == total) draw();
+    if (terminal ? now - lastDraw >= REDRAW_NANOS || done == total : now - lastDraw >= LOG_LINE_NANOS) {
+      draw();
+    }
   }
 
   /** Ends the bar's line, with {@code summary} after it. */
   public void finish(String summary) {
     draw();
-    out.println(summary.isEmpty() ? "" : "  " + summary);
+    if (terminal) out.println(summary.isEmpty() ? "" : "  " + summary);
+    else if (!summary.isEmpty()) out.println(summary);
     out.flush();
   }
 
@@ -53,8 +61,10 @@ public final class Progress {
     int filled = (int) (WIDTH * done / total);
     double rate = seconds > 0 ? done / seconds : 0;
     String eta = rate > 0 ? clock((total - done) / rate) : "--:--";
-    out.print(String.format(Locale.ROOT, "\r%s [%s%s] %d/%d %.1f/s %s left   ", label,
-        "#".repeat(filled), ".".repeat(WIDTH - filled), done, total, rate, eta));
+    String line = String.format(Locale.ROOT, "%s [%s%s] %d/%d %.1f/s %s left", label,
+        "#".repeat(filled), ".".repeat(WIDTH - filled), done, total, rate, eta);
+    if (terminal) out.print("\r" + line + "   ");
+    else out.println(line);
     out.flush();
   }
 
