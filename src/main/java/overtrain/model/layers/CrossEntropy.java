@@ -5,6 +5,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import overtrain.kernels.Gemm;
 import overtrain.kernels.Parallel;
+import overtrain.kernels.VectorOps;
 
 /**
  * The output head fused with softmax and cross-entropy: logits = scale * x W^T are made a chunk
@@ -81,7 +82,7 @@ public final class CrossEntropy {
   /**
    * One row: loss = logsumexp(scale * z) - scale * z[target]. With {@code backward}, the row
    * becomes d(loss * gradScale)/dz = gradScale * scale * (softmax - onehot); all zeros when the
-   * target is ignored. Runs on full vectors with the Vector API's exp, a scalar tail after.
+   * target is ignored. Runs on full vectors ({@link VectorOps#exp}), a scalar tail after.
    */
   private double row(
       float[] z, int off, float scale, int target,
@@ -106,17 +107,17 @@ public final class CrossEntropy {
       if (s > max) max = s;
     }
     float targetLogit = z[off + target];
-    // exp and sum on vectors (the JDK's vector exp); lanes are added in double at the end
+    // exp and sum on vectors; the lanes are added in double at the end
     FloatVector vm = FloatVector.broadcast(S, max), vsum = FloatVector.zero(S);
     for (j = 0; j <= vocab - L; j += L) {
-      FloatVector e = FloatVector.fromArray(S, z, off + j).sub(vm).lanewise(VectorOperators.EXP);
+      FloatVector e = VectorOps.exp(FloatVector.fromArray(S, z, off + j).sub(vm));
       e.intoArray(z, off + j);
       vsum = vsum.add(e);
     }
     double sum = 0;
     for (int lane = 0; lane < L; lane++) sum += vsum.lane(lane);
     for (; j < vocab; j++) {
-      float e = (float) Math.exp(z[off + j] - max);
+      float e = VectorOps.exp(z[off + j] - max);
       z[off + j] = e;
       sum += e;
     }
