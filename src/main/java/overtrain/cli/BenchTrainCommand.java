@@ -68,7 +68,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
   public Integer call() {
     if (steps < 1 || warmupSteps < 0) throw new IllegalArgumentException("--steps must be >= 1 and --warmup-steps >= 0");
     int ff = ffSize == null ? 4 * dModel : ffSize;
-    ModelConfig config = new ModelConfig(vocab, dModel, layers, heads, ff, context, true, 10000.0,
+    // an untied head, as the architecture and bench/peer_olmo.py have it
+    ModelConfig config = new ModelConfig(vocab, dModel, layers, heads, ff, context, false, 10000.0,
         Parameterization.MUP, dModel, 0.02);
     Parameters params = OlmoModel.initialize(config, 1);
     OlmoModel model = new OlmoModel(config, params);
