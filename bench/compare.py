@@ -10,7 +10,7 @@ ratios, the achieved GFLOP/s (engine-notes formula: 6 x non-embedding params + 6
 run for the shape's thread count. The machine is shared: only these side-by-side figures mean
 anything, and the per-round values are printed so the spread is visible.
 
-    bench/compare.py                       # every shape, 3 rounds (about 12 min on 2 quiet cores)
+    bench/compare.py                       # every shape, 3 rounds (13.5 min on a shared 2-core machine)
     bench/compare.py --rounds 5 --shape 4x256x8192
     bench/compare.py --rounds 1 --steps 2  # a quick look
 """
