@@ -23,6 +23,8 @@ import picocli.CommandLine.Option;
       "Time full training steps (forward, backward, clipping, AdamW) on random tokens and print",
       "tokens/s and achieved GFLOP/s, counting 6 x non-embedding params + 6 x vocab x d (head)",
       "+ 12 x layers x d x context (attention) FLOPs per token. Warm-up steps are not timed.",
+      "Then times forward-only scoring on the same shape, and prints the peak resident memory",
+      "next to what weights, gradients, Adam moments and one step's activations need.",
       "Threads: -Dovertrain.threads=N (default: every core)."
     },
     sortOptions = false)
@@ -54,6 +56,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
   @Option(names = "--warmup-steps", defaultValue = "2", description = "untimed steps first, for the JIT (default ${DEFAULT-VALUE})")
   int warmupSteps;
 
+  @Option(names = "--score-steps", defaultValue = "-1",
+      description = "timed forward-only scoring steps (OlmoModel.loss) on the same shape after "
+          + "training; default: as many as --steps, 0 skips scoring")
+  int scoreSteps;
+
   @Option(names = "--json", description = "print one JSON object: tokens_per_s, gflops, threads, ...")
   boolean json;
 
@@ -61,7 +68,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
   public Integer call() {
     if (steps < 1 || warmupSteps < 0) throw new IllegalArgumentException("--steps must be >= 1 and --warmup-steps >= 0");
     int ff = ffSize == null ? 4 * dModel : ffSize;
-    ModelConfig config = new ModelConfig(vocab, dModel, layers, heads, ff, context, true, 10000.0,
+    // an untied head, as the architecture and bench/peer_olmo.py have it
+    ModelConfig config = new ModelConfig(vocab, dModel, layers, heads, ff, context, false, 10000.0,
         Parameterization.MUP, dModel, 0.02);
     Parameters params = OlmoModel.initialize(config, 1);
     OlmoModel model = new OlmoModel(config, params);
@@ -92,12 +100,21 @@ public final class BenchTrainCommand implements Callable<Integer> {
     double flopsPerToken = 6.0 * config.nonEmbeddingParameters() + 6.0 * vocab * dModel
         + 12.0 * layers * dModel * context;
     double gflops = flopsPerToken * tokensPerSecond / 1e9;
+    double scoreTokensPerSecond = score(model, rng, n, scoreSteps < 0 ? steps : scoreSteps);
+    long needBytes = 4L * (4L * params.size() + activationFloats(config, batch, context));
+    long peakBytes = peakResidentBytes();
     if (json) {
       ObjectNode o = new ObjectMapper().createObjectNode();
       o.put("tokens_per_s", tokensPerSecond);
       o.put("gflops", gflops);
       o.put("threads", Parallel.threads());
       o.put("step_ms", seconds * 1000 / steps);
+      if (scoreTokensPerSecond > 0) {
+        o.put("score_tokens_per_s", scoreTokensPerSecond);
+        o.put("score_vs_train", scoreTokensPerSecond / tokensPerSecond);
+      }
+      o.put("peak_rss_mib", peakBytes / (1024.0 * 1024));
+      o.put("need_mib", needBytes / (1024.0 * 1024));
       o.put("steps", steps);
       o.put("layers", layers).put("heads", heads).put("d_model", dModel).put("ff_size", ff);
       o.put("vocab", vocab).put("context", context).put("batch", batch);
@@ -107,7 +124,54 @@ public final class BenchTrainCommand implements Callable<Integer> {
           tokensPerSecond, gflops, seconds * 1000 / steps, steps, Parallel.threads());
       System.out.printf("(layers %d, heads %d, d %d, ff %d, vocab %d, context %d, batch %d; %.3g FLOP/token)%n",
           layers, heads, dModel, ff, vocab, context, batch, flopsPerToken);
+      if (scoreTokensPerSecond > 0) {
+        System.out.printf("scoring (forward only): %,.0f tokens/s, %.2fx training%n",
+            scoreTokensPerSecond, scoreTokensPerSecond / tokensPerSecond);
+      }
+      System.out.printf("peak resident memory %.0f MiB; weights, gradients, Adam moments and one "
+          + "step's activations need %.0f MiB%n", peakBytes / (1024.0 * 1024),
+          needBytes / (1024.0 * 1024));
     }
     return 0;
+  }
+
+  /** Forward-only scoring tokens/s over {@code timedSteps} batches after one untimed one. */
+  private double score(OlmoModel model, SplittableRandom rng, int n, int timedSteps) {
+    if (timedSteps == 0) return -1;
+    int[] tokens = new int[n], targets = new int[n];
+    long timed = 0;
+    for (int s = 0; s <= timedSteps; s++) {
+      for (int i = 0; i < n; i++) tokens[i] = rng.nextInt(vocab);
+      for (int i = 0; i < n; i++) targets[i] = rng.nextInt(vocab);
+      long start = System.nanoTime();
+      model.loss(tokens, targets, batch, context);
+      if (s > 0) timed += System.nanoTime() - start;
+    }
+    return (double) n * timedSteps / (timed / 1e9);
+  }
+
+  /**
+   * Floats a training step must hold besides the parameters' four copies: per layer what
+   * backward reads (two normalised inputs and their rstd, q, k, v, attention probabilities,
+   * attention output, gate, up and their product), and the final norm's output.
+   */
+  static long activationFloats(ModelConfig c, int batch, int context) {
+    long n = (long) batch * context, d = c.hiddenSize(), f = c.intermediateSize();
+    long perLayer = 6 * n * d + 2 * n + 3 * n * f + n * context * c.numHeads();
+    return c.numLayers() * perLayer + n * d + n;
+  }
+
+  /** The process's peak resident set (VmHWM in /proc/self/status), or -1 where there is none. */
+  private static long peakResidentBytes() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return 1024L * Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux: no figure to print
+    }
+    return -1;
   }
 }

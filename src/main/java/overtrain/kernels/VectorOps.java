@@ -1,6 +1,7 @@
 package overtrain.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -69,5 +70,49 @@ public final class VectorOps {
     int i = 0;
     for (; i <= n - L; i += L) FloatVector.fromArray(S, x, xo + i).mul(va).intoArray(x, xo + i);
     for (; i < n; i++) x[xo + i] *= a;
+  }
+
+  // exp(x) = 2^n * exp(r), n = round(x / ln 2), r = x - n ln 2 in two parts (Cody and Waite),
+  // exp(r) by Cephes' expf polynomial: about 1 ulp. Only add, multiply, fma and bit moves, so
+  // interpreted, C1 and C2 code give the same bits (the Vector API's own EXP does not: compiled,
+  // it calls the JDK's vector math library; interpreted, Math.exp lane by lane).
+  private static final float EXP_HI = 88.3f, EXP_LO = -87.3f; // 2^n stays a normal float
+  private static final float LOG2E = 1.44269504088896341f;
+  private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+  private static final float ROUND = 12582912f; // 1.5 * 2^23: adding it rounds to an integer
+  private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f;
+  private static final float P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
+
+  /** e^x lane by lane, inputs clamped to [-87.3, 88.3] (so tiny results are not 0). */
+  public static FloatVector exp(FloatVector x) {
+    x = x.max(EXP_LO).min(EXP_HI);
+    FloatVector k = x.fma(LOG2E, ROUND);
+    FloatVector n = k.sub(ROUND);
+    VectorSpecies<Float> s = x.species();
+    FloatVector r = n.fma(FloatVector.broadcast(s, -LN2_HI), x);
+    r = n.fma(FloatVector.broadcast(s, -LN2_LO), r);
+    FloatVector p = r.fma(P0, P1).fma(r, FloatVector.broadcast(s, P2));
+    p = p.fma(r, FloatVector.broadcast(s, P3)).fma(r, FloatVector.broadcast(s, P4));
+    p = p.fma(r, FloatVector.broadcast(s, P5));
+    FloatVector e = p.mul(r.mul(r)).add(r).add(1f);
+    IntVector bits = (IntVector) k.reinterpretAsInts();
+    FloatVector scale = (FloatVector) bits.sub(Float.floatToRawIntBits(ROUND) - 127)
+        .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    return e.mul(scale);
+  }
+
+  /** The same e^x on one float, for the tails of vector loops: equal to a lane of the above. */
+  public static float exp(float x) {
+    x = Math.min(Math.max(x, EXP_LO), EXP_HI);
+    float k = Math.fma(x, LOG2E, ROUND);
+    float n = k - ROUND;
+    float r = Math.fma(n, -LN2_HI, x);
+    r = Math.fma(n, -LN2_LO, r);
+    float p = Math.fma(Math.fma(r, P0, P1), r, P2);
+    p = Math.fma(Math.fma(p, r, P3), r, P4);
+    p = Math.fma(p, r, P5);
+    float e = p * (r * r) + r + 1f;
+    int bits = (Float.floatToRawIntBits(k) - (Float.floatToRawIntBits(ROUND) - 127)) << 23;
+    return e * Float.intBitsToFloat(bits);
   }
 }

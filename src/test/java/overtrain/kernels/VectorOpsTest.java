@@ -53,4 +53,24 @@ class VectorOpsTest {
     for (int i = 0; i < size; i++) x[i] = (float) (rnd.nextDouble() * 2 - 1);
     return x;
   }
+
+  @Test
+  void expIsWithinTwoUlpsOfMathExpAndEveryLaneEqualsTheScalarVersion() {
+    jdk.incubator.vector.VectorSpecies<Float> species = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+    SplittableRandom random = new SplittableRandom(3);
+    float[] x = new float[species.length() * 4096], y = new float[x.length];
+    for (int i = 0; i < x.length; i++) x[i] = (float) random.nextDouble(-87, 88);
+    for (int i = 0; i < x.length; i += species.length()) {
+      VectorOps.exp(jdk.incubator.vector.FloatVector.fromArray(species, x, i)).intoArray(y, i);
+    }
+    for (int i = 0; i < x.length; i++) {
+      float exact = (float) Math.exp(x[i]);
+      assertTrue(Math.abs(y[i] - exact) <= 2 * Math.ulp(exact),
+          "exp(" + x[i] + ") = " + y[i] + ", Math.exp gives " + exact);
+      assertEquals(Float.floatToIntBits(y[i]), Float.floatToIntBits(VectorOps.exp(x[i])),
+          "lane and scalar differ at x = " + x[i]);
+    }
+    assertEquals(1f, VectorOps.exp(0f));
+    assertTrue(VectorOps.exp(-1000f) >= 0f && VectorOps.exp(-1000f) < 1e-37f);
+  }
 }
