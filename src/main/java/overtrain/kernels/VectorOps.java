@@ -72,6 +72,47 @@ public final class VectorOps {
     for (; i < n; i++) x[xo + i] *= a;
   }
 
+  /** x[xo+i] *= a for i in [0, n), returning the largest product (a softmax's shift). */
+  public static float scaleMax(float a, float[] x, int xo, int n) {
+    FloatVector va = FloatVector.broadcast(S, a);
+    FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, xo + i).mul(va);
+      v.intoArray(x, xo + i);
+      vmax = vmax.max(v);
+    }
+    float max = vmax.reduceLanes(VectorOperators.MAX);
+    for (; i < n; i++) {
+      float v = x[xo + i] * a;
+      x[xo + i] = v;
+      if (v > max) max = v;
+    }
+    return max;
+  }
+
+  /**
+   * x[xo+i] = e^(x[xo+i] - shift) for i in [0, n), returning their sum: the numerator and
+   * denominator of a softmax. The lanes are added in double at the end.
+   */
+  public static double expSum(float[] x, int xo, int n, float shift) {
+    FloatVector vm = FloatVector.broadcast(S, shift), vsum = FloatVector.zero(S);
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector e = exp(FloatVector.fromArray(S, x, xo + i).sub(vm));
+      e.intoArray(x, xo + i);
+      vsum = vsum.add(e);
+    }
+    double sum = 0;
+    for (int lane = 0; lane < L; lane++) sum += vsum.lane(lane);
+    for (; i < n; i++) {
+      float e = exp(x[xo + i] - shift);
+      x[xo + i] = e;
+      sum += e;
+    }
+    return sum;
+  }
+
   // exp(x) = 2^n * exp(r), n = round(x / ln 2), r = x - n ln 2 in two parts (Cody and Waite),
   // exp(r) by Cephes' expf polynomial: about 1 ulp. Only add, multiply, fma and bit moves, so
   // interpreted, C1 and C2 code give the same bits (the Vector API's own EXP does not: compiled,

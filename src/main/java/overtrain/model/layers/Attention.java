@@ -1,9 +1,6 @@
 package overtrain.model.layers;
 
 import overtrain.kernels.Gemm;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import overtrain.kernels.Parallel;
 import overtrain.kernels.VectorOps;
 
@@ -29,9 +26,6 @@ import overtrain.kernels.VectorOps;
 public final class Attention {
   /** Rows (or columns) per causal block: a multiple of the matrix kernel's tile. */
   static final int BLOCK = 64;
-
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-  private static final int L = S.length();
 
   private Attention() {}
 
@@ -61,35 +55,10 @@ public final class Attention {
    * full vectors with {@link VectorOps#exp}, a scalar tail computing what a lane would.
    */
   private static void causalSoftmax(float[] s, int off, int row, int t, float scale) {
-    int len = row + 1, j = 0;
-    FloatVector vs = FloatVector.broadcast(S, scale);
-    FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-    for (; j <= len - L; j += L) {
-      FloatVector x = FloatVector.fromArray(S, s, off + j).mul(vs);
-      x.intoArray(s, off + j);
-      vmax = vmax.max(x);
-    }
-    float max = vmax.reduceLanes(VectorOperators.MAX);
-    for (; j < len; j++) {
-      float x = s[off + j] * scale;
-      s[off + j] = x;
-      if (x > max) max = x;
-    }
-    FloatVector vm = FloatVector.broadcast(S, max), vsum = FloatVector.zero(S);
-    for (j = 0; j <= len - L; j += L) {
-      FloatVector e = VectorOps.exp(FloatVector.fromArray(S, s, off + j).sub(vm));
-      e.intoArray(s, off + j);
-      vsum = vsum.add(e);
-    }
-    double sum = 0;
-    for (int lane = 0; lane < L; lane++) sum += vsum.lane(lane);
-    for (; j < len; j++) {
-      float e = VectorOps.exp(s[off + j] - max);
-      s[off + j] = e;
-      sum += e;
-    }
-    float inv = (float) (1.0 / sum);
-    VectorOps.scale(inv, s, off, len);
+    int len = row + 1;
+    float max = VectorOps.scaleMax(scale, s, off, len);
+    double sum = VectorOps.expSum(s, off, len, max);
+    VectorOps.scale((float) (1.0 / sum), s, off, len);
     java.util.Arrays.fill(s, off + len, off + t, 0f);
   }
 

@@ -1,8 +1,5 @@
 package overtrain.model.layers;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import overtrain.kernels.Gemm;
 import overtrain.kernels.Parallel;
 import overtrain.kernels.VectorOps;
@@ -27,9 +24,6 @@ public final class CrossEntropy {
    * on one thread for 4096 rows x 256 x 8192.
    */
   private static final int CHUNK_LOGITS = 1 << 23;
-
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-  private static final int L = S.length();
 
   private final int vocab, chunkLogits;
   private float[] logits = new float[0];
@@ -92,44 +86,13 @@ public final class CrossEntropy {
       if (backward) java.util.Arrays.fill(z, off, off + vocab, 0f);
       return 0;
     }
-    FloatVector vs = FloatVector.broadcast(S, scale);
-    FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-    int j = 0;
-    for (; j <= vocab - L; j += L) {
-      FloatVector s = FloatVector.fromArray(S, z, off + j).mul(vs);
-      s.intoArray(z, off + j);
-      vmax = vmax.max(s);
-    }
-    float max = vmax.reduceLanes(VectorOperators.MAX);
-    for (; j < vocab; j++) {
-      float s = z[off + j] * scale;
-      z[off + j] = s;
-      if (s > max) max = s;
-    }
+    float max = VectorOps.scaleMax(scale, z, off, vocab);
     float targetLogit = z[off + target];
-    // exp and sum on vectors; the lanes are added in double at the end
-    FloatVector vm = FloatVector.broadcast(S, max), vsum = FloatVector.zero(S);
-    for (j = 0; j <= vocab - L; j += L) {
-      FloatVector e = VectorOps.exp(FloatVector.fromArray(S, z, off + j).sub(vm));
-      e.intoArray(z, off + j);
-      vsum = vsum.add(e);
-    }
-    double sum = 0;
-    for (int lane = 0; lane < L; lane++) sum += vsum.lane(lane);
-    for (; j < vocab; j++) {
-      float e = VectorOps.exp(z[off + j] - max);
-      z[off + j] = e;
-      sum += e;
-    }
+    double sum = VectorOps.expSum(z, off, vocab, max);
     double lp = targetLogit - max - Math.log(sum);
     if (logProb != null) logProb[row] = (float) lp;
     if (backward) {
-      float g = (float) (gradScale * scale / sum);
-      FloatVector vg = FloatVector.broadcast(S, g);
-      for (j = 0; j <= vocab - L; j += L) {
-        FloatVector.fromArray(S, z, off + j).mul(vg).intoArray(z, off + j);
-      }
-      for (; j < vocab; j++) z[off + j] *= g;
+      VectorOps.scale((float) (gradScale * scale / sum), z, off, vocab);
       z[off + target] -= gradScale * scale;
     }
     return -lp;
