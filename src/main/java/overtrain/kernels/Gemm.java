@@ -258,6 +258,11 @@ public final class Gemm {
               for (int p = 0; p < kc; p++) bp[base + p * NR + j] = 0f;
             }
           }
+        } else if (cols == NR) {
+          // With K = batch x context and few rows of C (weight gradients) packing B is a large
+          // share of the work: a full panel moves as two vectors per depth step, not an
+          // arraycopy call per 32 floats.
+          copyRows2(b, bOff + p0 * ldb + j0, ldb, bp, base, kc);
         } else {
           for (int p = 0; p < kc; p++) {
             int src = bOff + (p0 + p) * ldb + j0;
@@ -267,6 +272,18 @@ public final class Gemm {
           }
         }
       }
+    }
+  }
+
+  /**
+   * kc rows of NR floats, stride ld, from x[src] to packed y[dst]. A method of its own and the
+   * kernel's species: a 256-bit species for the MR-wide panels of A, tried too, made every
+   * product here ten times slower (the vectors no longer stayed unboxed).
+   */
+  private static void copyRows2(float[] x, int src, int ld, float[] y, int dst, int kc) {
+    for (int p = 0; p < kc; p++, src += ld, dst += NR) {
+      FloatVector.fromArray(S, x, src).intoArray(y, dst);
+      FloatVector.fromArray(S, x, src + L).intoArray(y, dst + L);
     }
   }
 
