@@ -19,14 +19,19 @@ import jdk.incubator.vector.VectorSpecies;
  *   weight grad dW[out,in] += dy^T . x          sgemm(true,  false, out, in, M, ..., accumulate)
  * </pre>
  *
- * <p>How it is fast (Goto's scheme): B is packed once per call into column panels NR wide and
- * KC deep, shared by all threads; each work item (a block of MC rows by NC columns of C) packs
- * its rows of A into MR-row panels in a per-thread buffer and runs an MR x NR register-tiled
- * micro-kernel over them, 2 * MR vector accumulators fed by one broadcast and one fused
- * multiply-add per element. Work items are handed out dynamically because the second core of
- * the machines this runs on is often slowed by its neighbours. Packing buffers grow once per
- * thread and are reused, so after the first step no arrays are allocated here (only the pool's
- * few small task objects when a product runs on two threads).
+ * <p>How it is fast (after Goto): B is packed once per call into column panels NR wide and KC
+ * deep, shared by all threads; each work item (a block of up to MC rows by NC columns of C)
+ * runs an MR x NR register-tiled micro-kernel, 2 * MR vector accumulators fed by one broadcast
+ * of A and one fused multiply-add per element, over its rows and the panels. A is read where it
+ * lies, stepping by its row and depth strides: copying it into MR-row panels first, as Goto
+ * does, cost more here than the panels saved (forward 4096 x 1024 x 256 NT on one thread went
+ * from 162-174 to 186-190 GFLOP/s without it, weight gradients 256 x 256 x 4096 TN from 131-134
+ * to 170-172). On two threads a product is split into at least {@link #ITEMS_PER_THREAD} items
+ * a thread, as square as the shape allows, since square items read the fewest floats per
+ * multiply-add; items are handed out dynamically because the second core of the machines this
+ * runs on is often slowed by its neighbours. Buffers grow once per thread and are reused, so
+ * after the first step no arrays are allocated here (only the pool's few small task objects
+ * when a product runs on two threads).
  */
 public final class Gemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -35,12 +40,14 @@ public final class Gemm {
   static final int MR = 8;
   /** Columns of the register tile: two vectors, so MR x 2 accumulators stay in registers. */
   static final int NR = 2 * L;
-  /** Depth of a packed block: an MR x KC panel of A and a KC x NR panel of B fit in L1/L2. */
+  /** Depth of a packed block: a KC x NR panel of B stays in L1 while the item's rows pass. */
   static final int KC = 256;
-  /** Most rows of C one work item covers (its packed A, MC x KC, stays in L2). */
+  /** Most rows of C one work item covers (its MC x KC block of A stays in L2). */
   static final int MC = 128;
   /** Columns of C one work item covers. */
   static final int NC = 1024;
+  /** Work items per thread at least, when the product runs on the pool. */
+  static final int ITEMS_PER_THREAD = 2;
   /**
    * Below this many multiply-adds (m*n*k) one thread is faster than two: handing work to the
    * pool twice costs tens of microseconds on a quiet machine and far more on a busy one, while
@@ -52,11 +59,11 @@ public final class Gemm {
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   /**
-   * One thread's buffers: its packed rows of A while it works on an item, the packed B of the
-   * product it called (shared with the pool for that call), and an edge tile.
+   * One thread's buffers: a last partial tile of A's rows, the packed B of the product it called
+   * (shared with the pool for that call), and an edge tile of C.
    */
   private static final class Scratch {
-    final float[] a = new float[MC * KC];
+    final float[] a = new float[MR * KC];
     float[] b = new float[0];
     final float[] edge = new float[MR * NR];
     /** Set while this thread's packed B serves a call, in case a body re-enters sgemm. */
@@ -127,50 +134,62 @@ public final class Gemm {
       float[] c, int cOff, int ldc,
       boolean accumulate, boolean parallel, float[] packedB, int nPad, Scratch scratch) {
     int panels = nPad / NR;
-    int mc = parallel ? rowBlock(m, n) : MC;
-    int rowBlocks = (m + mc - 1) / mc;
-    int colBlocks = (n + NC - 1) / NC;
-    int items = rowBlocks * colBlocks;
+    int mc = MC, nc = NC;
+    if (parallel) {
+      // Split the larger side of the item until there are enough items to balance the threads
+      // (handed out dynamically): square items read the fewest floats per multiply-add.
+      mc = Math.min(MC, roundUp(m, MR));
+      nc = Math.min(NC, roundUp(n, NR));
+      while (blocks(m, mc) * blocks(n, nc) < ITEMS_PER_THREAD * Parallel.threads()) {
+        if (nc >= mc && nc > NR) nc = roundUp(nc / 2, NR);
+        else if (mc > MR) mc = roundUp(mc / 2, MR);
+        else break;
+      }
+    }
+    int colBlocks = blocks(n, nc);
+    int items = blocks(m, mc) * colBlocks;
     if (!parallel || items < 2) {
       packB(transB, n, k, b, bOff, ldb, packedB, nPad, 0, panels);
       for (int item = 0; item < items; item++) {
-        block(item, colBlocks, mc, transA, m, n, k, a, aOff, lda, packedB, nPad, c, cOff, ldc,
+        block(item, colBlocks, mc, nc, transA, m, n, k, a, aOff, lda, packedB, nPad, c, cOff, ldc,
             accumulate, scratch);
       }
       return;
     }
     Parallel.range(panels, (from, to) -> packB(transB, n, k, b, bOff, ldb, packedB, nPad, from, to));
     AtomicInteger next = new AtomicInteger();
+    int mcf = mc, ncf = nc;
     Parallel.range(Parallel.threads(), (from, to) -> {
       Scratch mine = SCRATCH.get();
       for (int item; (item = next.getAndIncrement()) < items; ) {
-        block(item, colBlocks, mc, transA, m, n, k, a, aOff, lda, packedB, nPad, c, cOff, ldc,
-            accumulate, mine);
+        block(item, colBlocks, mcf, ncf, transA, m, n, k, a, aOff, lda, packedB, nPad, c, cOff,
+            ldc, accumulate, mine);
       }
     });
   }
 
-  /** Rows per work item: MC, or fewer when that leaves too few items to balance two cores. */
-  private static int rowBlock(int m, int n) {
-    int colBlocks = (n + NC - 1) / NC;
-    int wantedRowBlocks = (4 * Parallel.threads() + colBlocks - 1) / colBlocks;
-    return Math.max(MR, Math.min(MC, roundUp((m + wantedRowBlocks - 1) / wantedRowBlocks, MR)));
+  private static int blocks(int size, int block) {
+    return (size + block - 1) / block;
   }
 
   /** One work item: rows [i0, i0+mc) by columns [j0, j0+NC) of C, over all of K. */
   private static void block(
-      int item, int colBlocks, int mc, boolean transA, int m, int n, int k,
+      int item, int colBlocks, int mc, int nc, boolean transA, int m, int n, int k,
       float[] a, int aOff, int lda, float[] bp, int nPad,
       float[] c, int cOff, int ldc, boolean accumulate, Scratch scratch) {
     int i0 = (item / colBlocks) * mc;
-    int j0 = (item % colBlocks) * NC;
+    int j0 = (item % colBlocks) * nc;
     int rows = Math.min(mc, m - i0);
-    int cols = Math.min(NC, n - j0);
+    int cols = Math.min(nc, n - j0);
     float[] ap = scratch.a;
     float[] edge = scratch.edge;
+    // A is read in place, MR rows at a time; only a last tile of fewer rows is copied aside,
+    // zero-padded, so that the kernel never reads past the matrix.
+    int fullRows = rows / MR * MR;
+    int rowStep = transA ? 1 : lda, depthStep = transA ? lda : 1;
     for (int p0 = 0; p0 < k; p0 += KC) {
       int kc = Math.min(KC, k - p0);
-      packA(transA, a, aOff, lda, i0, rows, p0, kc, ap);
+      if (fullRows < rows) packEdgeA(transA, a, aOff, lda, i0 + fullRows, rows - fullRows, p0, kc, ap);
       boolean add = accumulate || p0 > 0;
       int bBlock = p0 * nPad;
       for (int jr = 0; jr < cols; jr += NR) {
@@ -180,10 +199,16 @@ public final class Gemm {
           int tileRows = Math.min(MR, rows - ir);
           int cTile = cOff + (i0 + ir) * ldc + j0 + jr;
           if (tileRows == MR && tileCols == NR) {
-            kernel(kc, ap, ir * kc, bp, bOffset, c, cTile, ldc, add);
+            kernel(kc, a, aOff + (i0 + ir) * rowStep + p0 * depthStep, rowStep, depthStep,
+                bp, bOffset, c, cTile, ldc, add);
           } else {
-            // Packed panels are zero-padded, so the full tile is computed aside and cut to size.
-            kernel(kc, ap, ir * kc, bp, bOffset, edge, 0, NR, false);
+            // Panels past the edge are zero-padded: the full tile is computed aside, cut to size.
+            if (tileRows == MR) {
+              kernel(kc, a, aOff + (i0 + ir) * rowStep + p0 * depthStep, rowStep, depthStep,
+                  bp, bOffset, edge, 0, NR, false);
+            } else {
+              kernel(kc, ap, 0, 1, MR, bp, bOffset, edge, 0, NR, false);
+            }
             storeEdge(edge, c, cTile, ldc, tileRows, tileCols, add);
           }
         }
@@ -204,32 +229,17 @@ public final class Gemm {
   }
 
   /**
-   * Packs rows [i0, i0+rows) and depth [p0, p0+kc) of op(A) into MR-row panels: panel q holds
-   * A(i0 + q*MR + r, p0 + p) at q*MR*kc + p*MR + r, rows past the edge as zeros.
+   * Copies the last rows (fewer than MR) of op(A), depth [p0, p0+kc), into one zero-padded
+   * MR-row panel: A(i0 + r, p0 + p) at p*MR + r.
    */
-  private static void packA(
+  private static void packEdgeA(
       boolean transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc,
       float[] ap) {
-    for (int ir = 0; ir < rows; ir += MR) {
-      int base = ir * kc;
-      int tileRows = Math.min(MR, rows - ir);
-      if (transA) {
-        // Stored [k,m]: the MR values of one depth step are adjacent.
-        for (int p = 0; p < kc; p++) {
-          int src = aOff + (p0 + p) * lda + i0 + ir;
-          int dst = base + p * MR;
-          for (int r = 0; r < tileRows; r++) ap[dst + r] = a[src + r];
-          for (int r = tileRows; r < MR; r++) ap[dst + r] = 0f;
-        }
-      } else {
-        for (int r = 0; r < MR; r++) {
-          if (r < tileRows) {
-            int src = aOff + (i0 + ir + r) * lda + p0;
-            for (int p = 0; p < kc; p++) ap[base + p * MR + r] = a[src + p];
-          } else {
-            for (int p = 0; p < kc; p++) ap[base + p * MR + r] = 0f;
-          }
-        }
+    for (int p = 0; p < kc; p++) {
+      for (int r = 0; r < MR; r++) {
+        int i = i0 + r;
+        ap[p * MR + r] = r >= rows ? 0f
+            : transA ? a[aOff + (p0 + p) * lda + i] : a[aOff + i * lda + p0 + p];
       }
     }
   }
@@ -320,9 +330,11 @@ public final class Gemm {
   /**
    * The MR x NR register tile: 16 accumulators (with 16-float vectors), the store inline so C2
    * keeps every vector in a register (a helper for the store stopped inlining and boxed them).
+   * Row r of A at depth p is ap[aOff + r*rs + p*ps]: (lda, 1) for A as stored, (1, lda) for A
+   * transposed, (1, MR) for a copied edge panel.
    */
   private static void kernel(
-      int kc, float[] ap, int aOff, float[] bp, int bOff,
+      int kc, float[] ap, int aOff, int rs, int ps, float[] bp, int bOff,
       float[] c, int cOff, int ldc, boolean add) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -332,24 +344,25 @@ public final class Gemm {
     FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
     FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
     FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-    for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += MR, bi += NR) {
+    int a1 = rs, a2 = 2 * rs, a3 = 3 * rs, a4 = 4 * rs, a5 = 5 * rs, a6 = 6 * rs, a7 = 7 * rs;
+    for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += ps, bi += NR) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
       FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
       FloatVector x = FloatVector.broadcast(S, ap[ai]);
       c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(S, ap[ai + 1]);
+      x = FloatVector.broadcast(S, ap[ai + a1]);
       c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(S, ap[ai + 2]);
+      x = FloatVector.broadcast(S, ap[ai + a2]);
       c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(S, ap[ai + 3]);
+      x = FloatVector.broadcast(S, ap[ai + a3]);
       c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-      x = FloatVector.broadcast(S, ap[ai + 4]);
+      x = FloatVector.broadcast(S, ap[ai + a4]);
       c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-      x = FloatVector.broadcast(S, ap[ai + 5]);
+      x = FloatVector.broadcast(S, ap[ai + a5]);
       c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
-      x = FloatVector.broadcast(S, ap[ai + 6]);
+      x = FloatVector.broadcast(S, ap[ai + a6]);
       c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
-      x = FloatVector.broadcast(S, ap[ai + 7]);
+      x = FloatVector.broadcast(S, ap[ai + a7]);
       c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
     }
     int r0 = cOff, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
