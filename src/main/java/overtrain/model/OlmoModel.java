@@ -139,7 +139,7 @@ public final class OlmoModel {
     int counted = check(tokens, targets, batch, seqLen);
     int n = batch * seqLen;
     forwardBlocks(tokens, batch, seqLen, true);
-    scratch.ensure(n, seqLen, true);
+    scratch.ensure(n, true);
     double loss = crossEntropy.run(scratch.xf, params.data(), headOff, targets, n,
         config.hiddenSize(), (float) config.logitScale(), null, scratch.dxn, grads, headOff,
         (float) (1.0 / counted));
@@ -181,7 +181,7 @@ public final class OlmoModel {
     int n = batch * seqLen, d = config.hiddenSize(), f = config.intermediateSize();
     int heads = config.numHeads();
     float[] w = params.data();
-    scratch.ensure(n, seqLen, false);
+    scratch.ensure(n, false);
     float[] x = scratch.residual;
     float embScale = (float) config.embeddingScale();
     Parallel.range(n, (from, to) -> {
@@ -226,14 +226,19 @@ public final class OlmoModel {
       Activations a = layers[l];
       int[] off = blockOff[l];
       // MLP: x += down(silu(gate(xn2)) * up(xn2)), xn2 = LN(x)
+      // A layer's activations are dead once its backward has read them, so gradients of the
+      // same shape overwrite them: d(gate) goes into dh, d(up) into u.
       Linear.backward(dx, 0, a.h, 0, w, off[DOWN], s.dh, 0, false, grads, off[DOWN], n, f, d);
-      SwiGlu.backward(s.dh, a.g, a.u, s.dg, s.du, n * f);
-      Linear.backward(s.dg, 0, a.xn2, 0, w, off[GATE], s.dxn, 0, false, grads, off[GATE], n, d, f);
-      Linear.backward(s.du, 0, a.xn2, 0, w, off[UP], s.dxn, 0, true, grads, off[UP], n, d, f);
+      float[] dg = s.dh, du = a.u;
+      SwiGlu.backward(s.dh, a.g, a.u, dg, du, n * f);
+      Linear.backward(dg, 0, a.xn2, 0, w, off[GATE], s.dxn, 0, false, grads, off[GATE], n, d, f);
+      Linear.backward(du, 0, a.xn2, 0, w, off[UP], s.dxn, 0, true, grads, off[UP], n, d, f);
       LayerNorm.backward(s.dxn, a.xn2, a.rstd2, dx, n, d);
-      // attention: x += o(attn(rope(q(xn1)), rope(k(xn1)), v(xn1))), xn1 = LN(x)
-      Linear.backward(dx, 0, a.y, 0, w, off[O], s.dy, 0, false, grads, off[O], n, d, d);
-      Attention.backward(s.dy, a.q, a.k, a.v, a.att, s.dq, s.dk, s.dv, s.dAtt,
+      // attention: x += o(attn(rope(q(xn1)), rope(k(xn1)), v(xn1))), xn1 = LN(x); d(y) can
+      // use dxn, whose last reader was the LayerNorm above and whose next writer is q_proj's
+      float[] dy = s.dxn;
+      Linear.backward(dx, 0, a.y, 0, w, off[O], dy, 0, false, grads, off[O], n, d, d);
+      Attention.backward(dy, a.q, a.k, a.v, a.att, s.dq, s.dk, s.dv,
           batch, seqLen, heads, config.headDim(), attScale);
       rope.backward(s.dq, batch, seqLen, heads);
       rope.backward(s.dk, batch, seqLen, heads);
@@ -331,14 +336,14 @@ public final class OlmoModel {
 
   /**
    * Buffers shared by all layers: the residual stream and the final norm, and (once a backward
-   * pass has run) backward's temporaries, sized like {@link Activations}.
+   * pass has run) backward's temporaries, sized for the most rows seen. Backward needs few of
+   * its own: gradients overwrite the activations they no longer need where shapes allow.
    */
   private final class Scratch {
     int rows = -1, backwardRows = -1;
-    long backwardCells = -1;
-    float[] residual, xf, rstdf, dxn, dq, dk, dv, dy, dg, du, dh, dAtt;
+    float[] residual, xf, rstdf, dxn, dq, dk, dv, dh;
 
-    void ensure(int n, int t, boolean backward) {
+    void ensure(int n, boolean backward) {
       int d = config.hiddenSize(), f = config.intermediateSize();
       if (n > rows) {
         rows = n;
@@ -346,18 +351,13 @@ public final class OlmoModel {
         xf = new float[n * d];
         rstdf = new float[n];
       }
-      if (backward && (n > backwardRows || (long) n * t > backwardCells)) {
-        int r = backwardRows = Math.max(n, backwardRows);
-        backwardCells = Math.max((long) n * t, backwardCells);
+      if (backward && n > backwardRows) {
+        int r = backwardRows = n;
         dxn = new float[r * d];
         dq = new float[r * d];
         dk = new float[r * d];
         dv = new float[r * d];
-        dy = new float[r * d];
-        dg = new float[r * f];
-        du = new float[r * f];
         dh = new float[r * f];
-        dAtt = new float[Math.toIntExact(backwardCells * config.numHeads())];
       }
     }
   }

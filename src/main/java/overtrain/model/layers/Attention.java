@@ -20,12 +20,15 @@ import overtrain.kernels.VectorOps;
  * <pre>
  *   forward   q,k,v[b*t, heads*hd] -> y[b*t, heads*hd], att[b, heads, t, t] (zero above the diagonal)
  *   backward  dy[b*t, heads*hd], q,k,v, att -> dq,dk,dv[b*t, heads*hd] (set)
- *             dAtt[b, heads, t, t] is scratch; att is overwritten with d(scores)
+ *             att is overwritten with d(scores); d(att) of one (sequence, head) at a time
+ *             lives in a t x t buffer per thread
  * </pre>
  */
 public final class Attention {
   /** Rows (or columns) per causal block: a multiple of the matrix kernel's tile. */
   static final int BLOCK = 64;
+  /** Each thread's d(att) for the (sequence, head) it is on, grown once to t x t. */
+  private static final ThreadLocal<float[][]> D_ATT = ThreadLocal.withInitial(() -> new float[1][0]);
 
   private Attention() {}
 
@@ -64,10 +67,13 @@ public final class Attention {
 
   public static void backward(
       float[] dy, float[] q, float[] k, float[] v, float[] att,
-      float[] dq, float[] dk, float[] dv, float[] dAtt,
+      float[] dq, float[] dk, float[] dv,
       int batch, int seqLen, int heads, int headDim, float scale) {
     int width = heads * headDim, t = seqLen;
     Parallel.range(batch * heads, (from, to) -> {
+      float[][] holder = D_ATT.get();
+      if (holder[0].length < t * t) holder[0] = new float[t * t];
+      float[] dAtt = holder[0];
       for (int bh = from; bh < to; bh++) {
         int rows = (bh / heads) * t * width + (bh % heads) * headDim, a = bh * t * t;
         // dv = att^T dy, column block by column block over the queries that see it
@@ -80,15 +86,15 @@ public final class Attention {
         for (int i0 = 0; i0 < t; i0 += BLOCK) {
           int i1 = Math.min(t, i0 + BLOCK);
           Gemm.sgemm(false, true, i1 - i0, i1, headDim, dy, rows + i0 * width, width, v, rows,
-              width, dAtt, a + i0 * t, t, false);
+              width, dAtt, i0 * t, t, false);
         }
         // softmax backward, in place of att: d(scores) = scale * att * (d(att) - sum att d(att))
         for (int i = 0; i < t; i++) {
-          int r = a + i * t;
+          int r = a + i * t, dr = i * t;
           double weighted = 0;
-          for (int j = 0; j <= i; j++) weighted += (double) att[r + j] * dAtt[r + j];
+          for (int j = 0; j <= i; j++) weighted += (double) att[r + j] * dAtt[dr + j];
           float w = (float) weighted;
-          for (int j = 0; j <= i; j++) att[r + j] = scale * att[r + j] * (dAtt[r + j] - w);
+          for (int j = 0; j <= i; j++) att[r + j] = scale * att[r + j] * (dAtt[dr + j] - w);
         }
         // dq = d(scores) k by row blocks; dk = d(scores)^T q by column blocks
         for (int i0 = 0; i0 < t; i0 += BLOCK) {

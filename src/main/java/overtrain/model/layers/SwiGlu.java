@@ -13,7 +13,8 @@ import overtrain.kernels.VectorOps;
  *
  * <pre>
  *   forward   g[n*f], u[n*f]            -> h[n*f]
- *   backward  dh[n*f], g[n*f], u[n*f]   -> dg[n*f], du[n*f] (set)
+ *   backward  dh[n*f], g[n*f], u[n*f]   -> dg[n*f], du[n*f] (set; dg may be dh and du may be
+ *                                         u, since each element is read before it is written)
  * </pre>
  */
 public final class SwiGlu {

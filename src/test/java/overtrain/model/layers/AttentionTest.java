@@ -59,7 +59,7 @@ class AttentionTest {
     Arrays.fill(dq, 9f);
     Arrays.fill(dk, 9f);
     Arrays.fill(dv, 9f);
-    Attention.backward(toFloat(r), q, k, v, att, dq, dk, dv, new float[B * HEADS * T * T],
+    Attention.backward(toFloat(r), q, k, v, att, dq, dk, dv,
         B, T, HEADS, HD, SCALE);
     float[] all = new float[3 * SIZE];
     System.arraycopy(dq, 0, all, 0, SIZE);
