@@ -1,10 +1,17 @@
 package overtrain.model.layers;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import overtrain.kernels.Parallel;
+import overtrain.kernels.VectorOps;
 
 /**
- * OLMo's non-parametric LayerNorm: no weight, no bias, eps 1e-5. Mean and variance are summed in
- * double, since a float sum over thousands of columns loses the digits the test checks.
+ * OLMo's non-parametric LayerNorm: no weight, no bias, eps 1e-5. Runs on full vectors with a
+ * scalar tail, one row at a time: in scalar double it took 6% of a forward pass. The variance is
+ * taken about the mean in a second pass, so an offset shared by the row costs no digits, and the
+ * reductions keep one partial sum per lane, so a row of thousands of columns is summed in short
+ * runs.
  *
  * <pre>
  *   forward   x[n,c]                      -> xhat[n,c] = (x - mean) * rstd, rstd[n]
@@ -13,6 +20,8 @@ import overtrain.kernels.Parallel;
  */
 public final class LayerNorm {
   public static final double EPS = 1e-5;
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
 
   private LayerNorm() {}
 
@@ -20,17 +29,15 @@ public final class LayerNorm {
     Parallel.range(n, (from, to) -> {
       for (int i = from; i < to; i++) {
         int row = i * c;
-        double sum = 0;
-        for (int j = 0; j < c; j++) sum += x[row + j];
-        double mean = sum / c;
-        double sq = 0;
-        for (int j = 0; j < c; j++) {
-          double d = x[row + j] - mean;
-          sq += d * d;
+        float mean = VectorOps.sum(x, row, c) / c;
+        float r = (float) (1.0 / Math.sqrt(squaredDeviations(x, row, c, mean) / c + EPS));
+        rstd[i] = r;
+        FloatVector vMean = FloatVector.broadcast(S, mean);
+        int j = 0;
+        for (; j <= c - L; j += L) {
+          FloatVector.fromArray(S, x, row + j).sub(vMean).mul(r).intoArray(xhat, row + j);
         }
-        double r = 1.0 / Math.sqrt(sq / c + EPS);
-        rstd[i] = (float) r;
-        for (int j = 0; j < c; j++) xhat[row + j] = (float) ((x[row + j] - mean) * r);
+        for (; j < c; j++) xhat[row + j] = (x[row + j] - mean) * r;
       }
     });
   }
@@ -40,16 +47,35 @@ public final class LayerNorm {
     Parallel.range(n, (from, to) -> {
       for (int i = from; i < to; i++) {
         int row = i * c;
-        double sumD = 0, sumDX = 0;
-        for (int j = 0; j < c; j++) {
-          sumD += dxhat[row + j];
-          sumDX += (double) dxhat[row + j] * xhat[row + j];
+        float meanD = VectorOps.sum(dxhat, row, c) / c;
+        float meanDX = VectorOps.dot(dxhat, row, xhat, row, c) / c;
+        float r = rstd[i];
+        FloatVector vMeanD = FloatVector.broadcast(S, meanD);
+        FloatVector vMeanDX = FloatVector.broadcast(S, meanDX), vR = FloatVector.broadcast(S, r);
+        int j = 0;
+        for (; j <= c - L; j += L) {
+          FloatVector d = FloatVector.fromArray(S, dxhat, row + j).sub(vMeanD)
+              .sub(FloatVector.fromArray(S, xhat, row + j).mul(vMeanDX));
+          d.fma(vR, FloatVector.fromArray(S, dx, row + j)).intoArray(dx, row + j);
         }
-        float meanD = (float) (sumD / c), meanDX = (float) (sumDX / c), r = rstd[i];
-        for (int j = 0; j < c; j++) {
-          dx[row + j] += r * (dxhat[row + j] - meanD - xhat[row + j] * meanDX);
-        }
+        for (; j < c; j++) dx[row + j] += r * (dxhat[row + j] - meanD - xhat[row + j] * meanDX);
       }
     });
+  }
+
+  /** sum_j (x[row+j] - mean)^2 over one row, one partial sum per lane. */
+  private static float squaredDeviations(float[] x, int row, int c, float mean) {
+    FloatVector vMean = FloatVector.broadcast(S, mean), acc = FloatVector.zero(S);
+    int j = 0;
+    for (; j <= c - L; j += L) {
+      FloatVector d = FloatVector.fromArray(S, x, row + j).sub(vMean);
+      acc = d.fma(d, acc);
+    }
+    float s = acc.reduceLanes(VectorOperators.ADD);
+    for (; j < c; j++) {
+      float d = x[row + j] - mean;
+      s += d * d;
+    }
+    return s;
   }
 }
