@@ -13,7 +13,7 @@ for x in 1 4 16; do
   start=$(date +%s.%N)
   json=$(OVERTRAIN_JAVA_OPTS="-Dovertrain.threads=1" "$root/overtrain" bench train --json \
     --layers 2 --d-model 32 --heads 2 --vocab 4096 --context 128 --batch 32 \
-    --steps "$steps" --score-steps 0 2>/dev/null)
+    --steps "$steps" --no-score 2>/dev/null)
   end=$(date +%s.%N)
   /usr/bin/python3 - "$x" "$steps" "$start" "$end" "$json" <<'PY'
 import json, sys

@@ -7,8 +7,11 @@ count, one after the other, then the FMA ceiling (JMH FmaCeilingBenchmark on 1 a
 At the end it prints per shape: the median tokens/s of each, the median of the per-round
 ratios, the achieved GFLOP/s (engine-notes formula: 6 x non-embedding params + 6 x vocab x d
 + 12 x layers x d x context per token) and its fraction of the ceiling measured in the same
-run for the shape's thread count. The machine is shared: only these side-by-side figures mean
-anything, and the per-round values are printed so the spread is visible.
+run for the shape's thread count; then, for ours, forward-only scoring against training (median
+of the per-step ratios, `bench train` interleaves the two) and the peak resident memory against
+what weights, gradients, Adam moments and one step's activations need. The machine is shared:
+only these side-by-side figures mean anything, and the per-round values are printed so the
+spread is visible.
 
     bench/compare.py                       # every shape, 3 rounds (13.5 min on a shared 2-core machine)
     bench/compare.py --rounds 5 --shape 4x256x8192
@@ -93,6 +96,7 @@ def main():
     tps = defaultdict(lambda: defaultdict(list))
     ratios = defaultdict(list)
     ceil = defaultdict(list)
+    extra = defaultdict(lambda: defaultdict(list))  # ours: scoring speed-up, memory
     for r in range(args.rounds):
         for name in names:
             shape = SHAPES[name]
@@ -102,8 +106,12 @@ def main():
                 order.reverse()
             got = {}
             for who, fn in order:
-                got[who] = fn(shape, args.steps, args.warmup)["tokens_per_s"]
+                result = fn(shape, args.steps, args.warmup)
+                got[who] = result["tokens_per_s"]
                 tps[name][who].append(got[who])
+                if who == "ours":
+                    for key in ("score_vs_train", "peak_rss_mib", "need_mib"):
+                        extra[name][key].append(result[key])
             ratios[name].append(got["ours"] / got["peer"])
             print(f"round {r + 1} {name}: ours {got['ours']:,.0f} tok/s, peer "
                   f"{got['peer']:,.0f} tok/s, ratio {ratios[name][-1]:.2f}", flush=True)
@@ -128,6 +136,16 @@ def main():
           f"per-round ours/peer; ceiling = median FMA ceiling for the shape's threads)")
     for name in names:
         print(f"{name}: ratios per round " + ", ".join(f"{x:.2f}" for x in ratios[name]))
+    print()
+    print(f"{'shape':<12} {'scoring x training':>19} {'peak MiB':>9} {'need MiB':>9} {'peak/need':>10}")
+    for name in names:
+        e = extra[name]
+        peak, need = statistics.median(e["peak_rss_mib"]), statistics.median(e["need_mib"])
+        print(f"{name:<12} {statistics.median(e['score_vs_train']):>19.2f} {peak:>9.0f} "
+              f"{need:>9.0f} {peak / need:>10.2f}")
+    print("(ours only, medians of the rounds; scoring per round: "
+          + "; ".join(f"{n} " + ", ".join(f"{x:.2f}" for x in extra[n]["score_vs_train"])
+                      for n in names) + ")")
 
 
 if __name__ == "__main__":

@@ -23,8 +23,10 @@ import picocli.CommandLine.Option;
       "Time full training steps (forward, backward, clipping, AdamW) on random tokens and print",
       "tokens/s and achieved GFLOP/s, counting 6 x non-embedding params + 6 x vocab x d (head)",
       "+ 12 x layers x d x context (attention) FLOPs per token. Warm-up steps are not timed.",
-      "Then times forward-only scoring on the same shape, and prints the peak resident memory",
-      "next to what weights, gradients, Adam moments and one step's activations need.",
+      "After each training step it times one forward-only scoring pass (OlmoModel.loss) on the",
+      "same shape, so that both see the same load on a shared machine; the scoring speed-up is",
+      "the median of the per-step time ratios. Prints the peak resident memory next to what",
+      "weights, gradients, Adam moments and one step's activations need.",
       "Threads: -Dovertrain.threads=N (default: every core)."
     },
     sortOptions = false)
@@ -56,10 +58,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
   @Option(names = "--warmup-steps", defaultValue = "2", description = "untimed steps first, for the JIT (default ${DEFAULT-VALUE})")
   int warmupSteps;
 
-  @Option(names = "--score-steps", defaultValue = "-1",
-      description = "timed forward-only scoring steps (OlmoModel.loss) on the same shape after "
-          + "training; default: as many as --steps, 0 skips scoring")
-  int scoreSteps;
+  @Option(names = "--no-score", description = "time training steps only, no scoring passes")
+  boolean noScore;
 
   @Option(names = "--json", description = "print one JSON object: tokens_per_s, gflops, threads, ...")
   boolean json;
@@ -80,27 +80,37 @@ public final class BenchTrainCommand implements Callable<Integer> {
     SplittableRandom rng = new SplittableRandom(1);
 
     Progress progress = new Progress("bench", warmupSteps + steps);
-    long timed = 0;
+    long[] trainNanos = new long[steps], scoreNanos = new long[steps];
     double loss = 0;
     for (int s = 0; s < warmupSteps + steps; s++) {
-      for (int i = 0; i < n; i++) tokens[i] = rng.nextInt(vocab);
-      for (int i = 0; i < n; i++) targets[i] = rng.nextInt(vocab);
+      randomTokens(rng, tokens, targets);
       long start = System.nanoTime();
       Arrays.fill(grads, 0f);
       loss = model.forwardBackward(tokens, targets, batch, context, grads);
       GradientClipping.clip(grads, 1.0);
       adam.update(params.data(), grads, 1e-3);
-      if (s >= warmupSteps) timed += System.nanoTime() - start;
+      long trained = System.nanoTime();
+      if (!noScore) {
+        randomTokens(rng, tokens, targets);
+        trained = System.nanoTime();
+        model.loss(tokens, targets, batch, context);
+      }
+      if (s >= warmupSteps) {
+        trainNanos[s - warmupSteps] = trained - start;
+        scoreNanos[s - warmupSteps] = noScore ? 0 : System.nanoTime() - trained;
+      }
       progress.advance(1);
     }
     progress.finish(String.format("last loss %.3f", loss));
 
-    double seconds = timed / 1e9;
+    double seconds = Arrays.stream(trainNanos).sum() / 1e9;
     double tokensPerSecond = (double) n * steps / seconds;
     double flopsPerToken = 6.0 * config.nonEmbeddingParameters() + 6.0 * vocab * dModel
         + 12.0 * layers * dModel * context;
     double gflops = flopsPerToken * tokensPerSecond / 1e9;
-    double scoreTokensPerSecond = score(model, rng, n, scoreSteps < 0 ? steps : scoreSteps);
+    double scoreTokensPerSecond = noScore ? -1
+        : (double) n * steps / (Arrays.stream(scoreNanos).sum() / 1e9);
+    double scoreSpeedup = noScore ? -1 : medianRatio(trainNanos, scoreNanos);
     long needBytes = 4L * (4L * params.size() + activationFloats(config, batch, context));
     long peakBytes = peakResidentBytes();
     if (json) {
@@ -109,9 +119,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
       o.put("gflops", gflops);
       o.put("threads", Parallel.threads());
       o.put("step_ms", seconds * 1000 / steps);
-      if (scoreTokensPerSecond > 0) {
+      if (!noScore) {
         o.put("score_tokens_per_s", scoreTokensPerSecond);
-        o.put("score_vs_train", scoreTokensPerSecond / tokensPerSecond);
+        o.put("score_vs_train", scoreSpeedup);
       }
       o.put("peak_rss_mib", peakBytes / (1024.0 * 1024));
       o.put("need_mib", needBytes / (1024.0 * 1024));
@@ -124,9 +134,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
           tokensPerSecond, gflops, seconds * 1000 / steps, steps, Parallel.threads());
       System.out.printf("(layers %d, heads %d, d %d, ff %d, vocab %d, context %d, batch %d; %.3g FLOP/token)%n",
           layers, heads, dModel, ff, vocab, context, batch, flopsPerToken);
-      if (scoreTokensPerSecond > 0) {
-        System.out.printf("scoring (forward only): %,.0f tokens/s, %.2fx training%n",
-            scoreTokensPerSecond, scoreTokensPerSecond / tokensPerSecond);
+      if (!noScore) {
+        System.out.printf("scoring (forward only): %,.0f tokens/s, %.2fx training (median of the "
+            + "per-step ratios)%n", scoreTokensPerSecond, scoreSpeedup);
       }
       System.out.printf("peak resident memory %.0f MiB; weights, gradients, Adam moments and one "
           + "step's activations need %.0f MiB%n", peakBytes / (1024.0 * 1024),
@@ -135,19 +145,17 @@ public final class BenchTrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Forward-only scoring tokens/s over {@code timedSteps} batches after one untimed one. */
-  private double score(OlmoModel model, SplittableRandom rng, int n, int timedSteps) {
-    if (timedSteps == 0) return -1;
-    int[] tokens = new int[n], targets = new int[n];
-    long timed = 0;
-    for (int s = 0; s <= timedSteps; s++) {
-      for (int i = 0; i < n; i++) tokens[i] = rng.nextInt(vocab);
-      for (int i = 0; i < n; i++) targets[i] = rng.nextInt(vocab);
-      long start = System.nanoTime();
-      model.loss(tokens, targets, batch, context);
-      if (s > 0) timed += System.nanoTime() - start;
-    }
-    return (double) n * timedSteps / (timed / 1e9);
+  private void randomTokens(SplittableRandom rng, int[] tokens, int[] targets) {
+    for (int i = 0; i < tokens.length; i++) tokens[i] = rng.nextInt(vocab);
+    for (int i = 0; i < targets.length; i++) targets[i] = rng.nextInt(vocab);
+  }
+
+  /** The median over steps of a training step's time over its scoring pass's. */
+  private static double medianRatio(long[] train, long[] score) {
+    double[] r = new double[train.length];
+    for (int i = 0; i < r.length; i++) r[i] = (double) train[i] / score[i];
+    Arrays.sort(r);
+    return r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
   }
 
   /**

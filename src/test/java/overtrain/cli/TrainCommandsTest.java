@@ -85,5 +85,7 @@ class TrainCommandsTest {
     assertTrue(r.get("tokens_per_s").asDouble() > 0, r.toString());
     assertTrue(r.get("gflops").asDouble() > 0, r.toString());
     assertTrue(r.get("threads").asInt() >= 1, r.toString());
+    assertTrue(r.get("score_vs_train").asDouble() > 0, r.toString());
+    assertTrue(r.get("peak_rss_mib").asDouble() >= r.get("need_mib").asDouble(), r.toString());
   }
 }
