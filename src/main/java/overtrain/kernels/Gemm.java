@@ -79,7 +79,7 @@ public final class Gemm {
       float[] b, int bOff, int ldb,
       float[] c, int cOff, int ldc,
       boolean accumulate) {
-    boolean parallel = Parallel.threads() > 1 && !Parallel.inWorker()
+    boolean parallel = Parallel.threads() > 1 && !Parallel.inBody()
         && (long) m * n * k >= PARALLEL_MIN_MACS;
     run(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, parallel);
   }

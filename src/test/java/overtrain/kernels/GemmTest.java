@@ -66,14 +66,14 @@ class GemmTest {
     boolean[] onWorker = new boolean[heads];
     Parallel.range(heads, (from, to) -> {
       for (int h = from; h < to; h++) {
-        onWorker[h] = Parallel.inWorker();
+        onWorker[h] = Parallel.inBody();
         Gemm.sgemm(false, false, m, n, k, a, h * m * k, k, b, h * k * n, n,
             actual, h * m * n, n, false);
       }
     });
     assertArrayEquals(expected, actual);
     for (int h = 0; h < heads; h++) assertEquals(Parallel.threads() > 1, onWorker[h]);
-    assertFalse(Parallel.inWorker(), "the test thread is not the pool's");
+    assertFalse(Parallel.inBody(), "the test thread is outside any body");
   }
 
   @Test
