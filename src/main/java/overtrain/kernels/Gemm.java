@@ -55,6 +55,8 @@ public final class Gemm {
    * to 192^3, the two tied at 256^3 (2^24) and two won from 320^3 on.
    */
   static final long PARALLEL_MIN_MACS = 1L << 24;
+  /** Floats of a packed B worth packing on two threads when it is packed on its own. */
+  static final long PARALLEL_MIN_PACK = 1L << 16;
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -105,13 +107,7 @@ public final class Gemm {
       float[] c, int cOff, int ldc,
       boolean accumulate, boolean parallel) {
     checkShape(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-    if (m == 0 || n == 0) return;
-    if (k == 0) {
-      if (!accumulate) {
-        for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
-      }
-      return;
-    }
+    if (trivial(m, n, k, c, cOff, ldc, accumulate)) return;
     int nPad = roundUp(n, NR);
     Scratch scratch = SCRATCH.get();
     int bSize = Math.multiplyExact(k, nPad);
@@ -120,20 +116,90 @@ public final class Gemm {
     final float[] packedB = ownB ? scratch.b : new float[bSize];
     scratch.bBusy = true;
     try {
-      multiply(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
-          parallel, packedB, nPad, scratch);
+      packAll(transB, n, k, b, bOff, ldb, packedB, nPad, parallel);
+      multiply(transA, m, n, k, a, aOff, lda, packedB, nPad, c, cOff, ldc, accumulate, parallel,
+          scratch);
     } finally {
       if (ownB) scratch.bBusy = false;
     }
   }
 
-  private static void multiply(
-      boolean transA, boolean transB, int m, int n, int k,
-      float[] a, int aOff, int lda,
-      float[] b, int bOff, int ldb,
-      float[] c, int cOff, int ldc,
-      boolean accumulate, boolean parallel, float[] packedB, int nPad, Scratch scratch) {
+  /**
+   * op(B) packed once for several products that share it: the output head's weights across the
+   * row chunks of a batch, one attention head's keys across its blocks of queries. A product may
+   * use the first n columns of what was packed (a causal block of queries sees only the keys
+   * before it). Holds its buffer, grown when a larger B is packed and reused after.
+   */
+  public static final class PackedB {
+    private float[] data = new float[0];
+    private int n, k, nPad;
+
+    /** Packs op(B), k x n: B stored [k,n], or [n,k] when transB. */
+    public PackedB pack(boolean transB, int n, int k, float[] b, int bOff, int ldb) {
+      if (n < 0 || k < 0) {
+        throw new IllegalArgumentException("sgemm: negative shape n=" + n + " k=" + k);
+      }
+      checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+      this.n = n;
+      this.k = k;
+      this.nPad = roundUp(n, NR);
+      int size = Math.multiplyExact(k, nPad);
+      if (data.length < size) data = new float[size];
+      boolean parallel = Parallel.threads() > 1 && !Parallel.inBody()
+          && (long) size >= PARALLEL_MIN_PACK;
+      packAll(transB, n, k, b, bOff, ldb, data, nPad, parallel);
+      return this;
+    }
+  }
+
+  /**
+   * C = op(A) B' (+ C when accumulate), B' the first n columns of a packed B: op(A) is m x k
+   * with k the packed depth. On the engine's threads when the product is large.
+   */
+  public static void sgemm(
+      boolean transA, int m, int n, float[] a, int aOff, int lda, PackedB b,
+      float[] c, int cOff, int ldc, boolean accumulate) {
+    int k = b.k;
+    if (m < 0 || n < 0 || n > b.n) {
+      throw new IllegalArgumentException(
+          "sgemm: m=" + m + ", n=" + n + " against a packed B of " + b.n + " columns");
+    }
+    checkMatrix("A", a, aOff, lda, transA ? k : m, transA ? m : k);
+    checkMatrix("C", c, cOff, ldc, m, n);
+    if (trivial(m, n, k, c, cOff, ldc, accumulate)) return;
+    boolean parallel = Parallel.threads() > 1 && !Parallel.inBody()
+        && (long) m * n * k >= PARALLEL_MIN_MACS;
+    multiply(transA, m, n, k, a, aOff, lda, b.data, b.nPad, c, cOff, ldc, accumulate, parallel,
+        SCRATCH.get());
+  }
+
+  /** True (with C cleared unless accumulating) when the product has no terms to sum. */
+  private static boolean trivial(
+      int m, int n, int k, float[] c, int cOff, int ldc, boolean accumulate) {
+    if (m == 0 || n == 0) return true;
+    if (k > 0) return false;
+    if (!accumulate) {
+      for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+    }
+    return true;
+  }
+
+  private static void packAll(
+      boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] packedB, int nPad,
+      boolean parallel) {
     int panels = nPad / NR;
+    if (parallel && panels > 1) {
+      Parallel.range(panels, (from, to) -> packB(transB, n, k, b, bOff, ldb, packedB, nPad, from, to));
+    } else {
+      packB(transB, n, k, b, bOff, ldb, packedB, nPad, 0, panels);
+    }
+  }
+
+  /** C (+)= op(A) times a packed B whose panels are nPad columns wide in all. */
+  private static void multiply(
+      boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
+      float[] packedB, int nPad, float[] c, int cOff, int ldc,
+      boolean accumulate, boolean parallel, Scratch scratch) {
     int mc = MC, nc = NC;
     if (parallel) {
       // Split the larger side of the item until there are enough items to balance the threads
@@ -149,14 +215,12 @@ public final class Gemm {
     int colBlocks = blocks(n, nc);
     int items = blocks(m, mc) * colBlocks;
     if (!parallel || items < 2) {
-      packB(transB, n, k, b, bOff, ldb, packedB, nPad, 0, panels);
       for (int item = 0; item < items; item++) {
         block(item, colBlocks, mc, nc, transA, m, n, k, a, aOff, lda, packedB, nPad, c, cOff, ldc,
             accumulate, scratch);
       }
       return;
     }
-    Parallel.range(panels, (from, to) -> packB(transB, n, k, b, bOff, ldb, packedB, nPad, from, to));
     AtomicInteger next = new AtomicInteger();
     int mcf = mc, ncf = nc;
     Parallel.range(Parallel.threads(), (from, to) -> {

@@ -107,6 +107,29 @@ class GemmTest {
         e.getMessage());
   }
 
+  @Test
+  void packedBGivesTheSameBitsOnAnyPrefixOfItsColumns() {
+    SplittableRandom rnd = new SplittableRandom(5);
+    Gemm.PackedB packed = new Gemm.PackedB(); // reused across shapes, as callers do
+    int[][] shapes = {{64, 40, 64}, {37, 200, 17}, {129, 70, Gemm.KC + 5}, {8, 33, 2 * Gemm.KC}};
+    for (int[] shape : shapes) {
+      for (int tr = 0; tr < 4; tr++) {
+        boolean ta = (tr & 1) != 0, tb = (tr & 2) != 0;
+        int m = shape[0], n = shape[1], k = shape[2], packedN = n + rnd.nextInt(0, 40);
+        int lda = ta ? m : k, ldb = tb ? k : packedN;
+        float[] a = random(rnd, m * k), b = random(rnd, packedN * k);
+        float[] expected = new float[m * n], c = new float[m * n];
+        Gemm.run(ta, tb, m, n, k, a, 0, lda, b, 0, ldb, expected, 0, n, false, false);
+        packed.pack(tb, packedN, k, b, 0, ldb);
+        Gemm.sgemm(ta, m, n, a, 0, lda, packed, c, 0, n, false);
+        assertArrayEquals(expected, c, "m " + m + " n " + n + " of " + packedN + " k " + k + " tr " + tr);
+      }
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> Gemm.sgemm(false, 8, 100, new float[8 * 2 * Gemm.KC], 0, 2 * Gemm.KC, packed,
+            new float[800], 0, 100, false));
+  }
+
   private static Case randomCase(SplittableRandom rnd, int m, int n, int k) {
     boolean padded = rnd.nextBoolean();
     return new Case(rnd.nextBoolean(), rnd.nextBoolean(), m, n, k,

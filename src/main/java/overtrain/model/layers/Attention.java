@@ -27,8 +27,17 @@ import overtrain.kernels.VectorOps;
 public final class Attention {
   /** Rows (or columns) per causal block: a multiple of the matrix kernel's tile. */
   static final int BLOCK = 64;
-  /** Each thread's d(att) for the (sequence, head) it is on, grown once to t x t. */
-  private static final ThreadLocal<float[][]> D_ATT = ThreadLocal.withInitial(() -> new float[1][0]);
+  /** Each thread's buffers for the (sequence, head) it is on, grown once. */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /**
+   * d(att), t x t, and k^T or v^T of one head packed once for all its blocks of queries (packing
+   * a transposed matrix goes float by float, and each block used to repack the keys before it).
+   */
+  private static final class Scratch {
+    final Gemm.PackedB transposed = new Gemm.PackedB();
+    float[] dAtt = new float[0];
+  }
 
   private Attention() {}
 
@@ -37,13 +46,14 @@ public final class Attention {
       int batch, int seqLen, int heads, int headDim, float scale) {
     int width = heads * headDim, t = seqLen;
     Parallel.range(batch * heads, (from, to) -> {
+      Gemm.PackedB packed = SCRATCH.get().transposed;
       for (int bh = from; bh < to; bh++) {
         int rows = (bh / heads) * t * width + (bh % heads) * headDim, a = bh * t * t;
+        Gemm.PackedB kT = packed.pack(true, t, headDim, k, rows, width);
         for (int i0 = 0; i0 < t; i0 += BLOCK) {
           int i1 = Math.min(t, i0 + BLOCK), m = i1 - i0;
           // scores = q k^T for these rows against keys [0, i1), then a causal softmax by row
-          Gemm.sgemm(false, true, m, i1, headDim, q, rows + i0 * width, width, k, rows, width,
-              att, a + i0 * t, t, false);
+          Gemm.sgemm(false, m, i1, q, rows + i0 * width, width, kT, att, a + i0 * t, t, false);
           for (int i = i0; i < i1; i++) causalSoftmax(att, a + i * t, i, t, scale);
           // y = att v over the same keys
           Gemm.sgemm(false, false, m, headDim, i1, att, a + i0 * t, t, v, rows, width,
@@ -71,9 +81,9 @@ public final class Attention {
       int batch, int seqLen, int heads, int headDim, float scale) {
     int width = heads * headDim, t = seqLen;
     Parallel.range(batch * heads, (from, to) -> {
-      float[][] holder = D_ATT.get();
-      if (holder[0].length < t * t) holder[0] = new float[t * t];
-      float[] dAtt = holder[0];
+      Scratch scratch = SCRATCH.get();
+      if (scratch.dAtt.length < t * t) scratch.dAtt = new float[t * t];
+      float[] dAtt = scratch.dAtt;
       for (int bh = from; bh < to; bh++) {
         int rows = (bh / heads) * t * width + (bh % heads) * headDim, a = bh * t * t;
         // dv = att^T dy, column block by column block over the queries that see it
@@ -83,10 +93,10 @@ public final class Attention {
               dy, rows + j0 * width, width, dv, rows + j0 * width, width, false);
         }
         // d(att) = dy v^T on the lower blocks
+        Gemm.PackedB vT = scratch.transposed.pack(true, t, headDim, v, rows, width);
         for (int i0 = 0; i0 < t; i0 += BLOCK) {
           int i1 = Math.min(t, i0 + BLOCK);
-          Gemm.sgemm(false, true, i1 - i0, i1, headDim, dy, rows + i0 * width, width, v, rows,
-              width, dAtt, i0 * t, t, false);
+          Gemm.sgemm(false, i1 - i0, i1, dy, rows + i0 * width, width, vT, dAtt, i0 * t, t, false);
         }
         // softmax backward, in place of att: d(scores) = scale * att * (d(att) - sum att d(att))
         for (int i = 0; i < t; i++) {

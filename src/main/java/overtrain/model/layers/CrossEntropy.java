@@ -26,6 +26,8 @@ public final class CrossEntropy {
   private static final int CHUNK_LOGITS = 1 << 23;
 
   private final int vocab, chunkLogits;
+  /** W^T packed once per call for every chunk's logits (a transposed pack goes float by float). */
+  private final Gemm.PackedB headT = new Gemm.PackedB();
   private float[] logits = new float[0];
   private double[] rowLoss = new double[0];
 
@@ -55,9 +57,10 @@ public final class CrossEntropy {
     float[] z = logits;
     double[] loss = rowLoss;
     double total = 0;
+    Gemm.PackedB head = headT.pack(true, vocab, c, w, wOff, c);
     for (int start = 0; start < n; start += chunk) {
       int rows = Math.min(chunk, n - start), first = start;
-      Gemm.sgemm(false, true, rows, vocab, c, x, start * c, c, w, wOff, c, z, 0, vocab, false);
+      Gemm.sgemm(false, rows, vocab, x, start * c, c, head, z, 0, vocab, false);
       Parallel.range(rows, (from, to) -> {
         for (int i = from; i < to; i++) {
           loss[i] = row(z, i * vocab, scale, targets[first + i], logProb, first + i,
