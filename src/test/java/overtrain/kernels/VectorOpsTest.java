@@ -30,6 +30,26 @@ class VectorOpsTest {
   }
 
   @Test
+  void logSumExpMatchesDoubleAndAgreesWithTheSoftmaxItSkipsWriting() {
+    for (int n : LENGTHS) {
+      if (n == 0) continue;
+      float[] x = random(n + 3);
+      for (int i = 0; i < x.length; i++) x[i] *= 40f; // logits spread over tens of nats
+      float a = 0.37f;
+      double max = Double.NEGATIVE_INFINITY, sum = 0;
+      for (int i = 0; i < n; i++) max = Math.max(max, (double) (x[3 + i] * a));
+      for (int i = 0; i < n; i++) sum += Math.exp(x[3 + i] * a - max);
+      float[] before = x.clone();
+      double lse = VectorOps.logSumExp(a, x, 3, n);
+      assertEquals(max + Math.log(sum), lse, 1e-5 * Math.max(1, Math.abs(lse)), "n=" + n);
+      assertArrayEquals(before, x, "logSumExp must leave the row as it was, n=" + n);
+      // what the writing path (scaleMax then expSum) gives for the same row
+      float shift = VectorOps.scaleMax(a, x, 3, n);
+      assertEquals(shift + Math.log(VectorOps.expSum(x, 3, n, shift)), lse, 1e-6 * Math.max(1, Math.abs(lse)));
+    }
+  }
+
+  @Test
   void axpyAndScaleRoundEachElementOnceAndStayInRange() {
     for (int n : LENGTHS) {
       float[] x = random(n + 4), y = random(n + 6);

@@ -89,15 +89,19 @@ public final class CrossEntropy {
       if (backward) java.util.Arrays.fill(z, off, off + vocab, 0f);
       return 0;
     }
+    if (!backward) {
+      // the loss alone needs no softmax written back: half the memory traffic of the row
+      double lp = z[off + target] * scale - VectorOps.logSumExp(scale, z, off, vocab);
+      if (logProb != null) logProb[row] = (float) lp;
+      return -lp;
+    }
     float max = VectorOps.scaleMax(scale, z, off, vocab);
     float targetLogit = z[off + target];
     double sum = VectorOps.expSum(z, off, vocab, max);
     double lp = targetLogit - max - Math.log(sum);
     if (logProb != null) logProb[row] = (float) lp;
-    if (backward) {
-      VectorOps.scale((float) (gradScale * scale / sum), z, off, vocab);
-      z[off + target] -= gradScale * scale;
-    }
+    VectorOps.scale((float) (gradScale * scale / sum), z, off, vocab);
+    z[off + target] -= gradScale * scale;
     return -lp;
   }
 }
