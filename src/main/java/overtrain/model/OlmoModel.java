@@ -227,10 +227,10 @@ public final class OlmoModel {
       int[] off = blockOff[l];
       // MLP: x += down(silu(gate(xn2)) * up(xn2)), xn2 = LN(x)
       // A layer's activations are dead once its backward has read them, so gradients of the
-      // same shape overwrite them: d(gate) goes into dh, d(up) into u.
-      Linear.backward(dx, 0, a.h, 0, w, off[DOWN], s.dh, 0, false, grads, off[DOWN], n, f, d);
-      float[] dg = s.dh, du = a.u;
-      SwiGlu.backward(s.dh, a.g, a.u, dg, du, n * f);
+      // same shape overwrite them: d(h) goes into h, d(gate) into it in turn, d(up) into u.
+      float[] dh = a.h, dg = a.h, du = a.u;
+      Linear.backward(dx, 0, a.h, 0, w, off[DOWN], dh, 0, false, grads, off[DOWN], n, f, d);
+      SwiGlu.backward(dh, a.g, a.u, dg, du, n * f);
       Linear.backward(dg, 0, a.xn2, 0, w, off[GATE], s.dxn, 0, false, grads, off[GATE], n, d, f);
       Linear.backward(du, 0, a.xn2, 0, w, off[UP], s.dxn, 0, true, grads, off[UP], n, d, f);
       LayerNorm.backward(s.dxn, a.xn2, a.rstd2, dx, n, d);
@@ -341,10 +341,10 @@ public final class OlmoModel {
    */
   private final class Scratch {
     int rows = -1, backwardRows = -1;
-    float[] residual, xf, rstdf, dxn, dq, dk, dv, dh;
+    float[] residual, xf, rstdf, dxn, dq, dk, dv;
 
     void ensure(int n, boolean backward) {
-      int d = config.hiddenSize(), f = config.intermediateSize();
+      int d = config.hiddenSize();
       if (n > rows) {
         rows = n;
         residual = new float[n * d];
@@ -357,7 +357,6 @@ public final class OlmoModel {
         dq = new float[r * d];
         dk = new float[r * d];
         dv = new float[r * d];
-        dh = new float[r * f];
       }
     }
   }

@@ -23,6 +23,7 @@ public final class Linear {
 
   /**
    * dW += dy^T x; and dx = dy W (or dx += dy W when {@code accumulateDx}) unless dx is null.
+   * dx may be x itself when not accumulating: the weight gradient has read x by then.
    */
   public static void backward(
       float[] dy, int dyOff, float[] x, int xOff, float[] w, int wOff,
