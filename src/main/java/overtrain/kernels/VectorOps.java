@@ -141,24 +141,26 @@ public final class VectorOps {
   private static final float EXP_HI = 88.3f, EXP_LO = -87.3f; // 2^n stays a normal float
   private static final float LOG2E = 1.44269504088896341f;
   private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
-  private static final float ROUND = 12582912f; // 1.5 * 2^23: adding it rounds to an integer
+  // 1.5 * 2^23 + 127: adding it rounds to an integer n and leaves n + 127 (2^n's biased
+  // exponent) in the low mantissa bits; the bits of 1.5 * 2^23 above them shift out.
+  private static final float ROUND_BIASED = 12582912f + 127f;
   private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f;
   private static final float P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
 
   /** e^x lane by lane, inputs clamped to [-87.3, 88.3] (so tiny results are not 0). */
   public static FloatVector exp(FloatVector x) {
     x = x.max(EXP_LO).min(EXP_HI);
-    FloatVector k = x.fma(LOG2E, ROUND);
-    FloatVector n = k.sub(ROUND);
+    FloatVector k = x.fma(LOG2E, ROUND_BIASED);
+    FloatVector n = k.sub(ROUND_BIASED);
     VectorSpecies<Float> s = x.species();
     FloatVector r = n.fma(FloatVector.broadcast(s, -LN2_HI), x);
     r = n.fma(FloatVector.broadcast(s, -LN2_LO), r);
     FloatVector p = r.fma(P0, P1).fma(r, FloatVector.broadcast(s, P2));
     p = p.fma(r, FloatVector.broadcast(s, P3)).fma(r, FloatVector.broadcast(s, P4));
     p = p.fma(r, FloatVector.broadcast(s, P5));
-    FloatVector e = p.mul(r.mul(r)).add(r).add(1f);
-    IntVector bits = (IntVector) k.reinterpretAsInts();
-    FloatVector scale = (FloatVector) bits.sub(Float.floatToRawIntBits(ROUND) - 127)
+    FloatVector e = p.fma(r.mul(r), r).add(1f);
+    // k's low mantissa bits hold n + 127, so shifting them into the exponent field makes 2^n
+    FloatVector scale = (FloatVector) ((IntVector) k.reinterpretAsInts())
         .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     return e.mul(scale);
   }
@@ -166,15 +168,14 @@ public final class VectorOps {
   /** The same e^x on one float, for the tails of vector loops: equal to a lane of the above. */
   public static float exp(float x) {
     x = Math.min(Math.max(x, EXP_LO), EXP_HI);
-    float k = Math.fma(x, LOG2E, ROUND);
-    float n = k - ROUND;
+    float k = Math.fma(x, LOG2E, ROUND_BIASED);
+    float n = k - ROUND_BIASED;
     float r = Math.fma(n, -LN2_HI, x);
     r = Math.fma(n, -LN2_LO, r);
     float p = Math.fma(Math.fma(r, P0, P1), r, P2);
     p = Math.fma(Math.fma(p, r, P3), r, P4);
     p = Math.fma(p, r, P5);
-    float e = p * (r * r) + r + 1f;
-    int bits = (Float.floatToRawIntBits(k) - (Float.floatToRawIntBits(ROUND) - 127)) << 23;
-    return e * Float.intBitsToFloat(bits);
+    float e = Math.fma(p, r * r, r) + 1f;
+    return e * Float.intBitsToFloat(Float.floatToRawIntBits(k) << 23);
   }
 }
