@@ -263,15 +263,20 @@ public final class Gemm {
           int tileRows = Math.min(MR, rows - ir);
           int cTile = cOff + (i0 + ir) * ldc + j0 + jr;
           if (tileRows == MR && tileCols == NR) {
-            kernel(kc, a, aOff + (i0 + ir) * rowStep + p0 * depthStep, rowStep, depthStep,
-                bp, bOffset, c, cTile, ldc, add);
+            if (add) {
+              kernelAdd(kc, a, aOff + (i0 + ir) * rowStep + p0 * depthStep, rowStep, depthStep,
+                  bp, bOffset, c, cTile, ldc);
+            } else {
+              kernelSet(kc, a, aOff + (i0 + ir) * rowStep + p0 * depthStep, rowStep, depthStep,
+                  bp, bOffset, c, cTile, ldc);
+            }
           } else {
             // Panels past the edge are zero-padded: the full tile is computed aside, cut to size.
             if (tileRows == MR) {
-              kernel(kc, a, aOff + (i0 + ir) * rowStep + p0 * depthStep, rowStep, depthStep,
-                  bp, bOffset, edge, 0, NR, false);
+              kernelSet(kc, a, aOff + (i0 + ir) * rowStep + p0 * depthStep, rowStep, depthStep,
+                  bp, bOffset, edge, 0, NR);
             } else {
-              kernel(kc, ap, 0, 1, MR, bp, bOffset, edge, 0, NR, false);
+              kernelSet(kc, ap, 0, 1, MR, bp, bOffset, edge, 0, NR);
             }
             storeEdge(edge, c, cTile, ldc, tileRows, tileCols, add);
           }
@@ -395,11 +400,14 @@ public final class Gemm {
    * The MR x NR register tile: 16 accumulators (with 16-float vectors), the store inline so C2
    * keeps every vector in a register (a helper for the store stopped inlining and boxed them).
    * Row r of A at depth p is ap[aOff + r*rs + p*ps]: (lda, 1) for A as stored, (1, lda) for A
-   * transposed, (1, MR) for a copied edge panel.
+   * transposed, (1, MR) for a copied edge panel. Two copies, one setting C and one adding to
+   * it, rather than a branch on a flag: with the flag, C2 compiled the first calls (all
+   * setting) with the adding path cut out, and after the recompile that followed the first
+   * accumulating call, one process in four ran its products ten times slower to the end.
    */
-  private static void kernel(
+  private static void kernelSet(
       int kc, float[] ap, int aOff, int rs, int ps, float[] bp, int bOff,
-      float[] c, int cOff, int ldc, boolean add) {
+      float[] c, int cOff, int ldc) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -431,16 +439,60 @@ public final class Gemm {
     }
     int r0 = cOff, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
     int r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
-    if (add) {
-      c00 = c00.add(FloatVector.fromArray(S, c, r0)); c01 = c01.add(FloatVector.fromArray(S, c, r0 + L));
-      c10 = c10.add(FloatVector.fromArray(S, c, r1)); c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
-      c20 = c20.add(FloatVector.fromArray(S, c, r2)); c21 = c21.add(FloatVector.fromArray(S, c, r2 + L));
-      c30 = c30.add(FloatVector.fromArray(S, c, r3)); c31 = c31.add(FloatVector.fromArray(S, c, r3 + L));
-      c40 = c40.add(FloatVector.fromArray(S, c, r4)); c41 = c41.add(FloatVector.fromArray(S, c, r4 + L));
-      c50 = c50.add(FloatVector.fromArray(S, c, r5)); c51 = c51.add(FloatVector.fromArray(S, c, r5 + L));
-      c60 = c60.add(FloatVector.fromArray(S, c, r6)); c61 = c61.add(FloatVector.fromArray(S, c, r6 + L));
-      c70 = c70.add(FloatVector.fromArray(S, c, r7)); c71 = c71.add(FloatVector.fromArray(S, c, r7 + L));
+    c00.intoArray(c, r0); c01.intoArray(c, r0 + L);
+    c10.intoArray(c, r1); c11.intoArray(c, r1 + L);
+    c20.intoArray(c, r2); c21.intoArray(c, r2 + L);
+    c30.intoArray(c, r3); c31.intoArray(c, r3 + L);
+    c40.intoArray(c, r4); c41.intoArray(c, r4 + L);
+    c50.intoArray(c, r5); c51.intoArray(c, r5 + L);
+    c60.intoArray(c, r6); c61.intoArray(c, r6 + L);
+    c70.intoArray(c, r7); c71.intoArray(c, r7 + L);
+  }
+
+  /** As {@link #kernelSet}, adding the tile to what C holds. */
+  private static void kernelAdd(
+      int kc, float[] ap, int aOff, int rs, int ps, float[] bp, int bOff,
+      float[] c, int cOff, int ldc) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+    FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+    int a1 = rs, a2 = 2 * rs, a3 = 3 * rs, a4 = 4 * rs, a5 = 5 * rs, a6 = 6 * rs, a7 = 7 * rs;
+    for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += ps, bi += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+      FloatVector x = FloatVector.broadcast(S, ap[ai]);
+      c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, ap[ai + a1]);
+      c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, ap[ai + a2]);
+      c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, ap[ai + a3]);
+      c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, ap[ai + a4]);
+      c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, ap[ai + a5]);
+      c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+      x = FloatVector.broadcast(S, ap[ai + a6]);
+      c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+      x = FloatVector.broadcast(S, ap[ai + a7]);
+      c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
     }
+    int r0 = cOff, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+    int r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
+    c00 = c00.add(FloatVector.fromArray(S, c, r0)); c01 = c01.add(FloatVector.fromArray(S, c, r0 + L));
+    c10 = c10.add(FloatVector.fromArray(S, c, r1)); c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
+    c20 = c20.add(FloatVector.fromArray(S, c, r2)); c21 = c21.add(FloatVector.fromArray(S, c, r2 + L));
+    c30 = c30.add(FloatVector.fromArray(S, c, r3)); c31 = c31.add(FloatVector.fromArray(S, c, r3 + L));
+    c40 = c40.add(FloatVector.fromArray(S, c, r4)); c41 = c41.add(FloatVector.fromArray(S, c, r4 + L));
+    c50 = c50.add(FloatVector.fromArray(S, c, r5)); c51 = c51.add(FloatVector.fromArray(S, c, r5 + L));
+    c60 = c60.add(FloatVector.fromArray(S, c, r6)); c61 = c61.add(FloatVector.fromArray(S, c, r6 + L));
+    c70 = c70.add(FloatVector.fromArray(S, c, r7)); c71 = c71.add(FloatVector.fromArray(S, c, r7 + L));
+  
     c00.intoArray(c, r0); c01.intoArray(c, r0 + L);
     c10.intoArray(c, r1); c11.intoArray(c, r1 + L);
     c20.intoArray(c, r2); c21.intoArray(c, r2 + L);
