@@ -30,8 +30,8 @@ import jdk.incubator.vector.VectorSpecies;
  * a thread, as square as the shape allows, since square items read the fewest floats per
  * multiply-add; items are handed out dynamically because the second core of the machines this
  * runs on is often slowed by its neighbours. Buffers grow once per thread and are reused, so
- * after the first step no arrays are allocated here (only the pool's few small task objects
- * when a product runs on two threads).
+ * after the first step no arrays are allocated here (only {@link Parallel}'s one small job
+ * object when a product runs on two threads).
  */
 public final class Gemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -46,13 +46,14 @@ public final class Gemm {
   static final int MC = 128;
   /** Columns of C one work item covers. */
   static final int NC = 1024;
-  /** Work items per thread at least, when the product runs on the pool. */
+  /** Work items per thread at least, when the product runs on two threads. */
   static final int ITEMS_PER_THREAD = 2;
   /**
    * Below this many multiply-adds (m*n*k) one thread is faster than two: handing work to the
-   * pool twice costs tens of microseconds on a quiet machine and far more on a busy one, while
-   * a 256^3 product takes about 0.3 ms on one core. In GemmThresholdBenchmark one thread won up
-   * to 192^3, the two tied at 256^3 (2^24) and two won from 320^3 on.
+   * other thread twice costs tens of microseconds on a quiet machine and far more on a busy
+   * one, while a 256^3 product takes about 0.3 ms on one core. In GemmThresholdBenchmark (with
+   * the ForkJoinPool that {@link Parallel} has since replaced) one thread won up to 192^3, the
+   * two tied at 256^3 (2^24) and two won from 320^3 on.
    */
   static final long PARALLEL_MIN_MACS = 1L << 24;
   /** Floats of a packed B worth packing on two threads when it is packed on its own. */
@@ -62,7 +63,7 @@ public final class Gemm {
 
   /**
    * One thread's buffers: a last partial tile of A's rows, the packed B of the product it called
-   * (shared with the pool for that call), and an edge tile of C.
+   * (shared with the other threads for that call), and an edge tile of C.
    */
   private static final class Scratch {
     final float[] a = new float[MR * KC];
@@ -99,7 +100,7 @@ public final class Gemm {
     run(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, false);
   }
 
-  /** Either entry point, with the choice of the pool made: package-private for tests. */
+  /** Either entry point, with the choice of threads made: package-private for tests. */
   static void run(
       boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOff, int lda,
