@@ -13,7 +13,7 @@ what weights, gradients, Adam moments and one step's activations need. The machi
 only these side-by-side figures mean anything, and the per-round values are printed so the
 spread is visible.
 
-    bench/compare.py                       # every shape, 3 rounds (13.5 min on a shared 2-core machine)
+    bench/compare.py                       # every shape, 3 rounds (about 15 min on a shared 2-core machine)
     bench/compare.py --rounds 5 --shape 4x256x8192
     bench/compare.py --rounds 1 --steps 2  # a quick look
 """

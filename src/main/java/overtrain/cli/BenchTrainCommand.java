@@ -20,13 +20,14 @@ import picocli.CommandLine.Option;
     name = "train",
     mixinStandardHelpOptions = true,
     description = {
-      "Time full training steps (forward, backward, clipping, AdamW) on random tokens and print",
-      "tokens/s and achieved GFLOP/s, counting 6 x non-embedding params + 6 x vocab x d (head)",
-      "+ 12 x layers x d x context (attention) FLOPs per token. Warm-up steps are not timed.",
-      "After each training step it times one forward-only scoring pass (OlmoModel.loss) on the",
-      "same shape, so that both see the same load on a shared machine; the scoring speed-up is",
-      "the median of the per-step time ratios. Prints the peak resident memory next to what",
-      "weights, gradients, Adam moments and one step's activations need.",
+      "Time full training steps (forward, backward, clipping, AdamW) on random",
+      "tokens and print tokens/s and achieved GFLOP/s, counting 6 x non-embedding",
+      "params + 6 x vocab x d (head) + 12 x layers x d x context (attention) FLOPs",
+      "per token. Warm-up steps are not timed. After each training step one",
+      "forward-only scoring pass (OlmoModel.loss) on the same shape is timed, so",
+      "that both see the same load on a shared machine; the scoring speed-up is the",
+      "median of the per-step time ratios. Prints the peak resident memory next to",
+      "what weights, gradients, Adam moments and one step's activations need.",
       "Threads: -Dovertrain.threads=N (default: every core)."
     },
     sortOptions = false)
