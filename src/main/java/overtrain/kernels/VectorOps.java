@@ -14,8 +14,15 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorOps {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+  private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+  private static final int MAGNITUDE = 0x7FFFFFFF, INFINITY = 0x7F800000;
 
   private VectorOps() {}
+
+  /** n rounded up to a whole number of vectors. */
+  public static int roundUp(int n) {
+    return (n + L - 1) / L * L;
+  }
 
   /** sum_i x[xo+i] * y[yo+i] for i in [0, n). */
   public static float dot(float[] x, int xo, float[] y, int yo, int n) {
@@ -72,41 +79,64 @@ public final class VectorOps {
     for (; i < n; i++) x[xo + i] *= a;
   }
 
-  /** x[xo+i] *= a for i in [0, n), returning the largest product (a softmax's shift). */
-  public static float scaleMax(float a, float[] x, int xo, int n) {
-    FloatVector va = FloatVector.broadcast(S, a);
-    FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+  /**
+   * max_i x[xo+i] for i in [0, n), or NaN if any of them is NaN or infinite (so a broken row
+   * shows in the loss instead of dropping out of a softmax). Compares the floats' bits as
+   * integers: flipping the magnitude bits of negative floats makes integer order float order,
+   * and an integer max is one instruction where Java's float max is several, on a chain that
+   * every vector of the row waits on (the row's max took longer than its exponentials).
+   */
+  public static float max(float[] x, int xo, int n) {
+    IntVector key0 = IntVector.broadcast(I, Integer.MIN_VALUE), key1 = key0;
+    IntVector mag0 = IntVector.zero(I), mag1 = mag0; // the largest |x| as bits: all-ones exponent
     int i = 0;
+    for (; i <= n - 2 * L; i += 2 * L) {
+      IntVector b0 = (IntVector) FloatVector.fromArray(S, x, xo + i).reinterpretAsInts();
+      IntVector b1 = (IntVector) FloatVector.fromArray(S, x, xo + i + L).reinterpretAsInts();
+      key0 = key0.max(orderKey(b0));
+      key1 = key1.max(orderKey(b1));
+      mag0 = mag0.max(b0.and(MAGNITUDE));
+      mag1 = mag1.max(b1.and(MAGNITUDE));
+    }
     for (; i <= n - L; i += L) {
-      FloatVector v = FloatVector.fromArray(S, x, xo + i).mul(va);
-      v.intoArray(x, xo + i);
-      vmax = vmax.max(v);
+      IntVector b = (IntVector) FloatVector.fromArray(S, x, xo + i).reinterpretAsInts();
+      key0 = key0.max(orderKey(b));
+      mag0 = mag0.max(b.and(MAGNITUDE));
     }
-    float max = vmax.reduceLanes(VectorOperators.MAX);
+    int key = key0.max(key1).reduceLanes(VectorOperators.MAX);
+    int mag = mag0.max(mag1).reduceLanes(VectorOperators.MAX);
     for (; i < n; i++) {
-      float v = x[xo + i] * a;
-      x[xo + i] = v;
-      if (v > max) max = v;
+      int b = Float.floatToRawIntBits(x[xo + i]);
+      key = Math.max(key, b ^ ((b >> 31) >>> 1));
+      mag = Math.max(mag, b & MAGNITUDE);
     }
-    return max;
+    return mag >= INFINITY ? Float.NaN : Float.intBitsToFloat(key ^ ((key >> 31) >>> 1));
+  }
+
+  /** A float's bits with the magnitude flipped when negative: signed order is float order. */
+  private static IntVector orderKey(IntVector bits) {
+    return bits.lanewise(VectorOperators.XOR,
+        bits.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
   }
 
   /**
-   * x[xo+i] = e^(x[xo+i] - shift) for i in [0, n), returning their sum: the numerator and
-   * denominator of a softmax. The lanes are added in double at the end.
+   * x[xo+i] = e^(a * x[xo+i] - shift) for i in [0, n), returning their sum: the numerator and
+   * denominator of a softmax of a * x (shift = a * max x). The lanes are added in double at the
+   * end.
    */
-  public static double expSum(float[] x, int xo, int n, float shift) {
-    FloatVector vm = FloatVector.broadcast(S, shift), vsum = FloatVector.zero(S);
+  public static double expSum(float[] x, int xo, int n, float a, float shift) {
+    FloatVector va = FloatVector.broadcast(S, a), vs = FloatVector.broadcast(S, -shift);
+    FloatVector vsum = FloatVector.zero(S);
     int i = 0;
     for (; i <= n - L; i += L) {
-      FloatVector e = exp(FloatVector.fromArray(S, x, xo + i).sub(vm));
+      FloatVector e = exp(FloatVector.fromArray(S, x, xo + i).fma(va, vs));
       e.intoArray(x, xo + i);
       vsum = vsum.add(e);
     }
     double sum = 0;
     for (int lane = 0; lane < L; lane++) sum += vsum.lane(lane);
     for (; i < n; i++) {
-      float e = exp(x[xo + i] - shift);
+      float e = exp(Math.fma(x[xo + i], a, -shift));
       x[xo + i] = e;
       sum += e;
     }
@@ -114,31 +144,28 @@ public final class VectorOps {
   }
 
   /**
-   * log sum_i e^(a * x[xo+i]) for i in [0, n), leaving x as it is: a softmax's normaliser when
-   * only the loss is wanted. Two reads of the row (the second from cache) and no writes.
+   * log sum_i e^(a * x[xo+i]) for i in [0, n), a > 0, leaving x as it is: a softmax's
+   * normaliser when only the loss is wanted. Two reads of the row (the second from cache) and
+   * no writes.
    */
   public static double logSumExp(float a, float[] x, int xo, int n) {
-    FloatVector va = FloatVector.broadcast(S, a);
-    FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+    float shift = a * max(x, xo, n);
+    FloatVector va = FloatVector.broadcast(S, a), vs = FloatVector.broadcast(S, -shift);
+    FloatVector vsum = FloatVector.zero(S);
     int i = 0;
-    for (; i <= n - L; i += L) vmax = vmax.max(FloatVector.fromArray(S, x, xo + i).mul(va));
-    float max = vmax.reduceLanes(VectorOperators.MAX);
-    for (; i < n; i++) max = Math.max(max, x[xo + i] * a);
-    FloatVector vm = FloatVector.broadcast(S, max), vsum = FloatVector.zero(S);
-    for (i = 0; i <= n - L; i += L) {
-      vsum = vsum.add(exp(FloatVector.fromArray(S, x, xo + i).mul(va).sub(vm)));
+    for (; i <= n - L; i += L) {
+      vsum = vsum.add(exp(FloatVector.fromArray(S, x, xo + i).fma(va, vs)));
     }
     double sum = 0;
     for (int lane = 0; lane < L; lane++) sum += vsum.lane(lane);
-    for (; i < n; i++) sum += exp(x[xo + i] * a - max);
-    return max + Math.log(sum);
+    for (; i < n; i++) sum += exp(Math.fma(x[xo + i], a, -shift));
+    return shift + Math.log(sum);
   }
 
   // exp(x) = 2^n * exp(r), n = round(x / ln 2), r = x - n ln 2 in two parts (Cody and Waite),
   // exp(r) by Cephes' expf polynomial: about 1 ulp. Only add, multiply, fma and bit moves, so
   // interpreted, C1 and C2 code give the same bits (the Vector API's own EXP does not: compiled,
   // it calls the JDK's vector math library; interpreted, Math.exp lane by lane).
-  private static final float EXP_HI = 88.3f, EXP_LO = -87.3f; // 2^n stays a normal float
   private static final float LOG2E = 1.44269504088896341f;
   private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
   // 1.5 * 2^23 + 127: adding it rounds to an integer n and leaves n + 127 (2^n's biased
@@ -146,10 +173,17 @@ public final class VectorOps {
   private static final float ROUND_BIASED = 12582912f + 127f;
   private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f;
   private static final float P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
+  // |x| is clamped to 87.3 so that 2^n stays a normal float. The clamp works on the bits: for
+  // non-negative floats, integer order is float order, and an integer min is one instruction,
+  // where a float min or max with Java's NaN and signed-zero rules is several (the clamp took
+  // half the time of exp on JDK 17). A NaN becomes e^(+-87.3); its neighbours still carry it.
+  private static final int SIGN = 0x80000000;
+  private static final int CLAMP = Float.floatToRawIntBits(87.3f);
 
-  /** e^x lane by lane, inputs clamped to [-87.3, 88.3] (so tiny results are not 0). */
+  /** e^x lane by lane, inputs clamped to [-87.3, 87.3] (so tiny results are not 0). */
   public static FloatVector exp(FloatVector x) {
-    x = x.max(EXP_LO).min(EXP_HI);
+    IntVector bits = (IntVector) x.reinterpretAsInts();
+    x = (FloatVector) bits.and(MAGNITUDE).min(CLAMP).or(bits.and(SIGN)).reinterpretAsFloats();
     FloatVector k = x.fma(LOG2E, ROUND_BIASED);
     FloatVector n = k.sub(ROUND_BIASED);
     VectorSpecies<Float> s = x.species();
@@ -167,7 +201,8 @@ public final class VectorOps {
 
   /** The same e^x on one float, for the tails of vector loops: equal to a lane of the above. */
   public static float exp(float x) {
-    x = Math.min(Math.max(x, EXP_LO), EXP_HI);
+    int bits = Float.floatToRawIntBits(x);
+    x = Float.intBitsToFloat(Math.min(bits & MAGNITUDE, CLAMP) | (bits & SIGN));
     float k = Math.fma(x, LOG2E, ROUND_BIASED);
     float n = k - ROUND_BIASED;
     float r = Math.fma(n, -LN2_HI, x);

@@ -43,10 +43,38 @@ class VectorOpsTest {
       double lse = VectorOps.logSumExp(a, x, 3, n);
       assertEquals(max + Math.log(sum), lse, 1e-5 * Math.max(1, Math.abs(lse)), "n=" + n);
       assertArrayEquals(before, x, "logSumExp must leave the row as it was, n=" + n);
-      // what the writing path (scaleMax then expSum) gives for the same row
-      float shift = VectorOps.scaleMax(a, x, 3, n);
-      assertEquals(shift + Math.log(VectorOps.expSum(x, 3, n, shift)), lse, 1e-6 * Math.max(1, Math.abs(lse)));
+      // what the writing path (max then expSum) gives for the same row, and the softmax it leaves
+      float shift = a * VectorOps.max(x, 3, n);
+      double expSum = VectorOps.expSum(x, 3, n, a, shift);
+      assertEquals(shift + Math.log(expSum), lse, 1e-6 * Math.max(1, Math.abs(lse)));
+      for (int i = 0; i < n; i++) {
+        double p = Math.exp(before[3 + i] * (double) a - max - Math.log(sum));
+        assertEquals(p, x[3 + i] / expSum, 1e-6 * p + 1e-12, "softmax n=" + n + " at " + i);
+      }
+      assertArrayEquals(java.util.Arrays.copyOf(before, 3), java.util.Arrays.copyOf(x, 3));
     }
+  }
+
+  @Test
+  void maxIsJavasMaxOnFiniteRowsAndNaNWhenAnyEntryIsNaNOrInfinite() {
+    for (int n : LENGTHS) {
+      if (n == 0) continue;
+      float[] x = random(n + 2);
+      for (int i = 0; i < x.length; i++) x[i] = x[i] * 1e4f - 5e3f; // mostly negative
+      x[1 + n / 2] = -0f;
+      float want = Float.NEGATIVE_INFINITY;
+      for (int i = 1; i < 1 + n; i++) want = Math.max(want, x[i]);
+      assertEquals(want, VectorOps.max(x, 1, n), "n=" + n);
+      for (float bad : new float[] {Float.NaN, -Float.NaN, Float.POSITIVE_INFINITY,
+          Float.NEGATIVE_INFINITY, Float.intBitsToFloat(0xFFC00000)}) {
+        float[] y = x.clone();
+        y[1 + (n - 1) * 2 / 3] = bad;
+        assertTrue(Float.isNaN(VectorOps.max(y, 1, n)), "n=" + n + " with " + bad);
+      }
+    }
+    float[] allNegative = {-3f, -1f, -2f};
+    assertEquals(-1f, VectorOps.max(allNegative, 0, 3));
+    assertEquals(0f, VectorOps.max(new float[] {-0f, 0f}, 0, 2));
   }
 
   @Test
@@ -79,7 +107,7 @@ class VectorOpsTest {
     jdk.incubator.vector.VectorSpecies<Float> species = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
     SplittableRandom random = new SplittableRandom(3);
     float[] x = new float[species.length() * 4096], y = new float[x.length];
-    for (int i = 0; i < x.length; i++) x[i] = (float) random.nextDouble(-87, 88);
+    for (int i = 0; i < x.length; i++) x[i] = (float) random.nextDouble(-87.3, 87.3);
     for (int i = 0; i < x.length; i += species.length()) {
       VectorOps.exp(jdk.incubator.vector.FloatVector.fromArray(species, x, i)).intoArray(y, i);
     }
@@ -91,6 +119,25 @@ class VectorOpsTest {
           "lane and scalar differ at x = " + x[i]);
     }
     assertEquals(1f, VectorOps.exp(0f));
-    assertTrue(VectorOps.exp(-1000f) >= 0f && VectorOps.exp(-1000f) < 1e-37f);
+    assertEquals(1f, VectorOps.exp(-0f));
+  }
+
+  @Test
+  void expClampsItsArgumentToPlusMinus87_3SoNoResultIsZeroInfiniteOrGarbage() {
+    jdk.incubator.vector.VectorSpecies<Float> species = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+    float[] edges = {-1000f, 1000f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY,
+        -Float.MAX_VALUE, Float.MAX_VALUE, -87.3f, 87.3f, -87.31f, 87.31f, -200f, 200f};
+    float low = VectorOps.exp(-87.3f), high = VectorOps.exp(87.3f);
+    assertTrue(low >= Float.MIN_NORMAL && low < 1.3e-38f && high > 8e37f && high < 9e37f, low + " " + high);
+    float[] x = new float[species.length() * ((edges.length + species.length() - 1) / species.length())];
+    System.arraycopy(edges, 0, x, 0, edges.length);
+    float[] y = new float[x.length];
+    for (int i = 0; i < x.length; i += species.length()) {
+      VectorOps.exp(jdk.incubator.vector.FloatVector.fromArray(species, x, i)).intoArray(y, i);
+    }
+    for (int i = 0; i < edges.length; i++) {
+      assertEquals(edges[i] < 0 ? low : high, y[i], "exp(" + edges[i] + ")");
+      assertEquals(y[i], VectorOps.exp(edges[i]), "scalar exp(" + edges[i] + ")");
+    }
   }
 }

@@ -95,10 +95,10 @@ public final class CrossEntropy {
       if (logProb != null) logProb[row] = (float) lp;
       return -lp;
     }
-    float max = VectorOps.scaleMax(scale, z, off, vocab);
-    float targetLogit = z[off + target];
-    double sum = VectorOps.expSum(z, off, vocab, max);
-    double lp = targetLogit - max - Math.log(sum);
+    float shift = scale * VectorOps.max(z, off, vocab);
+    float targetLogit = z[off + target] * scale;
+    double sum = VectorOps.expSum(z, off, vocab, scale, shift);
+    double lp = targetLogit - shift - Math.log(sum);
     if (logProb != null) logProb[row] = (float) lp;
     VectorOps.scale((float) (gradScale * scale / sum), z, off, vocab);
     z[off + target] -= gradScale * scale;
