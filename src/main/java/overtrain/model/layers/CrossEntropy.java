@@ -8,8 +8,10 @@ import overtrain.kernels.VectorOps;
  * The output head fused with softmax and cross-entropy: logits = scale * x W^T are made a chunk
  * of rows at a time, turned into losses (and, when asked, into their gradient in place), and
  * pushed back through the head before the next chunk, so the logits of a whole batch never
- * exist at once. Rows whose target is negative count for nothing. Holds its own scratch, grown
- * when a larger chunk is needed and reused after.
+ * exist at once. A forward pass alone goes further: each thread makes the logits of a few rows
+ * at a time and reduces them while they are still in its cache. Rows whose target is negative
+ * count for nothing. Holds its own scratch, grown when a larger chunk is needed and reused
+ * after.
  *
  * <pre>
  *   x[n,c], W[vocab,c], targets[n]
@@ -24,6 +26,14 @@ public final class CrossEntropy {
    * on one thread for 4096 rows x 256 x 8192.
    */
   private static final int CHUNK_LOGITS = 1 << 23;
+  /**
+   * A forward pass alone makes about 2^16 logits (256 KiB) per thread at a time, at least
+   * {@link #SCORE_MIN_ROWS} rows so the product still fills the GEMM's tiles. Against 2^23 logits
+   * shared by all threads, 4096 rows x 32 x 4096 went from 13.9 to 10.2 ms on one thread.
+   */
+  private static final int SCORE_BLOCK_LOGITS = 1 << 16, SCORE_MIN_ROWS = 8;
+  private static final ThreadLocal<float[][]> SCORE_LOGITS =
+      ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
   private final int vocab, chunkLogits;
   /** W^T packed once per call for every chunk's logits (a transposed pack goes float by float). */
@@ -49,15 +59,14 @@ public final class CrossEntropy {
   public double run(
       float[] x, float[] w, int wOff, int[] targets, int n, int c, float scale,
       float[] logProb, float[] dx, float[] dw, int dwOff, float gradScale) {
+    Gemm.PackedB head = headT.pack(true, vocab, c, w, wOff, c);
+    if (dx == null) return score(x, head, targets, n, c, scale, logProb);
     int chunk = Math.max(1, Math.min(n, chunkLogits / vocab));
-    if (logits.length < chunk * vocab) {
-      logits = new float[chunk * vocab];
-      rowLoss = new double[chunk];
-    }
+    if (logits.length < chunk * vocab) logits = new float[chunk * vocab];
+    if (rowLoss.length < chunk) rowLoss = new double[chunk];
     float[] z = logits;
     double[] loss = rowLoss;
     double total = 0;
-    Gemm.PackedB head = headT.pack(true, vocab, c, w, wOff, c);
     for (int start = 0; start < n; start += chunk) {
       int rows = Math.min(chunk, n - start), first = start;
       Gemm.sgemm(false, rows, vocab, x, start * c, c, head, z, 0, vocab, false);
@@ -68,11 +77,34 @@ public final class CrossEntropy {
         }
       });
       for (int i = 0; i < rows; i++) total += loss[i];
-      if (dx != null) {
-        Gemm.sgemm(false, false, rows, c, vocab, z, 0, vocab, w, wOff, c, dx, start * c, c, false);
-        Gemm.sgemm(true, false, vocab, c, rows, z, 0, vocab, x, start * c, c, dw, dwOff, c, true);
-      }
+      Gemm.sgemm(false, false, rows, c, vocab, z, 0, vocab, w, wOff, c, dx, start * c, c, false);
+      Gemm.sgemm(true, false, vocab, c, rows, z, 0, vocab, x, start * c, c, dw, dwOff, c, true);
     }
+    return total;
+  }
+
+  /** The forward pass alone: rows split over threads, each making its own logits block by block. */
+  private double score(
+      float[] x, Gemm.PackedB head, int[] targets, int n, int c, float scale, float[] logProb) {
+    if (rowLoss.length < n) rowLoss = new double[n];
+    double[] loss = rowLoss;
+    int block = Math.max(SCORE_MIN_ROWS, SCORE_BLOCK_LOGITS / vocab);
+    Parallel.range(n, (from, to) -> {
+      float[][] scratch = SCORE_LOGITS.get();
+      if (scratch[0].length < block * vocab) scratch[0] = new float[block * vocab];
+      float[] z = scratch[0];
+      for (int start = from; start < to; start += block) {
+        int rows = Math.min(block, to - start);
+        // inside a parallel body the product runs on this thread alone
+        Gemm.sgemm(false, rows, vocab, x, start * c, c, head, z, 0, vocab, false);
+        for (int i = 0; i < rows; i++) {
+          loss[start + i] = row(z, i * vocab, scale, targets[start + i], logProb, start + i,
+              false, 0f);
+        }
+      }
+    });
+    double total = 0;
+    for (int i = 0; i < n; i++) total += loss[i];
     return total;
   }
 
