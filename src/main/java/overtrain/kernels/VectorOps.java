@@ -10,6 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
  * softmax, residuals, optimizer steps), on full vectors with a scalar tail. Reductions keep four
  * independent accumulators so the adds of consecutive vectors do not wait on each other; their
  * order is fixed, so the same input gives the same bits.
+ *
+ * <p>Lanes are added one by one in lane order, never by {@code reduceLanes(ADD)}: compiled by
+ * JDK 21 or later, that reduction adds in a tree, and the interpreter in lane order (on JDK 25
+ * the two differed for half of random inputs), so a run's bits would depend on when the JIT got
+ * to a loop. JDK 17 adds in lane order either way, so these are the bits it always gave.
  */
 public final class VectorOps {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -39,7 +44,9 @@ public final class VectorOps {
     for (; i <= n - L; i += L) {
       s0 = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), s0);
     }
-    float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    FloatVector v = s0.add(s1).add(s2.add(s3));
+    float s = 0;
+    for (int lane = 0; lane < L; lane++) s += v.lane(lane); // in order: see the class comment
     for (; i < n; i++) s += x[xo + i] * y[yo + i];
     return s;
   }
@@ -55,7 +62,9 @@ public final class VectorOps {
       s3 = s3.add(FloatVector.fromArray(S, x, xo + i + 3 * L));
     }
     for (; i <= n - L; i += L) s0 = s0.add(FloatVector.fromArray(S, x, xo + i));
-    float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    FloatVector v = s0.add(s1).add(s2.add(s3));
+    float s = 0;
+    for (int lane = 0; lane < L; lane++) s += v.lane(lane); // in order: see the class comment
     for (; i < n; i++) s += x[xo + i];
     return s;
   }

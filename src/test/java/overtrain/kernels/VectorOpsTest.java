@@ -56,6 +56,24 @@ class VectorOpsTest {
   }
 
   @Test
+  void sumsAddTheLanesInLaneOrderInterpretedAndCompiled() {
+    int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+    SplittableRandom random = new SplittableRandom(11);
+    float[] x = new float[lanes], ones = new float[lanes];
+    java.util.Arrays.fill(ones, 1f);
+    // enough calls for the JIT to compile both, on sums whose bits depend on the order
+    for (int call = 0; call < 30_000; call++) {
+      for (int i = 0; i < lanes; i++) {
+        x[i] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(8)));
+      }
+      float inOrder = 0;
+      for (float v : x) inOrder += v;
+      assertEquals(inOrder, VectorOps.sum(x, 0, lanes), "sum, call " + call);
+      assertEquals(inOrder, VectorOps.dot(x, 0, ones, 0, lanes), "dot, call " + call);
+    }
+  }
+
+  @Test
   void maxIsJavasMaxOnFiniteRowsAndNaNWhenAnyEntryIsNaNOrInfinite() {
     for (int n : LENGTHS) {
       if (n == 0) continue;
