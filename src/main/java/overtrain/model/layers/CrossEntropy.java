@@ -32,14 +32,15 @@ public final class CrossEntropy {
    * shared by all threads, 4096 rows x 32 x 4096 went from 13.9 to 10.2 ms on one thread.
    */
   private static final int SCORE_BLOCK_LOGITS = 1 << 16, SCORE_MIN_ROWS = 8;
-  private static final ThreadLocal<float[][]> SCORE_LOGITS =
-      ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+  private static final ThreadLocal<ScoreScratch> SCORE_SCRATCH =
+      ThreadLocal.withInitial(ScoreScratch::new);
 
   private final int vocab, chunkLogits;
   /** W^T packed once per call for every chunk's logits (a transposed pack goes float by float). */
   private final Gemm.PackedB headT = new Gemm.PackedB();
   private float[] logits = new float[0];
   private double[] rowLoss = new double[0];
+  private int[] countedRows = new int[0];
 
   public CrossEntropy(int vocab) {
     this(vocab, CHUNK_LOGITS);
@@ -52,6 +53,7 @@ public final class CrossEntropy {
   }
 
   /**
+   * @param scale the logits' multiplier, positive (a row's largest logit is found before scaling)
    * @param dx where d(loss * gradScale)/dx goes, or null for a forward pass only
    * @param logProb where log p(target) goes per row (0 for ignored rows), or null
    * @return the summed loss over rows with a target >= 0, in nats
@@ -59,6 +61,7 @@ public final class CrossEntropy {
   public double run(
       float[] x, float[] w, int wOff, int[] targets, int n, int c, float scale,
       float[] logProb, float[] dx, float[] dw, int dwOff, float gradScale) {
+    if (!(scale > 0)) throw new IllegalArgumentException("logit scale must be positive: " + scale);
     Gemm.PackedB head = headT.pack(true, vocab, c, w, wOff, c);
     if (dx == null) return score(x, head, targets, n, c, scale, logProb);
     int chunk = Math.max(1, Math.min(n, chunkLogits / vocab));
@@ -72,8 +75,7 @@ public final class CrossEntropy {
       Gemm.sgemm(false, rows, vocab, x, start * c, c, head, z, 0, vocab, false);
       Parallel.range(rows, (from, to) -> {
         for (int i = from; i < to; i++) {
-          loss[i] = row(z, i * vocab, scale, targets[first + i], logProb, first + i,
-              dx != null, gradScale);
+          loss[i] = row(z, i * vocab, scale, targets[first + i], logProb, first + i, gradScale);
         }
       });
       for (int i = 0; i < rows; i++) total += loss[i];
@@ -83,49 +85,77 @@ public final class CrossEntropy {
     return total;
   }
 
-  /** The forward pass alone: rows split over threads, each making its own logits block by block. */
+  /**
+   * The forward pass alone: the counted rows split over threads, each thread making their logits
+   * block by block. Ignored rows cost nothing: a block whose rows are not consecutive in x is
+   * gathered first, so scoring only a sequence's last tokens (a class label, a continuation)
+   * pays the head for those alone.
+   */
   private double score(
       float[] x, Gemm.PackedB head, int[] targets, int n, int c, float scale, float[] logProb) {
     if (rowLoss.length < n) rowLoss = new double[n];
+    if (countedRows.length < n) countedRows = new int[n];
+    int[] rowAt = countedRows;
+    int counted = 0;
+    for (int i = 0; i < n; i++) {
+      if (targets[i] >= 0) rowAt[counted++] = i;
+      else if (logProb != null) logProb[i] = 0f;
+    }
     double[] loss = rowLoss;
     int block = Math.max(SCORE_MIN_ROWS, SCORE_BLOCK_LOGITS / vocab);
-    Parallel.range(n, (from, to) -> {
-      float[][] scratch = SCORE_LOGITS.get();
-      if (scratch[0].length < block * vocab) scratch[0] = new float[block * vocab];
-      float[] z = scratch[0];
+    Parallel.range(counted, (from, to) -> {
+      ScoreScratch scratch = SCORE_SCRATCH.get().ensure(block * vocab, block * c);
+      float[] z = scratch.logits;
       for (int start = from; start < to; start += block) {
         int rows = Math.min(block, to - start);
+        float[] a = x;
+        int aOff = rowAt[start] * c;
+        if (rowAt[start + rows - 1] - rowAt[start] != rows - 1) {
+          for (int i = 0; i < rows; i++) {
+            System.arraycopy(x, rowAt[start + i] * c, scratch.rows, i * c, c);
+          }
+          a = scratch.rows;
+          aOff = 0;
+        }
         // inside a parallel body the product runs on this thread alone
-        Gemm.sgemm(false, rows, vocab, x, start * c, c, head, z, 0, vocab, false);
+        Gemm.sgemm(false, rows, vocab, a, aOff, c, head, z, 0, vocab, false);
         for (int i = 0; i < rows; i++) {
-          loss[start + i] = row(z, i * vocab, scale, targets[start + i], logProb, start + i,
-              false, 0f);
+          int row = rowAt[start + i];
+          // the loss alone needs no softmax written back: half the memory traffic of the row
+          double lp = z[i * vocab + targets[row]] * scale
+              - VectorOps.logSumExp(scale, z, i * vocab, vocab);
+          if (logProb != null) logProb[row] = (float) lp;
+          loss[start + i] = -lp;
         }
       }
     });
     double total = 0;
-    for (int i = 0; i < n; i++) total += loss[i];
+    for (int i = 0; i < counted; i++) total += loss[i];
     return total;
   }
 
+  /** One thread's logits for a block of rows, and those rows gathered when not consecutive. */
+  private static final class ScoreScratch {
+    float[] logits = new float[0], rows = new float[0];
+
+    ScoreScratch ensure(int logitFloats, int rowFloats) {
+      if (logits.length < logitFloats) logits = new float[logitFloats];
+      if (rows.length < rowFloats) rows = new float[rowFloats];
+      return this;
+    }
+  }
+
   /**
-   * One row: loss = logsumexp(scale * z) - scale * z[target]. With {@code backward}, the row
+   * One row of a training pass: loss = logsumexp(scale * z) - scale * z[target], and the row
    * becomes d(loss * gradScale)/dz = gradScale * scale * (softmax - onehot); all zeros when the
    * target is ignored. Runs on full vectors ({@link VectorOps#exp}), a scalar tail after.
    */
   private double row(
-      float[] z, int off, float scale, int target,
-      float[] logProb, int row, boolean backward, float gradScale) {
+      float[] z, int off, float scale, int target, float[] logProb, int row, float gradScale) {
     if (target < 0) {
       if (logProb != null) logProb[row] = 0f;
-      if (backward) java.util.Arrays.fill(z, off, off + vocab, 0f);
+      java.util.Arrays.fill(z, off, off + vocab, 0f);
       return 0;
-    }
-    if (!backward) {
-      // the loss alone needs no softmax written back: half the memory traffic of the row
-      double lp = z[off + target] * scale - VectorOps.logSumExp(scale, z, off, vocab);
-      if (logProb != null) logProb[row] = (float) lp;
-      return -lp;
     }
     float shift = scale * VectorOps.max(z, off, vocab);
     float targetLogit = z[off + target] * scale;

@@ -70,39 +70,48 @@ class CrossEntropyTest {
   @Test
   void scoringManyRowsBlockByBlockMatchesDoubleAndTheTrainingPass() {
     // rows over several per-thread blocks with a ragged last one; a vocabulary of full vectors
-    // and a tail; logits spread over tens of nats
+    // and a tail; logits spread over tens of nats. Every row counted (blocks read x in place),
+    // a few rows ignored (blocks gathered), and only every 16th row counted (a label per sequence)
     int n = 203, c = 24, vocab = 2053;
     Random random = new Random(9);
     float[] x = new float[n * c], w = new float[vocab * c];
     for (int i = 0; i < x.length; i++) x[i] = (float) random.nextGaussian();
     for (int i = 0; i < w.length; i++) w[i] = (float) random.nextGaussian();
-    int[] targets = new int[n];
-    for (int i = 0; i < n; i++) targets[i] = i % 17 == 5 ? -1 : random.nextInt(vocab);
+    int[] all = new int[n], some = new int[n], few = new int[n];
+    for (int i = 0; i < n; i++) {
+      all[i] = random.nextInt(vocab);
+      some[i] = i % 17 == 5 ? -1 : all[i];
+      few[i] = i % 16 == 15 ? all[i] : -1;
+    }
     float scale = 0.9f;
-    double expected = 0;
-    double[] expectedLogProb = new double[n];
-    for (int i = 0; i < n; i++) {
-      if (targets[i] < 0) continue;
-      double[] z = new double[vocab];
-      double max = Double.NEGATIVE_INFINITY, sum = 0;
-      for (int v = 0; v < vocab; v++) {
-        for (int k = 0; k < c; k++) z[v] += (double) x[i * c + k] * w[v * c + k];
-        z[v] *= scale;
-        max = Math.max(max, z[v]);
-      }
-      for (int v = 0; v < vocab; v++) sum += Math.exp(z[v] - max);
-      expectedLogProb[i] = z[targets[i]] - max - Math.log(sum);
-      expected -= expectedLogProb[i];
-    }
     CrossEntropy ce = new CrossEntropy(vocab);
-    float[] logProb = new float[n];
-    double scored = ce.run(x, w, 0, targets, n, c, scale, logProb, null, null, 0, 0f);
-    assertEquals(expected, scored, 1e-6 * expected);
-    for (int i = 0; i < n; i++) {
-      assertEquals(expectedLogProb[i], logProb[i], 1e-5 * Math.max(1, -expectedLogProb[i]), "row " + i);
+    for (int[] targets : new int[][] {all, some, few}) {
+      double expected = 0;
+      double[] expectedLogProb = new double[n];
+      for (int i = 0; i < n; i++) {
+        if (targets[i] < 0) continue;
+        double[] z = new double[vocab];
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (int v = 0; v < vocab; v++) {
+          for (int k = 0; k < c; k++) z[v] += (double) x[i * c + k] * w[v * c + k];
+          z[v] *= scale;
+          max = Math.max(max, z[v]);
+        }
+        for (int v = 0; v < vocab; v++) sum += Math.exp(z[v] - max);
+        expectedLogProb[i] = z[targets[i]] - max - Math.log(sum);
+        expected -= expectedLogProb[i];
+      }
+      float[] logProb = new float[n];
+      java.util.Arrays.fill(logProb, 7f); // ignored rows are set to 0
+      double scored = ce.run(x, w, 0, targets, n, c, scale, logProb, null, null, 0, 0f);
+      assertEquals(expected, scored, 1e-6 * expected);
+      for (int i = 0; i < n; i++) {
+        assertEquals(expectedLogProb[i], logProb[i], 1e-5 * Math.max(1, -expectedLogProb[i]),
+            "row " + i);
+      }
+      double trained = ce.run(x, w, 0, targets, n, c, scale, null, new float[n * c],
+          new float[vocab * c], 0, 1f);
+      assertEquals(scored, trained, 1e-6 * expected);
     }
-    double trained = ce.run(x, w, 0, targets, n, c, scale, null, new float[n * c],
-        new float[vocab * c], 0, 1f);
-    assertEquals(scored, trained, 1e-6 * expected);
   }
 }
