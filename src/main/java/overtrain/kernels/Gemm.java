@@ -49,11 +49,12 @@ public final class Gemm {
   /** Work items per thread at least, when the product runs on two threads. */
   static final int ITEMS_PER_THREAD = 2;
   /**
-   * Below this many multiply-adds (m*n*k) one thread is faster than two: handing work to the
-   * other thread twice costs tens of microseconds on a quiet machine and far more on a busy
-   * one, while a 256^3 product takes about 0.3 ms on one core. In GemmThresholdBenchmark (with
-   * the ForkJoinPool that {@link Parallel} has since replaced) one thread won up to 192^3, the
-   * two tied at 256^3 (2^24) and two won from 320^3 on.
+   * Below this many multiply-adds (m*n*k) a product stays on one thread: handing work to the
+   * other thread costs microseconds, more on a busy machine. Square products in
+   * GemmThresholdBenchmark gain from two threads from about 160^3 (2^22) on (two runs, GFLOP/s
+   * one thread vs two: 168 vs 184 and 168 vs 237; 256^3: 173 vs 232), but with the threshold
+   * at 2^22 a tiny-shape training step on two threads (d = 32: its 4096 x 32 x 32 products are
+   * thin) ran at 52-77k tok/s against 86-103k at 2^24, alternating.
    */
   static final long PARALLEL_MIN_MACS = 1L << 24;
   /** Floats of a packed B worth packing on two threads when it is packed on its own. */

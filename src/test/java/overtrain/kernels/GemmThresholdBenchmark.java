@@ -16,8 +16,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Where two threads start to pay: square products of growing size, forced onto one thread or
- * onto the pool. {@link Gemm#PARALLEL_MIN_MACS} is set from where "parallel" overtakes
- * "serial" here. Scores are products per second.
+ * onto {@link Parallel}'s two threads. {@link Gemm#PARALLEL_MIN_MACS} is set from where
+ * "parallel" overtakes "serial" here. Scores are products per second.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Dovertrain.threads=2"})
 public class GemmThresholdBenchmark {
-  @Param({"128", "192", "256", "320", "384", "512"})
+  @Param({"96", "128", "160", "192", "256", "320"})
   public int size;
 
   @Param({"false", "true"})
