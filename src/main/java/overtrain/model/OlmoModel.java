@@ -59,7 +59,8 @@ public final class OlmoModel {
       }
     }
     this.rope = new Rope(config.headDim(), config.maxContext(), config.ropeTheta());
-    this.crossEntropy = new CrossEntropy(config.vocabSize());
+    this.crossEntropy = new CrossEntropy(config.vocabSize(),
+        CrossEntropy.trainingChunk(config.vocabSize(), config.hiddenSize()));
     this.layers = new Activations[config.numLayers()];
     for (int l = 0; l < layers.length; l++) layers[l] = new Activations();
   }

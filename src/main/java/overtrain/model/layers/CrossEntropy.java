@@ -21,11 +21,23 @@ import overtrain.kernels.VectorOps;
  */
 public final class CrossEntropy {
   /**
-   * By default about 2^23 logits (32 MiB) live at a time: 1024 rows of a vocabulary of 8192.
-   * Against 2^21, the head's three products (each repacks W) ran 5 to 15% faster in CPU time
-   * on one thread for 4096 rows x 256 x 8192.
+   * A training pass makes the logits of at most 16 x width x threads rows at a time, and at
+   * most 2^23 logits (32 MiB): {@link #trainingChunk}. Fewer rows repack W and re-add dW more
+   * often; more rows push the logits out of cache, which costs most where the width is small
+   * (the logits then outweigh the multiply-adds behind them). Cross-entropy forward and
+   * backward over 4096 rows, ms, by logits a chunk (the rule's choice in brackets):
+   *
+   * <pre>
+   *   width, vocab, threads   2^20      2^21        2^22         2^23
+   *   32,  4096, 1            24.0-24.8 [24.1-24.8] 26.9-27.1    30.7-31.5
+   *   32,  4096, 2            20.3-20.4 19.8        [18.8-19.5]  18.8-19.3
+   *   128, 4096, 2            55-60     50-51       48-49        [46-48]
+   *   256, 8192, 2            229-232                            [194-201]
+   * </pre>
+   *
+   * and on one thread at width 256, vocabulary 8192, 2^23 beat 2^21 by 5 to 15%.
    */
-  private static final int CHUNK_LOGITS = 1 << 23;
+  private static final int CHUNK_LOGITS = 1 << 23, ROWS_PER_WIDTH_AND_THREAD = 16;
   /**
    * A forward pass alone makes about 2^16 logits (256 KiB) per thread at a time, at least
    * {@link #SCORE_MIN_ROWS} rows so the product still fills the GEMM's tiles. Against 2^23 logits
@@ -42,14 +54,19 @@ public final class CrossEntropy {
   private double[] rowLoss = new double[0];
   private int[] countedRows = new int[0];
 
-  public CrossEntropy(int vocab) {
-    this(vocab, CHUNK_LOGITS);
-  }
-
-  /** @param chunkLogits how many logits may live at once (rounded to whole rows, at least one) */
+  /**
+   * @param chunkLogits how many logits a training pass may hold at once (rounded to whole
+   *     rows, at least one); {@link #trainingChunk} gives the measured choice
+   */
   public CrossEntropy(int vocab, int chunkLogits) {
     this.vocab = vocab;
     this.chunkLogits = chunkLogits;
+  }
+
+  /** The training chunk for rows of this width on the engine's threads: see CHUNK_LOGITS. */
+  public static int trainingChunk(int vocab, int width) {
+    return (int) Math.min(CHUNK_LOGITS,
+        (long) ROWS_PER_WIDTH_AND_THREAD * width * Parallel.threads() * vocab);
   }
 
   /**

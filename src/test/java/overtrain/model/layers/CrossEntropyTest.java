@@ -84,7 +84,7 @@ class CrossEntropyTest {
       few[i] = i % 16 == 15 ? all[i] : -1;
     }
     float scale = 0.9f;
-    CrossEntropy ce = new CrossEntropy(vocab);
+    CrossEntropy ce = new CrossEntropy(vocab, CrossEntropy.trainingChunk(vocab, c));
     for (int[] targets : new int[][] {all, some, few}) {
       double expected = 0;
       double[] expectedLogProb = new double[n];
