@@ -21,7 +21,7 @@ class GemmTest {
 
   @Test
   void matchesDoublePrecisionReferenceOnEdgeShapes() {
-    int[] sizes = {1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 64, 129};
+    int[] sizes = {1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 48, 64, 129};
     SplittableRandom rnd = new SplittableRandom(1);
     for (int t = 0; t < 400; t++) {
       int m = sizes[rnd.nextInt(sizes.length)];
@@ -34,9 +34,11 @@ class GemmTest {
   @Test
   void matchesReferenceAcrossDepthBlocksAndColumnBlocks() {
     SplittableRandom rnd = new SplittableRandom(2);
-    // k past one and two KC blocks, n past NC, m past MC: every boundary of the blocking.
+    // k past one and two KC blocks, n past NC, m past MC: every boundary of the blocking; and
+    // a last panel of exactly one vector of columns (48, 16) added to over depth blocks.
     int[][] shapes = {{128, 32, 32}, {37, 45, Gemm.KC + 1}, {200, Gemm.NC + 40, 70},
-        {Gemm.MC + 9, 50, 2 * Gemm.KC + 3}, {64, 96, 4 * Gemm.KC + 6}};
+        {Gemm.MC + 9, 50, 2 * Gemm.KC + 3}, {64, 96, 4 * Gemm.KC + 6},
+        {Gemm.MC + 9, 48, 2 * Gemm.KC + 3}, {40, 16, Gemm.KC + 7}};
     for (int[] s : shapes) {
       for (int variant = 0; variant < 4; variant++) {
         check(randomCase(rnd, s[0], s[1], s[2]), rnd, true);
