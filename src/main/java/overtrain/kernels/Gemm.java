@@ -517,7 +517,9 @@ public final class Gemm {
    * The MR x L tile, one vector of columns: the last panel of a product whose width leaves
    * exactly L columns (attention's products at head size 16). Through the edge path, which
    * computes the full tile aside and copies it, 64 x 16 x 128 ran at 71-73 GFLOP/s against
-   * 182-191 for 64 x 32 x 128; set and add copies for the reason given at {@link #kernelSet}.
+   * 182-191 for 64 x 32 x 128. With one broadcast of A per fma this kernel is bound by loads:
+   * 512 x 16 x 128 went from 96-97 to 138 GFLOP/s, not to the full tile's 207. Set and add
+   * copies for the reason given at {@link #kernelSet}.
    */
   private static void kernelSetHalf(
       int kc, float[] ap, int aOff, int rs, int ps, float[] bp, int bOff,
