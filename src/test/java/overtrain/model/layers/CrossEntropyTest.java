@@ -15,17 +15,27 @@ class CrossEntropyTest {
 
   /** log p(target) per row in double; x[N,C] then W[VOCAB,C] laid end to end in one array. */
   private static double[] logProbs(double[] xw) {
-    double[] out = new double[N];
-    for (int i = 0; i < N; i++) {
-      if (TARGETS[i] < 0) continue;
-      double[] z = new double[VOCAB];
+    return referenceLogProbs(xw, N, C, VOCAB, TARGETS, SCALE);
+  }
+
+  /**
+   * log p(target) of each of n rows in double (0 where the target is negative), from x[n,c]
+   * and W[vocab,c] laid end to end in xw: the definition the layer is checked against.
+   */
+  private static double[] referenceLogProbs(
+      double[] xw, int n, int c, int vocab, int[] targets, double scale) {
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      if (targets[i] < 0) continue;
+      double[] z = new double[vocab];
       double max = Double.NEGATIVE_INFINITY, sum = 0;
-      for (int v = 0; v < VOCAB; v++) {
-        for (int k = 0; k < C; k++) z[v] += xw[i * C + k] * xw[N * C + v * C + k] * SCALE;
+      for (int v = 0; v < vocab; v++) {
+        for (int k = 0; k < c; k++) z[v] += xw[i * c + k] * xw[n * c + v * c + k];
+        z[v] *= scale;
         max = Math.max(max, z[v]);
       }
-      for (int v = 0; v < VOCAB; v++) sum += Math.exp(z[v] - max);
-      out[i] = z[TARGETS[i]] - max - Math.log(sum);
+      for (int v = 0; v < vocab; v++) sum += Math.exp(z[v] - max);
+      out[i] = z[targets[i]] - max - Math.log(sum);
     }
     return out;
   }
@@ -83,26 +93,16 @@ class CrossEntropyTest {
       some[i] = i % 17 == 5 ? -1 : all[i];
       few[i] = i % 16 == 15 ? all[i] : -1;
     }
+    double[] xw = new double[x.length + w.length];
+    for (int i = 0; i < x.length; i++) xw[i] = x[i];
+    for (int i = 0; i < w.length; i++) xw[x.length + i] = w[i];
     float scale = 0.9f;
     CrossEntropy ce = new CrossEntropy(vocab, CrossEntropy.trainingChunk(vocab, c));
     for (int[] targets : new int[][] {all, some, few}) {
-      double expected = 0;
-      double[] expectedLogProb = new double[n];
-      for (int i = 0; i < n; i++) {
-        if (targets[i] < 0) continue;
-        double[] z = new double[vocab];
-        double max = Double.NEGATIVE_INFINITY, sum = 0;
-        for (int v = 0; v < vocab; v++) {
-          for (int k = 0; k < c; k++) z[v] += (double) x[i * c + k] * w[v * c + k];
-          z[v] *= scale;
-          max = Math.max(max, z[v]);
-        }
-        for (int v = 0; v < vocab; v++) sum += Math.exp(z[v] - max);
-        expectedLogProb[i] = z[targets[i]] - max - Math.log(sum);
-        expected -= expectedLogProb[i];
-      }
+      double[] expectedLogProb = referenceLogProbs(xw, n, c, vocab, targets, scale);
+      double expected = -Arrays.stream(expectedLogProb).sum();
       float[] logProb = new float[n];
-      java.util.Arrays.fill(logProb, 7f); // ignored rows are set to 0
+      Arrays.fill(logProb, 7f); // ignored rows are set to 0
       double scored = ce.run(x, w, 0, targets, n, c, scale, logProb, null, null, 0, 0f);
       assertEquals(expected, scored, 1e-6 * expected);
       for (int i = 0; i < n; i++) {
