@@ -9,7 +9,8 @@ ratios, the achieved GFLOP/s (engine-notes formula: 6 x non-embedding params + 6
 + 12 x layers x d x context per token) and its fraction of the ceiling measured in the same
 run for the shape's thread count; then, for ours, forward-only scoring against training (median
 of the per-step ratios, `bench train` interleaves the two) and the peak resident memory against
-what weights, gradients, Adam moments and one step's activations need. The machine is shared:
+what weights, gradients, Adam moments and one step's activations need, with what was resident
+before the model was built (the JVM and its classes). The machine is shared:
 only these side-by-side figures mean anything, and the per-round values are printed so the
 spread is visible.
 
@@ -110,7 +111,7 @@ def main():
                 got[who] = result["tokens_per_s"]
                 tps[name][who].append(got[who])
                 if who == "ours":
-                    for key in ("score_vs_train", "peak_rss_mib", "need_mib"):
+                    for key in ("score_vs_train", "peak_rss_mib", "runtime_rss_mib", "need_mib"):
                         extra[name][key].append(result[key])
             ratios[name].append(got["ours"] / got["peer"])
             print(f"round {r + 1} {name}: ours {got['ours']:,.0f} tok/s, peer "
@@ -137,13 +138,16 @@ def main():
     for name in names:
         print(f"{name}: ratios per round " + ", ".join(f"{x:.2f}" for x in ratios[name]))
     print()
-    print(f"{'shape':<12} {'scoring x training':>19} {'peak MiB':>9} {'need MiB':>9} {'peak/need':>10}")
+    print(f"{'shape':<12} {'scoring x training':>19} {'peak MiB':>9} {'runtime MiB':>12} "
+          f"{'need MiB':>9} {'peak/need':>10} {'(peak-runtime)/need':>20}")
     for name in names:
         e = extra[name]
         peak, need = statistics.median(e["peak_rss_mib"]), statistics.median(e["need_mib"])
+        runtime = statistics.median(e["runtime_rss_mib"])
         print(f"{name:<12} {statistics.median(e['score_vs_train']):>19.2f} {peak:>9.0f} "
-              f"{need:>9.0f} {peak / need:>10.2f}")
-    print("(ours only, medians of the rounds; scoring per round: "
+              f"{runtime:>12.0f} {need:>9.0f} {peak / need:>10.2f} {(peak - runtime) / need:>20.2f}")
+    print("(ours only, medians of the rounds; runtime = resident before the model was built, the "
+          "JVM and its classes; scoring per round: "
           + "; ".join(f"{n} " + ", ".join(f"{x:.2f}" for x in extra[n]["score_vs_train"])
                       for n in names) + ")")
 

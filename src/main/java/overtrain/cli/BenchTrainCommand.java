@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
       "forward-only scoring pass (OlmoModel.loss) on the same shape is timed, so",
       "that both see the same load on a shared machine; the scoring speed-up is the",
       "median of the per-step time ratios. Prints the peak resident memory next to",
-      "what weights, gradients, Adam moments and one step's activations need.",
+      "what weights, gradients, Adam moments and one step's activations need, and",
+      "how much was resident before the model was built (the JVM and its classes).",
       "Threads: -Dovertrain.threads=N (default: every core)."
     },
     sortOptions = false)
@@ -68,6 +69,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (steps < 1 || warmupSteps < 0) throw new IllegalArgumentException("--steps must be >= 1 and --warmup-steps >= 0");
+    long runtimeBytes = residentBytes("VmRSS:");
     int ff = ffSize == null ? 4 * dModel : ffSize;
     // an untied head, as the architecture and bench/peer_olmo.py have it
     ModelConfig config = new ModelConfig(vocab, dModel, layers, heads, ff, context, false, 10000.0,
@@ -113,7 +115,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         : (double) n * steps / (Arrays.stream(scoreNanos).sum() / 1e9);
     double scoreSpeedup = noScore ? -1 : medianRatio(trainNanos, scoreNanos);
     long needBytes = 4L * (4L * params.size() + activationFloats(config, batch, context));
-    long peakBytes = peakResidentBytes();
+    long peakBytes = residentBytes("VmHWM:");
     if (json) {
       ObjectNode o = new ObjectMapper().createObjectNode();
       o.put("tokens_per_s", tokensPerSecond);
@@ -125,6 +127,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         o.put("score_vs_train", scoreSpeedup);
       }
       o.put("peak_rss_mib", peakBytes / (1024.0 * 1024));
+      o.put("runtime_rss_mib", runtimeBytes / (1024.0 * 1024));
       o.put("need_mib", needBytes / (1024.0 * 1024));
       o.put("steps", steps);
       o.put("layers", layers).put("heads", heads).put("d_model", dModel).put("ff_size", ff);
@@ -139,9 +142,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
         System.out.printf("scoring (forward only): %,.0f tokens/s, %.2fx training (median of the "
             + "per-step ratios)%n", scoreTokensPerSecond, scoreSpeedup);
       }
-      System.out.printf("peak resident memory %.0f MiB; weights, gradients, Adam moments and one "
-          + "step's activations need %.0f MiB%n", peakBytes / (1024.0 * 1024),
-          needBytes / (1024.0 * 1024));
+      System.out.printf("peak resident memory %.0f MiB (%.0f MiB resident before the model was "
+          + "built); weights, gradients, Adam moments and one step's activations need %.0f MiB%n",
+          peakBytes / (1024.0 * 1024), runtimeBytes / (1024.0 * 1024), needBytes / (1024.0 * 1024));
     }
     return 0;
   }
@@ -170,11 +173,14 @@ public final class BenchTrainCommand implements Callable<Integer> {
     return c.numLayers() * perLayer + n * d + n;
   }
 
-  /** The process's peak resident set (VmHWM in /proc/self/status), or -1 where there is none. */
-  private static long peakResidentBytes() {
+  /**
+   * A resident-set figure of this process from /proc/self/status (VmRSS: now, VmHWM: the peak),
+   * or -1 where there is none.
+   */
+  private static long residentBytes(String field) {
     try {
       for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
+        if (line.startsWith(field)) {
           return 1024L * Long.parseLong(line.replaceAll("[^0-9]", ""));
         }
       }

@@ -87,5 +87,8 @@ class TrainCommandsTest {
     assertTrue(r.get("threads").asInt() >= 1, r.toString());
     assertTrue(r.get("score_vs_train").asDouble() > 0, r.toString());
     assertTrue(r.get("peak_rss_mib").asDouble() >= r.get("need_mib").asDouble(), r.toString());
+    // what the JVM held before the model, so no more than the peak (on Linux, where both exist)
+    double runtime = r.get("runtime_rss_mib").asDouble();
+    assertTrue(runtime > 0 && runtime <= r.get("peak_rss_mib").asDouble(), r.toString());
   }
 }
