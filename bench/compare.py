@@ -136,7 +136,12 @@ def main():
     print(f"(medians of {args.rounds} rounds x {args.steps} timed steps; ratio = median of "
           f"per-round ours/peer; ceiling = median FMA ceiling for the shape's threads)")
     for name in names:
-        print(f"{name}: ratios per round " + ", ".join(f"{x:.2f}" for x in ratios[name]))
+        layers, d, heads, vocab, ctx, batch, threads = SHAPES[name]
+        fpt = flops_per_token(layers, d, vocab, ctx)
+        # each round's GFLOP/s over the ceiling measured in that round: a busy round slows both
+        per_round = [100 * o * fpt / 1e9 / c for o, c in zip(tps[name]["ours"], ceil[threads])]
+        print(f"{name}: ratios per round " + ", ".join(f"{x:.2f}" for x in ratios[name])
+              + "; ours % of that round's ceiling " + ", ".join(f"{x:.0f}%" for x in per_round))
     print()
     print(f"{'shape':<12} {'scoring x training':>19} {'peak MiB':>9} {'runtime MiB':>12} "
           f"{'need MiB':>9} {'peak/need':>10} {'(peak-runtime)/need':>20}")
