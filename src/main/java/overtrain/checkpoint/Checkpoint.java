@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +33,8 @@ import overtrain.model.TensorSpec;
 public final class Checkpoint {
   public static final String CONFIG = "config.json";
   public static final String MODEL = "model.safetensors";
+  /** How Hugging Face names the map from tensor to shard file when a model is split. */
+  public static final String MODEL_INDEX = "model.safetensors.index.json";
   public static final String OPTIMIZER = "optimizer.safetensors";
   public static final String TRAINER_STATE = "trainer_state.json";
   private static final String EXP_AVG = "exp_avg.";
@@ -83,7 +88,12 @@ public final class Checkpoint {
     }
   }
 
-  /** Reads the model of the checkpoint in {@code dir}, checking every tensor against the layout. */
+  /**
+   * Reads the model of the checkpoint in {@code dir}, checking every tensor against the layout.
+   * Besides what {@link #save} writes, it takes what Hugging Face publishes: weights split into
+   * shards named by {@code model.safetensors.index.json}, and BF16 or F16 tensors (widened to
+   * float32).
+   */
   public static Loaded load(Path dir) throws IOException {
     Path configFile = dir.resolve(CONFIG);
     if (!Files.isRegularFile(configFile)) {
@@ -93,19 +103,70 @@ public final class Checkpoint {
     List<TensorSpec> specs = OlmoModel.layout(config);
     checkInitStds(configFile, specs);
     Parameters params = new Parameters(specs);
-    Safetensors.Reader reader = Safetensors.open(dir.resolve(MODEL));
+    boolean whole = Files.isRegularFile(dir.resolve(MODEL));
+    Path source = dir.resolve(whole ? MODEL : MODEL_INDEX);
+    if (!Files.isRegularFile(source)) {
+      throw new IOException(dir + ": no weights (neither " + MODEL + " nor " + MODEL_INDEX + ")");
+    }
+    Map<String, Safetensors.Reader> weights =
+        whole ? wholeFile(Safetensors.open(source)) : shards(source);
     Set<String> expected = new HashSet<>();
     for (TensorSpec s : specs) {
+      Safetensors.Reader reader = weights.get(s.name());
+      if (reader == null) {
+        throw new IOException(source + ": no tensor '" + s.name() + "'; has " + weights.keySet());
+      }
       reader.read(s.name(), s.shape(), params.data(), s.offset());
       expected.add(s.name());
     }
-    for (String name : reader.entries().keySet()) {
+    for (String name : weights.keySet()) {
       if (!expected.contains(name)) {
-        throw new IOException(reader.file() + ": unexpected tensor '" + name + "' for this config"
+        throw new IOException(source + ": unexpected tensor '" + name + "' for this config"
             + (config.tieWordEmbeddings() ? " (tie_word_embeddings is true)" : ""));
       }
     }
     return new Loaded(config, params);
+  }
+
+  private static Map<String, Safetensors.Reader> wholeFile(Safetensors.Reader reader) {
+    Map<String, Safetensors.Reader> byName = new LinkedHashMap<>();
+    for (String name : reader.entries().keySet()) byName.put(name, reader);
+    return byName;
+  }
+
+  /**
+   * The shards an index names, by tensor: its {@code weight_map} maps each tensor to a file
+   * beside the index, which must hold that tensor.
+   */
+  private static Map<String, Safetensors.Reader> shards(Path index) throws IOException {
+    JsonNode map;
+    try {
+      map = HfConfig.JSON.readTree(index.toFile()).path("weight_map");
+    } catch (IOException e) {
+      throw new IOException(index + ": not readable as JSON: " + e.getMessage(), e);
+    }
+    if (!map.isObject()) throw new IOException(index + ": field 'weight_map' must be an object");
+    Map<String, Safetensors.Reader> open = new HashMap<>(), byName = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String file = e.getValue().asText();
+      if (!e.getValue().isTextual() || file.isEmpty() || file.equals(".") || file.equals("..")
+          || file.contains("/") || file.contains("\\")) {
+        throw new IOException(index + ": field 'weight_map." + e.getKey() + "' is " + e.getValue()
+            + ", expected the name of a file beside the index");
+      }
+      Safetensors.Reader shard = open.get(file);
+      if (shard == null) {
+        shard = Safetensors.open(index.resolveSibling(file));
+        open.put(file, shard);
+      }
+      if (!shard.entries().containsKey(e.getKey())) {
+        throw new IOException(index + ": tensor '" + e.getKey() + "' is mapped to " + file
+            + ", which does not hold it");
+      }
+      byName.put(e.getKey(), shard);
+    }
+    return byName;
   }
 
   /** Whether {@code dir} holds what a run needs to resume (optimizer and trainer state). */

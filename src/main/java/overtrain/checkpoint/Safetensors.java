@@ -21,9 +21,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code safetensors} format, float32 only: an 8-byte little-endian header length, a JSON
- * header mapping each tensor name to its dtype, shape and byte range, then the raw
- * little-endian data. Python's {@code safetensors} and {@code transformers} read it as it is.
+ * The {@code safetensors} format: an 8-byte little-endian header length, a JSON header mapping
+ * each tensor name to its dtype, shape and byte range, then the raw little-endian data.
+ * Python's {@code safetensors} and {@code transformers} read what this writes (float32) as it
+ * is. Reading also takes the half-precision dtypes that published checkpoints come in, BF16
+ * and F16, widened to float32 (exactly: every half value is a float32 value); each tensor is
+ * mapped on its own, so a file may exceed the 2 GiB that one mapping holds.
  */
 public final class Safetensors {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,8 +43,49 @@ public final class Safetensors {
     }
   }
 
-  /** Where one tensor lies in a file. */
-  public record Entry(String name, int[] shape, long begin, long end) {}
+  /** The element types read, each widened to float32. */
+  public enum Dtype {
+    F32(4), BF16(2), F16(2);
+
+    /** Bytes per element. */
+    final int bytes;
+
+    Dtype(int bytes) {
+      this.bytes = bytes;
+    }
+
+    /** Widens {@code n} elements from {@code src} (little-endian) into {@code dst[off..]}. */
+    void decode(ByteBuffer src, float[] dst, int off, int n) {
+      switch (this) {
+        case F32 -> src.asFloatBuffer().get(dst, off, n);
+        case BF16 -> {
+          // bfloat16 is the high half of a float32
+          for (int i = 0; i < n; i++) dst[off + i] = Float.intBitsToFloat(src.getShort(2 * i) << 16);
+        }
+        case F16 -> {
+          for (int i = 0; i < n; i++) dst[off + i] = halfToFloat(src.getShort(2 * i));
+        }
+      }
+    }
+  }
+
+  /**
+   * IEEE binary16 to float32 ({@code Float.float16ToFloat} arrived after Java 17): the exponent
+   * rebiased from 15 to 127, the mantissa moved up 13 bits; a subnormal half is a normal float,
+   * scaled from its integer mantissa; infinities and NaNs keep their class and payload's top.
+   */
+  static float halfToFloat(short h) {
+    int sign = (h & 0x8000) << 16, exponent = (h >>> 10) & 0x1f, mantissa = h & 0x3ff;
+    if (exponent == 0x1f) return Float.intBitsToFloat(sign | 0x7f800000 | mantissa << 13);
+    if (exponent == 0) {
+      float magnitude = mantissa * 0x1p-24f; // exact: at most 10 significant bits
+      return sign == 0 ? magnitude : -magnitude;
+    }
+    return Float.intBitsToFloat(sign | (exponent + 127 - 15) << 23 | mantissa << 13);
+  }
+
+  /** Where one tensor lies in a file's data section, and its element type. */
+  public record Entry(String name, Dtype dtype, int[] shape, long begin, long end) {}
 
   /** Writes {@code tensors} in order to a temporary file beside {@code file}, then renames it. */
   public static void write(Path file, List<Tensor> tensors, Map<String, String> metadata)
@@ -91,16 +135,16 @@ public final class Safetensors {
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** A memory-mapped safetensors file whose header has been checked. */
+  /** A safetensors file whose header has been checked; tensors are mapped as they are read. */
   public static final class Reader {
     private final Path file;
-    private final ByteBuffer data;
+    private final long dataStart;
     private final Map<String, Entry> entries;
     private final Map<String, String> metadata;
 
-    private Reader(Path file, ByteBuffer data, Map<String, Entry> entries, Map<String, String> metadata) {
+    private Reader(Path file, long dataStart, Map<String, Entry> entries, Map<String, String> metadata) {
       this.file = file;
-      this.data = data;
+      this.dataStart = dataStart;
       this.entries = entries;
       this.metadata = metadata;
     }
@@ -120,8 +164,8 @@ public final class Safetensors {
     }
 
     /**
-     * Copies tensor {@code name} into {@code dst} at {@code offset}; the file must hold it with
-     * exactly {@code shape}.
+     * Copies tensor {@code name}, widened to float32, into {@code dst} at {@code offset}; the
+     * file must hold it with exactly {@code shape}.
      */
     public void read(String name, int[] shape, float[] dst, int offset) throws IOException {
       Entry e = entries.get(name);
@@ -130,8 +174,12 @@ public final class Safetensors {
         throw new IOException(file + ": tensor '" + name + "' has shape " + Arrays.toString(e.shape())
             + ", expected " + Arrays.toString(shape));
       }
-      data.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(Math.toIntExact(e.begin()))
-          .asFloatBuffer().get(dst, offset, Math.toIntExact((e.end() - e.begin()) / 4));
+      long bytes = e.end() - e.begin();
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        ByteBuffer data = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), bytes)
+            .order(ByteOrder.LITTLE_ENDIAN);
+        e.dtype().decode(data, dst, offset, (int) (bytes / e.dtype().bytes));
+      }
     }
   }
 
@@ -156,9 +204,6 @@ public final class Safetensors {
       }
       if (header == null || !header.isObject()) throw new IOException(file + ": header is not a JSON object");
       long dataLen = size - 8 - headerLen;
-      if (dataLen > Integer.MAX_VALUE) {
-        throw new IOException(file + ": " + dataLen + " bytes of tensors is more than one mapping holds (2 GiB)");
-      }
       Map<String, Entry> entries = new LinkedHashMap<>();
       Map<String, String> metadata = new LinkedHashMap<>();
       for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
@@ -169,15 +214,18 @@ public final class Safetensors {
         }
         entries.put(f.getKey(), entry(file, f.getKey(), f.getValue(), dataLen));
       }
-      ByteBuffer data = ch.map(FileChannel.MapMode.READ_ONLY, 8 + headerLen, dataLen);
-      return new Reader(file, data, entries, metadata);
+      return new Reader(file, 8 + headerLen, entries, metadata);
     }
   }
 
   private static Entry entry(Path file, String name, JsonNode e, long dataLen) throws IOException {
     String where = file + ": tensor '" + name + "'";
-    if (!"F32".equals(e.path("dtype").asText())) {
-      throw new IOException(where + " has dtype " + e.path("dtype") + ", expected \"F32\"");
+    Dtype dtype;
+    try {
+      dtype = Dtype.valueOf(e.path("dtype").asText());
+    } catch (IllegalArgumentException unknown) {
+      throw new IOException(where + " has dtype " + e.path("dtype") + ", expected one of "
+          + Arrays.toString(Dtype.values()));
     }
     JsonNode shapeNode = e.path("shape");
     JsonNode offsets = e.path("data_offsets");
@@ -200,11 +248,14 @@ public final class Safetensors {
       throw new IOException(where + ": data_offsets [" + begin + ", " + end + "] outside the "
           + dataLen + " data bytes");
     }
-    if (end - begin != 4 * n) {
+    if (end - begin != dtype.bytes * n) {
       throw new IOException(where + ": data_offsets span " + (end - begin) + " bytes, shape "
-          + Arrays.toString(shape) + " needs " + 4 * n);
+          + Arrays.toString(shape) + " of " + dtype + " needs " + dtype.bytes * n);
     }
-    return new Entry(name, shape, begin, end);
+    if (end - begin > Integer.MAX_VALUE) {
+      throw new IOException(where + " is " + (end - begin) + " bytes, more than one mapping holds (2 GiB)");
+    }
+    return new Entry(name, dtype, shape, begin, end);
   }
 
   private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {

@@ -115,4 +115,86 @@ class CheckpointTest {
     e = assertThrows(IOException.class, () -> Checkpoint.load(dir));
     assertTrue(e.getMessage().contains("model.safetensors") && e.getMessage().contains("lm_head.weight"), e.getMessage());
   }
+
+  /**
+   * Weights as Hugging Face publishes larger models: split over shards named by
+   * model.safetensors.index.json, here one shard in float32 and one in bfloat16. They load as
+   * the float32 values, and the bfloat16 ones as exactly their high 16 bits.
+   */
+  @Test
+  void shardedBfloat16WeightsLoad() throws IOException {
+    ModelConfig c = config(false, Parameterization.STANDARD);
+    Parameters p = OlmoModel.initialize(c, 5);
+    Checkpoint.save(dir, c, p);
+    Files.delete(dir.resolve(Checkpoint.MODEL));
+    float[] expected = p.data().clone();
+    java.util.List<Safetensors.Tensor> first = new java.util.ArrayList<>();
+    RawSafetensors second = new RawSafetensors();
+    ObjectNode map = new ObjectMapper().createObjectNode();
+    for (TensorSpec s : p.specs()) {
+      if (s.name().contains("layers.0.")) {
+        first.add(new Safetensors.Tensor(s.name(), s.shape(), p.data(), s.offset()));
+        map.put(s.name(), "model-00001-of-00002.safetensors");
+      } else {
+        second.add(s.name(), "BF16", s.shape(), RawSafetensors.bf16(p.data(), s.offset(), s.size()));
+        map.put(s.name(), "model-00002-of-00002.safetensors");
+        for (int i = s.offset(); i < s.end(); i++) {
+          expected[i] = Float.intBitsToFloat(Float.floatToRawIntBits(expected[i]) & 0xffff0000);
+        }
+      }
+    }
+    Safetensors.write(dir.resolve("model-00001-of-00002.safetensors"), first, java.util.Map.of());
+    second.write(dir.resolve("model-00002-of-00002.safetensors"));
+    Path index = dir.resolve(Checkpoint.MODEL_INDEX);
+    ObjectNode indexJson = new ObjectMapper().createObjectNode();
+    indexJson.putObject("metadata").put("total_size", 4L * p.size());
+    indexJson.set("weight_map", map);
+    new ObjectMapper().writeValue(index.toFile(), indexJson);
+
+    Checkpoint.Loaded back = Checkpoint.load(dir);
+    assertEquals(c, back.config());
+    assertSameBits(expected, back.params().data());
+
+    // an index that sends a tensor to a shard without it, or outside the directory
+    map.put("lm_head.weight", "model-00001-of-00002.safetensors");
+    new ObjectMapper().writeValue(index.toFile(), indexJson);
+    IOException e = assertThrows(IOException.class, () -> Checkpoint.load(dir));
+    assertTrue(e.getMessage().contains(Checkpoint.MODEL_INDEX) && e.getMessage().contains("'lm_head.weight'")
+        && e.getMessage().contains("does not hold it"), e.getMessage());
+    map.put("lm_head.weight", "../model-00002-of-00002.safetensors");
+    new ObjectMapper().writeValue(index.toFile(), indexJson);
+    e = assertThrows(IOException.class, () -> Checkpoint.load(dir));
+    assertTrue(e.getMessage().contains("'weight_map.lm_head.weight'"), e.getMessage());
+    Files.delete(index);
+    e = assertThrows(IOException.class, () -> Checkpoint.load(dir));
+    assertTrue(e.getMessage().contains("no weights") && e.getMessage().contains(Checkpoint.MODEL_INDEX),
+        e.getMessage());
+  }
+
+  /**
+   * A config.json as Hugging Face publishes OLMo (OLMo-1B-hf's keys, smaller sizes): none of
+   * our own keys, special token ids, a bfloat16 torch_dtype. It loads as the standard
+   * parameterisation with initializer_range as the init std.
+   */
+  @Test
+  void aPublishedOlmoConfigLoads() throws IOException {
+    // without base_width in the file the base width is the width (it only matters under muP)
+    ModelConfig c = new ModelConfig(50, 32, 2, 4, 64, 16, true, 10000.0, Parameterization.STANDARD, 32, 0.02);
+    Parameters p = OlmoModel.initialize(c, 2);
+    Checkpoint.save(dir, c, p);
+    String published = """
+        {"architectures": ["OlmoForCausalLM"], "attention_bias": false, "attention_dropout": 0.0,
+         "bos_token_id": null, "clip_qkv": null, "eos_token_id": 49, "hidden_act": "silu",
+         "hidden_size": 32, "initializer_range": 0.02, "intermediate_size": 64,
+         "max_position_embeddings": 16, "model_type": "olmo", "num_attention_heads": 4,
+         "num_hidden_layers": 2, "num_key_value_heads": 4, "pad_token_id": 1,
+         "pretraining_tp": 1, "rope_scaling": null, "rope_theta": 10000.0,
+         "tie_word_embeddings": true, "torch_dtype": "bfloat16",
+         "transformers_version": "4.40.0.dev0", "use_cache": true, "vocab_size": 50}
+        """;
+    Files.writeString(dir.resolve(Checkpoint.CONFIG), published);
+    Checkpoint.Loaded back = Checkpoint.load(dir);
+    assertEquals(c, back.config());
+    assertSameBits(p.data(), back.params().data());
+  }
 }

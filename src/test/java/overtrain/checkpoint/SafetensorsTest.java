@@ -78,13 +78,57 @@ class SafetensorsTest {
     assertTrue(truncated.getMessage().contains("cut.safetensors") && truncated.getMessage().contains("'b'"),
         truncated.getMessage());
 
-    Path f16 = dir.resolve("f16.safetensors");
-    String json = "{\"x\":{\"dtype\":\"F16\",\"shape\":[1],\"data_offsets\":[0,2]}}";
-    ByteBuffer b = ByteBuffer.allocate(8 + json.length() + 2).order(ByteOrder.LITTLE_ENDIAN);
-    b.putLong(json.length()).put(json.getBytes(StandardCharsets.UTF_8));
-    Files.write(f16, b.array());
-    IOException dtype = assertThrows(IOException.class, () -> Safetensors.open(f16));
-    assertTrue(dtype.getMessage().contains("F16") && dtype.getMessage().contains("'x'"), dtype.getMessage());
+    Path i8 = dir.resolve("i8.safetensors");
+    new RawSafetensors().add("x", "I8", new int[] {2}, new byte[2]).write(i8);
+    IOException dtype = assertThrows(IOException.class, () -> Safetensors.open(i8));
+    assertTrue(dtype.getMessage().contains("I8") && dtype.getMessage().contains("'x'"), dtype.getMessage());
+    Path short16 = dir.resolve("short.safetensors");
+    new RawSafetensors().add("x", "BF16", new int[] {3}, new byte[4]).write(short16);
+    IOException span = assertThrows(IOException.class, () -> Safetensors.open(short16));
+    assertTrue(span.getMessage().contains("BF16") && span.getMessage().contains("needs 6"), span.getMessage());
     assertArrayEquals(new String[0], dir.toFile().list((d, name) -> name.endsWith(".tmp")), "no temp files left");
+  }
+
+  /**
+   * Every one of the 65,536 bit patterns of BF16 and of F16, read and widened, against the value
+   * the format defines: (-1)^sign * 2^(exponent - bias) * 1.mantissa, subnormals with exponent
+   * 1 - bias and no leading 1, infinities and NaNs where the exponent is all ones.
+   */
+  @Test
+  void halfPrecisionWidensEveryValueExactly() throws IOException {
+    int n = 1 << 16;
+    ByteBuffer all = ByteBuffer.allocate(2 * n).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < n; i++) all.putShort((short) i);
+    Path file = dir.resolve("half.safetensors");
+    new RawSafetensors().add("bf16", "BF16", new int[] {256, 256}, all.array())
+        .add("f16", "F16", new int[] {n}, all.array()).write(file);
+    Safetensors.Reader r = Safetensors.open(file);
+    float[] bf16 = new float[n], f16 = new float[n];
+    r.read("bf16", new int[] {256, 256}, bf16, 0);
+    r.read("f16", new int[] {n}, f16, 0);
+    for (int i = 0; i < n; i++) {
+      assertSameValue(defined(i, 8, 7), bf16[i], "BF16 0x" + Integer.toHexString(i));
+      assertSameValue(defined(i, 5, 10), f16[i], "F16 0x" + Integer.toHexString(i));
+    }
+  }
+
+  /** The value of a 16-bit float with the given field widths, from its definition. */
+  private static double defined(int bits, int exponentBits, int mantissaBits) {
+    int bias = (1 << (exponentBits - 1)) - 1, maxExponent = (1 << exponentBits) - 1;
+    int exponent = (bits >> mantissaBits) & maxExponent, mantissa = bits & ((1 << mantissaBits) - 1);
+    double sign = (bits & 0x8000) != 0 ? -1 : 1;
+    if (exponent == maxExponent) return mantissa == 0 ? sign * Double.POSITIVE_INFINITY : Double.NaN;
+    if (exponent == 0) return sign * mantissa * Math.pow(2, 1 - bias - mantissaBits);
+    return sign * (1 + mantissa / Math.pow(2, mantissaBits)) * Math.pow(2, exponent - bias);
+  }
+
+  private static void assertSameValue(double expected, float actual, String what) {
+    if (Double.isNaN(expected)) {
+      assertTrue(Float.isNaN(actual), what + " should be NaN, is " + actual);
+    } else {
+      assertEquals(expected, actual, 0.0, what);
+      assertEquals(Math.copySign(1.0, expected), Math.copySign(1.0, actual), what + " sign"); // of zeros
+
+    }
   }
 }
