@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
     },
     sortOptions = false)
 public final class EvalCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "checkpoint directory (config.json + model.safetensors)")
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "checkpoint directory, ours or a Hugging Face OLMo one (config.json + model.safetensors, or its shards)")
   Path model;
 
   @Option(names = "--tokens", paramLabel = "FILE.npy", description = "1-D uint16/uint32 token file")

@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
 public final class FinetuneCommand implements Callable<Integer> {
 
   @Option(names = "--model", required = true, paramLabel = "DIR",
-      description = "Pre-trained checkpoint folder (config.json + model.safetensors).")
+      description = "Pre-trained checkpoint folder, ours or a Hugging Face OLMo one (config.json + "
+          + "model.safetensors, or its shards; float32, bfloat16 or float16).")
   Path model;
 
   @Option(names = "--task", required = true, paramLabel = "TASK",
