@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       PretrainCommand.class,
       EvalCommand.class,
       FinetuneCommand.class,
+      PerturbCommand.class,
       TheoryCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
@@ -46,7 +47,7 @@ public final class Main implements Runnable {
     root.getCommandSpec().usageMessage().footer(
         "",
         "The pipeline, in order: data fetch, tokenizer train, tokenize, tasks build, pretrain,"
-            + " finetune and eval. examples/quickstart.sh runs it once, small."
+            + " then finetune, perturb and eval. examples/quickstart.sh runs it once, small."
             + " 'overtrain help COMMAND' explains each command.");
     return root.setExecutionExceptionHandler((e, cl, parsed) -> {
       if (Boolean.getBoolean("overtrain.trace")) e.printStackTrace(cl.getErr());

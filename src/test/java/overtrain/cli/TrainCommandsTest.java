@@ -15,7 +15,12 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.PrintWriter;
+import overtrain.checkpoint.Checkpoint;
 import overtrain.formats.Npy;
+import overtrain.model.ModelConfig;
+import overtrain.model.OlmoModel;
+import overtrain.model.Parameterization;
 import overtrain.train.TrainConfig;
 import overtrain.train.Trainer;
 import picocli.CommandLine;
@@ -66,6 +71,52 @@ class TrainCommandsTest {
     assertEquals(Math.exp(r.get("loss").asDouble()), r.get("perplexity").asDouble(), 1e-9);
     assertEquals(999 / 8 * 8, r.get("tokens").asLong(), "whole windows of 8 predictions");
     assertTrue(r.get("loss").asDouble() > 0 && r.get("loss").asDouble() < Math.log(40) + 1, r.toString());
+  }
+
+  @Test
+  void perturbMeasuresDegradationFromTheCheckpointsOwnLoss() throws IOException {
+    tokens("heldout.npy", 1000, 2);
+    ModelConfig c = new ModelConfig(40, 16, 1, 2, 64, 8, false, 10000.0, Parameterization.STANDARD, 16, 0.02);
+    Path ck = dir.resolve("ck");
+    Checkpoint.save(ck, c, OlmoModel.initialize(c, 4));
+    String heldout = dir.resolve("heldout.npy").toString();
+
+    JsonNode r = new ObjectMapper().readTree(run("perturb", "--model", ck.toString(), "--heldout-tokens",
+        heldout, "--gamma", "0,2", "--seeds", "2", "--max-tokens", "400", "--out", dir.resolve("p").toString(),
+        "--json"));
+    assertEquals(new ObjectMapper().readTree(dir.resolve("p/result.json").toFile()), r, "result.json as printed");
+    assertTrue(Files.size(dir.resolve("p/degradation.png")) > 0 && Files.size(dir.resolve("p/degradation.svg")) > 0);
+    assertEquals(400 / 8 * 8, r.get("tokens").asLong());
+    JsonNode runs = r.get("runs");
+    assertEquals(4, runs.size(), r.toString());
+    for (int i = 0; i < 2; i++) {
+      assertEquals(0.0, runs.get(i).get("gamma").asDouble());
+      assertEquals(0.0, runs.get(i).get("degradation").asDouble(), "no noise, no change");
+      assertEquals(2.0, runs.get(2 + i).get("gamma").asDouble());
+      assertEquals(runs.get(2 + i).get("loss").asDouble() - r.get("base_loss").asDouble(),
+          runs.get(2 + i).get("degradation").asDouble(), 1e-12);
+      assertTrue(runs.get(2 + i).get("degradation").asDouble() != 0, r.toString());
+    }
+    assertEquals(List.of(1L, 2L, 1L, 2L), List.of(runs.get(0).get("seed").asLong(), runs.get(1).get("seed").asLong(),
+        runs.get(2).get("seed").asLong(), runs.get(3).get("seed").asLong()));
+    // the unperturbed loss is eval's, on the first 400 predictions of the same file
+    JsonNode first400 = new ObjectMapper().readTree(run("eval", "--model", ck.toString(), "--tokens", heldout,
+        "--max-tokens", "400", "--json"));
+    assertEquals(first400.get("loss").asDouble(), r.get("base_loss").asDouble(), 0.0);
+  }
+
+  @Test
+  void perturbRefusesANegativeMagnitude() throws IOException {
+    tokens("heldout.npy", 100, 2);
+    ModelConfig c = new ModelConfig(40, 16, 1, 2, 64, 8, false, 10000.0, Parameterization.STANDARD, 16, 0.02);
+    Checkpoint.save(dir.resolve("ck"), c, OlmoModel.initialize(c, 4));
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    CommandLine cl = Main.commandLine();
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute("perturb", "--model", dir.resolve("ck").toString(), "--heldout-tokens",
+        dir.resolve("heldout.npy").toString(), "--gamma", "0.1,-1");
+    assertTrue(code != 0);
+    assertTrue(err.toString().contains("perturbation magnitude") && err.toString().contains("-1"), err.toString());
   }
 
   @Test

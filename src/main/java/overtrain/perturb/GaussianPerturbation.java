@@ -1,0 +1,40 @@
+package overtrain.perturb;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import overtrain.kernels.Parallel;
+import overtrain.model.TensorSpec;
+
+/**
+ * The paper's first modification: theta' = theta + gamma * eps with eps ~ N(0, Sigma), Sigma the
+ * covariance of the initialisation, so that every element of a tensor gets independent noise
+ * of that tensor's init std ({@link TensorSpec#initStd()}). One seed draws one eps: every
+ * magnitude gamma of a seed moves the weights along the same direction, by gamma.
+ */
+public final class GaussianPerturbation {
+  private GaussianPerturbation() {}
+
+  /**
+   * Writes theta + gamma * eps into {@code out} (the layout of {@code specs}, as {@code base}).
+   * Each tensor draws from its own generator, seeded from (seed, tensor index), so a tensor's
+   * noise depends neither on the others' sizes nor on the thread count.
+   */
+  public static void apply(float[] base, List<TensorSpec> specs, double gamma, long seed, float[] out) {
+    if (!(gamma >= 0) || Double.isInfinite(gamma)) {
+      throw new IllegalArgumentException("perturbation magnitude gamma must be finite and >= 0, got " + gamma);
+    }
+    if (out.length != base.length) {
+      throw new IllegalArgumentException("output holds " + out.length + " floats, parameters " + base.length);
+    }
+    Parallel.range(specs.size(), (from, to) -> {
+      for (int t = from; t < to; t++) {
+        TensorSpec s = specs.get(t);
+        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + t);
+        double scale = gamma * s.initStd();
+        for (int i = s.offset(), end = s.end(); i < end; i++) {
+          out[i] = (float) (base[i] + scale * random.nextGaussian());
+        }
+      }
+    });
+  }
+}

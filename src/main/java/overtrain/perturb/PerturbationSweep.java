@@ -1,0 +1,116 @@
+package overtrain.perturb;
+
+import java.util.ArrayList;
+import java.util.List;
+import overtrain.data.TokenFile;
+import overtrain.model.ModelConfig;
+import overtrain.model.OlmoModel;
+import overtrain.model.Parameters;
+import overtrain.train.TokenLoss;
+
+/**
+ * How much a checkpoint's held-out pre-training loss degrades under Gaussian perturbations:
+ * the loss of theta itself, then of theta + gamma * eps for every magnitude gamma and every
+ * seed, all scored on the same windows of the same token file.
+ */
+public final class PerturbationSweep {
+  private PerturbationSweep() {}
+
+  /**
+   * The sweep as run.
+   *
+   * @param gammas the magnitudes, each >= 0
+   * @param seeds how many directions eps to draw per magnitude
+   * @param seed the first direction's seed; direction s uses seed + s for every magnitude
+   * @param context predictions per scored window
+   * @param batch windows per forward pass
+   * @param maxTokens predictions scored per measurement (whole windows)
+   */
+  public record Config(List<Double> gammas, int seeds, long seed, int context, int batch, long maxTokens) {
+    public Config {
+      gammas = List.copyOf(gammas);
+      if (gammas.isEmpty()) throw new IllegalArgumentException("no perturbation magnitudes given");
+      for (double g : gammas) {
+        if (!(g >= 0) || Double.isInfinite(g)) {
+          throw new IllegalArgumentException("perturbation magnitude must be finite and >= 0, got " + g);
+        }
+      }
+      if (seeds < 1) throw new IllegalArgumentException("seeds must be at least 1, got " + seeds);
+      if (context < 1 || batch < 1 || maxTokens < context) {
+        throw new IllegalArgumentException("context (" + context + ") and batch (" + batch
+            + ") must be positive and max tokens (" + maxTokens + ") at least one context");
+      }
+    }
+  }
+
+  /** One perturbed model: its loss, and that loss minus the unperturbed one. */
+  public record Run(double gamma, long seed, double loss, double degradation) {}
+
+  /** The runs of one magnitude: mean loss, mean and sample standard deviation of degradation. */
+  public record Summary(double gamma, double meanLoss, double meanDegradation, double sdDegradation) {}
+
+  /**
+   * Everything measured, with what it was measured on.
+   *
+   * @param tokens predictions scored per measurement
+   * @param baseLoss the unperturbed checkpoint's loss, nats
+   * @param runs every (gamma, seed), magnitudes in the order given, seeds in order
+   * @param summary one entry per magnitude, in the order given
+   */
+  public record Result(String model, String heldoutFile, Config config, long tokens, double baseLoss,
+      List<Run> runs, List<Summary> summary) {}
+
+  /** Told how many windows of all the sweep's measurements are scored so far, and of how many. */
+  @FunctionalInterface
+  public interface Progress {
+    void windows(long done, long total);
+  }
+
+  /** Windows the sweep scores in all: the base model and every (gamma, seed). */
+  public static long totalWindows(Config c, TokenFile heldout) {
+    long perMeasurement = Math.min((heldout.length() - 1) / c.context(), c.maxTokens() / c.context());
+    return perMeasurement * (1 + (long) c.gammas().size() * c.seeds());
+  }
+
+  public static Result run(ModelConfig modelConfig, Parameters checkpoint, String modelName,
+      TokenFile heldout, String heldoutName, Config c, Progress progress) {
+    Parameters perturbed = checkpoint.copy();
+    OlmoModel model = new OlmoModel(modelConfig, perturbed);
+    long total = totalWindows(c, heldout);
+    long[] before = {0};
+    TokenLoss.Progress measured = (done, windows) -> progress.windows(before[0] + done, total);
+    TokenLoss.Result base = TokenLoss.evaluate(model, heldout, c.context(), c.batch(), c.maxTokens(), measured);
+    before[0] += base.tokens() / c.context();
+    List<Run> runs = new ArrayList<>();
+    List<Summary> summary = new ArrayList<>();
+    for (double gamma : c.gammas()) {
+      double[] degradation = new double[c.seeds()];
+      double lossSum = 0;
+      for (int s = 0; s < c.seeds(); s++) {
+        long seed = c.seed() + s;
+        GaussianPerturbation.apply(checkpoint.data(), checkpoint.specs(), gamma, seed, perturbed.data());
+        TokenLoss.Result r = TokenLoss.evaluate(model, heldout, c.context(), c.batch(), c.maxTokens(), measured);
+        before[0] += r.tokens() / c.context();
+        runs.add(new Run(gamma, seed, r.loss(), r.loss() - base.loss()));
+        degradation[s] = r.loss() - base.loss();
+        lossSum += r.loss();
+      }
+      summary.add(new Summary(gamma, lossSum / c.seeds(), mean(degradation), sd(degradation)));
+    }
+    return new Result(modelName, heldoutName, c, base.tokens(), base.loss(), runs, summary);
+  }
+
+  private static double mean(double[] x) {
+    double s = 0;
+    for (double v : x) s += v;
+    return s / x.length;
+  }
+
+  /** Sample standard deviation; 0 for a single value. */
+  private static double sd(double[] x) {
+    if (x.length < 2) return 0;
+    double m = mean(x), s = 0;
+    for (double v : x) s += (v - m) * (v - m);
+    return Math.sqrt(s / (x.length - 1));
+  }
+}

@@ -1,0 +1,75 @@
+package overtrain.perturb;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import overtrain.model.ModelConfig;
+import overtrain.model.OlmoModel;
+import overtrain.model.Parameterization;
+import overtrain.model.Parameters;
+import overtrain.model.TensorSpec;
+
+class GaussianPerturbationTest {
+  /** muP at width 64 over base 16: hidden matrices have half the embedding's init std. */
+  private static final ModelConfig CONFIG =
+      new ModelConfig(300, 64, 2, 4, 256, 16, false, 10000.0, Parameterization.MUP, 16, 0.02);
+
+  @Test
+  void eachTensorGetsStandardNormalNoiseTimesGammaTimesItsInitStd() {
+    Parameters base = OlmoModel.initialize(CONFIG, 1);
+    float[] out = new float[base.size()];
+    double gamma = 0.5;
+    GaussianPerturbation.apply(base.data(), base.specs(), gamma, 7, out);
+    assertTrue(base.specs().stream().mapToDouble(TensorSpec::initStd).distinct().count() > 1,
+        "the layout has tensors of different init std");
+    for (TensorSpec s : base.specs()) {
+      int n = s.size();
+      double sum = 0, squares = 0;
+      for (int i = s.offset(); i < s.end(); i++) {
+        double z = ((double) out[i] - base.data()[i]) / (gamma * s.initStd());
+        sum += z;
+        squares += z * z;
+      }
+      double mean = sum / n, variance = squares / n - mean * mean;
+      // five standard errors of the sample mean and variance of n standard normals
+      assertEquals(0, mean, 5 / Math.sqrt(n), s.name() + " mean");
+      assertEquals(1, variance, 5 * Math.sqrt(2.0 / n), s.name() + " variance");
+    }
+  }
+
+  @Test
+  void aSeedIsOneDirectionScaledByGamma() {
+    Parameters base = OlmoModel.initialize(CONFIG, 2);
+    float[] small = new float[base.size()], large = new float[base.size()], other = new float[base.size()];
+    GaussianPerturbation.apply(base.data(), base.specs(), 0.1, 3, small);
+    GaussianPerturbation.apply(base.data(), base.specs(), 0.4, 3, large);
+    GaussianPerturbation.apply(base.data(), base.specs(), 0.1, 4, other);
+    for (int i = 0; i < base.size(); i++) {
+      double a = (double) small[i] - base.data()[i], b = (double) large[i] - base.data()[i];
+      // four times the step, up to the rounding of each perturbed weight to float
+      assertEquals(4 * a, b, 1e-6 * (Math.abs(base.data()[i]) + Math.abs(b)), "element " + i);
+    }
+    assertFalse(Arrays.equals(small, other), "another seed, another direction");
+    float[] again = new float[base.size()];
+    GaussianPerturbation.apply(base.data(), base.specs(), 0.1, 3, again);
+    assertArrayEquals(small, again, "same seed, same bits");
+  }
+
+  @Test
+  void gammaZeroChangesNothingAndBadGammasAreRefused() {
+    Parameters base = OlmoModel.initialize(CONFIG, 3);
+    float[] out = new float[base.size()];
+    GaussianPerturbation.apply(base.data(), base.specs(), 0, 5, out);
+    assertArrayEquals(base.data(), out);
+    for (double bad : new double[] {-1e-3, Double.NaN, Double.POSITIVE_INFINITY}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> GaussianPerturbation.apply(base.data(), base.specs(), bad, 5, out));
+      assertTrue(e.getMessage().contains("gamma"), e.getMessage());
+    }
+  }
+}
