@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole pipeline once, small: real data fetched offline -> BPE tokenizer -> token files ->
 # a pre-trained OLMo-style model -> fine-tuned on IMDB sentiment, with what it gained (accuracy)
-# and what it forgot (held-out pre-training loss). About 10 minutes on 2 cores.
+# and what it forgot (held-out pre-training loss); and the same model's held-out loss under
+# Gaussian perturbations of growing size. About 10 minutes on 2 cores.
 #
 # Every step writes under data/ and runs/ and is safe to rerun: fetched packages are cached,
 # a finished pre-training run is found complete, and an interrupted one resumes.
@@ -27,3 +28,6 @@ checkpoint=$(ls -d "$run"/pretrain/checkpoints/step-* | sort | tail -n 1)
 $ot finetune --model "$checkpoint" --tokenizer data/tokenizer.json --task imdb \
   --lr 1e-4,3e-4 --epochs 1 --batch 8 --max-train-examples 2000 --max-eval-examples 400 \
   --heldout-tokens data/tokens/heldout.npy --out "$run/imdb"
+
+$ot perturb --model "$checkpoint" --heldout-tokens data/tokens/heldout.npy \
+  --gamma 0.1,0.3,1,3 --seeds 3 --max-tokens 32768 --out "$run/perturb"
