@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       FinetuneCommand.class,
       PerturbCommand.class,
+      ExportCommand.class,
       TheoryCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
