@@ -50,6 +50,9 @@ public final class HfExport {
    * checkpoint's tokenizer.json when it has one.
    */
   public static Checkpoint.Loaded export(Path from, Path to) throws IOException {
+    if (from.toAbsolutePath().normalize().equals(to.toAbsolutePath().normalize())) {
+      throw new IOException(to + ": the export would replace the checkpoint it is made from");
+    }
     Checkpoint.Loaded source = Checkpoint.load(from);
     Checkpoint.Loaded folded = fold(source.config(), source.params());
     Checkpoint.save(to, folded.config(), folded.params());

@@ -3,6 +3,7 @@ package overtrain.checkpoint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -82,5 +83,8 @@ class HfExportTest {
     assertEquals(written.config(), back.config());
     assertArrayEquals(written.params().data(), back.params().data());
     assertEquals("{\"model\": {}}", Files.readString(to.resolve("tokenizer.json")));
+    IOException onItself = assertThrows(IOException.class,
+        () -> HfExport.export(from, from.resolve("../ours")));
+    assertTrue(onItself.getMessage().contains("replace the checkpoint"), onItself.getMessage());
   }
 }
