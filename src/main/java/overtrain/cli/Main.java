@@ -52,8 +52,19 @@ public final class Main implements Runnable {
             + " 'overtrain help COMMAND' explains each command.");
     return root.setExecutionExceptionHandler((e, cl, parsed) -> {
       if (Boolean.getBoolean("overtrain.trace")) e.printStackTrace(cl.getErr());
-      cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+      cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + message(e));
       return 1;
     });
+  }
+
+  /**
+   * What went wrong, in words: the JDK's file-system exceptions carry only the path as their
+   * message ("nope.npy"), so they get theirs spelled out.
+   */
+  static String message(Exception e) {
+    if (e instanceof java.nio.file.NoSuchFileException f) return f.getFile() + ": no such file or directory";
+    if (e instanceof java.nio.file.AccessDeniedException f) return f.getFile() + ": permission denied";
+    if (e instanceof java.nio.file.NotDirectoryException f) return f.getFile() + ": not a directory";
+    return e.getMessage();
   }
 }

@@ -120,6 +120,18 @@ class TrainCommandsTest {
   }
 
   @Test
+  void aMissingFileIsNamedAndSaidToBeMissing() throws IOException {
+    ModelConfig c = new ModelConfig(40, 16, 1, 2, 64, 8, false, 10000.0, Parameterization.STANDARD, 16, 0.02);
+    Checkpoint.save(dir.resolve("ck"), c, OlmoModel.initialize(c, 4));
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    CommandLine cl = Main.commandLine();
+    cl.setErr(new PrintWriter(err, true));
+    Path missing = dir.resolve("missing.npy");
+    assertEquals(1, cl.execute("eval", "--model", dir.resolve("ck").toString(), "--tokens", missing.toString()));
+    assertTrue(err.toString().contains(missing + ": no such file or directory"), err.toString());
+  }
+
+  @Test
   void everyConfigKeyIsAFlag() {
     CommandLine pretrain = Main.commandLine().getSubcommands().get("pretrain");
     List<String> missing = new ArrayList<>();
