@@ -42,7 +42,7 @@ public final class PerturbCommand implements Callable<Integer> {
   Path heldout;
 
   @Option(names = "--gamma", required = true, split = ",", paramLabel = "G[,G...]",
-      description = "Perturbation magnitudes, e.g. 1e-3,3e-3,1e-2 (0 measures the noise floor: none).")
+      description = "Perturbation magnitudes, e.g. 0.1,0.3,1 (0 leaves the weights as they are).")
   List<Double> gammas;
 
   @Option(names = "--seeds", defaultValue = "3", paramLabel = "N",

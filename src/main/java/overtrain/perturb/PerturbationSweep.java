@@ -60,20 +60,18 @@ public final class PerturbationSweep {
   public record Result(String model, String heldoutFile, Config config, long tokens, double baseLoss,
       List<Run> runs, List<Summary> summary) {}
 
-  /** Told how many windows of all the sweep's measurements are scored so far, and of how many. */
-  @FunctionalInterface
-  public interface Progress {
-    void windows(long done, long total);
-  }
-
   /** Windows the sweep scores in all: the base model and every (gamma, seed). */
   public static long totalWindows(Config c, TokenFile heldout) {
     long perMeasurement = Math.min((heldout.length() - 1) / c.context(), c.maxTokens() / c.context());
     return perMeasurement * (1 + (long) c.gammas().size() * c.seeds());
   }
 
+  /**
+   * Runs the sweep; {@code progress} is told the windows scored so far over all its
+   * measurements, of {@link #totalWindows}.
+   */
   public static Result run(ModelConfig modelConfig, Parameters checkpoint, String modelName,
-      TokenFile heldout, String heldoutName, Config c, Progress progress) {
+      TokenFile heldout, String heldoutName, Config c, TokenLoss.Progress progress) {
     Parameters perturbed = checkpoint.copy();
     OlmoModel model = new OlmoModel(modelConfig, perturbed);
     long total = totalWindows(c, heldout);
