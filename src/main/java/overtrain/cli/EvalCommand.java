@@ -77,11 +77,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
     if (task != null) return callTask();
     Checkpoint.Loaded loaded = Checkpoint.load(model);
-    int ctx = context == null ? loaded.config().maxContext() : context;
-    if (ctx < 1 || ctx > loaded.config().maxContext()) {
-      throw new IllegalArgumentException("--context " + ctx + " must be in [1, " + loaded.config().maxContext()
-          + "] (the model's max_position_embeddings)");
-    }
+    int ctx = ContextOption.resolve(loaded.config(), context);
     if (batch < 1) throw new IllegalArgumentException("--batch must be positive, got " + batch);
     TokenFile file = TokenFile.open(tokens, loaded.config().vocabSize());
     long limit = maxTokens == null ? Long.MAX_VALUE : maxTokens;

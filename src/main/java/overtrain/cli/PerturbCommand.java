@@ -74,11 +74,7 @@ public final class PerturbCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Checkpoint.Loaded loaded = Checkpoint.load(model);
-    int ctx = context == null ? loaded.config().maxContext() : context;
-    if (ctx < 1 || ctx > loaded.config().maxContext()) {
-      throw new IllegalArgumentException("--context " + ctx + " must be in [1, "
-          + loaded.config().maxContext() + "] (the model's max_position_embeddings)");
-    }
+    int ctx = ContextOption.resolve(loaded.config(), context);
     PerturbationSweep.Config config =
         new PerturbationSweep.Config(gammas, seeds, seed, ctx, batch, maxTokens);
     TokenFile file = TokenFile.open(heldout, loaded.config().vocabSize());
