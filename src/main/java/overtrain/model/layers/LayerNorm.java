@@ -70,8 +70,7 @@ public final class LayerNorm {
       FloatVector d = FloatVector.fromArray(S, x, row + j).sub(vMean);
       acc = d.fma(d, acc);
     }
-    float s = 0;
-    for (int lane = 0; lane < L; lane++) s += acc.lane(lane); // in order, as VectorOps explains
+    float s = VectorOps.laneSum(acc);
     for (; j < c; j++) {
       float d = x[row + j] - mean;
       s += d * d;
