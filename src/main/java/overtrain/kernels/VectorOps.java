@@ -11,10 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  * independent accumulators so the adds of consecutive vectors do not wait on each other; their
  * order is fixed, so the same input gives the same bits.
  *
- * <p>A vector's lanes are added in scalar code in a fixed order ({@link #laneSum}), never by
- * {@code reduceLanes(ADD)}: compiled by JDK 21 or later, that reduction adds in a tree, and the
- * interpreter in lane order (on JDK 25 the two differed for half of random inputs), so a run's
- * bits would depend on when the JIT got to a loop.
+ * <p>Lanes are added one by one in lane order, never by {@code reduceLanes(ADD)}: compiled by
+ * JDK 21 or later, that reduction adds in a tree, and the interpreter in lane order (on JDK 25
+ * the two differed for half of random inputs), so a run's bits would depend on when the JIT got
+ * to a loop. JDK 17 adds in lane order either way, so these are the bits it always gave.
  */
 public final class VectorOps {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -27,36 +27,6 @@ public final class VectorOps {
   /** n rounded up to a whole number of vectors. */
   public static int roundUp(int n) {
     return (n + L - 1) / L * L;
-  }
-
-  /**
-   * The sum of a vector's lanes, in a fixed order: four partial sums over lanes 4j, 4j+1, 4j+2,
-   * 4j+3, then added in pairs. Against a single chain in lane order, whose every add waits on the
-   * one before, this took the causal softmax of the tiny study shape's attention (rows of 1 to
-   * 128 columns, where the sum weighs as much as the exponentials) from 0.93 to 0.89 ms,
-   * alternating in one JVM.
-   */
-  public static float laneSum(FloatVector v) {
-    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (int lane = 0; lane < v.length(); lane += 4) {
-      s0 += v.lane(lane);
-      s1 += v.lane(lane + 1);
-      s2 += v.lane(lane + 2);
-      s3 += v.lane(lane + 3);
-    }
-    return (s0 + s1) + (s2 + s3);
-  }
-
-  /** {@link #laneSum} in double: for sums of exponentials, whose terms span many magnitudes. */
-  private static double laneSumDouble(FloatVector v) {
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (int lane = 0; lane < v.length(); lane += 4) {
-      s0 += v.lane(lane);
-      s1 += v.lane(lane + 1);
-      s2 += v.lane(lane + 2);
-      s3 += v.lane(lane + 3);
-    }
-    return (s0 + s1) + (s2 + s3);
   }
 
   /** sum_i x[xo+i] * y[yo+i] for i in [0, n). */
@@ -74,7 +44,9 @@ public final class VectorOps {
     for (; i <= n - L; i += L) {
       s0 = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), s0);
     }
-    float s = laneSum(s0.add(s1).add(s2.add(s3)));
+    FloatVector v = s0.add(s1).add(s2.add(s3));
+    float s = 0;
+    for (int lane = 0; lane < L; lane++) s += v.lane(lane); // in order: see the class comment
     for (; i < n; i++) s += x[xo + i] * y[yo + i];
     return s;
   }
@@ -90,7 +62,9 @@ public final class VectorOps {
       s3 = s3.add(FloatVector.fromArray(S, x, xo + i + 3 * L));
     }
     for (; i <= n - L; i += L) s0 = s0.add(FloatVector.fromArray(S, x, xo + i));
-    float s = laneSum(s0.add(s1).add(s2.add(s3)));
+    FloatVector v = s0.add(s1).add(s2.add(s3));
+    float s = 0;
+    for (int lane = 0; lane < L; lane++) s += v.lane(lane); // in order: see the class comment
     for (; i < n; i++) s += x[xo + i];
     return s;
   }
@@ -168,7 +142,8 @@ public final class VectorOps {
       e.intoArray(x, xo + i);
       vsum = vsum.add(e);
     }
-    double sum = laneSumDouble(vsum);
+    double sum = 0;
+    for (int lane = 0; lane < L; lane++) sum += vsum.lane(lane);
     for (; i < n; i++) {
       float e = exp(Math.fma(x[xo + i], a, -shift));
       x[xo + i] = e;
@@ -190,7 +165,8 @@ public final class VectorOps {
     for (; i <= n - L; i += L) {
       vsum = vsum.add(exp(FloatVector.fromArray(S, x, xo + i).fma(va, vs)));
     }
-    double sum = laneSumDouble(vsum);
+    double sum = 0;
+    for (int lane = 0; lane < L; lane++) sum += vsum.lane(lane);
     for (; i < n; i++) sum += exp(Math.fma(x[xo + i], a, -shift));
     return shift + Math.log(sum);
   }

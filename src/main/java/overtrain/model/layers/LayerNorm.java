@@ -70,7 +70,8 @@ public final class LayerNorm {
       FloatVector d = FloatVector.fromArray(S, x, row + j).sub(vMean);
       acc = d.fma(d, acc);
     }
-    float s = VectorOps.laneSum(acc);
+    float s = 0;
+    for (int lane = 0; lane < L; lane++) s += acc.lane(lane); // in order, as VectorOps explains
     for (; j < c; j++) {
       float d = x[row + j] - mean;
       s += d * d;
