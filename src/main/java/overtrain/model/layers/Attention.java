@@ -70,16 +70,18 @@ public final class Attention {
   /**
    * Row {@code row} of a t x t score matrix becomes softmax over columns 0..row, zero after. The
    * row is worked on in whole vectors up to the next multiple of the vector length (within t),
-   * so no maximum or exponential is taken lane by lane: the columns past the diagonal are first
-   * set so low that they cannot be the maximum and their exponentials (e^-87.3) vanish from a
-   * sum of at least 1, and are zeroed after. (The maximum's scalar tail, up to 15 of a row's
-   * average 64 columns at context 128, had been left in: dropping it took the softmax of a
-   * tiny-shape layer, 64 heads of 128 rows, from 0.99 to 0.94 ms, alternating in one JVM.)
+   * so no exponential is taken lane by lane: the columns past the diagonal are first set so low
+   * that their exponentials (e^-87.3) vanish from a sum of at least 1, and are zeroed after.
+   * (Against a scalar tail the whole attention forward pass measured the same within noise.)
+   * The row's maximum keeps its scalar tail: taken over the padded row instead, a softmax of a
+   * tiny-shape layer went from 0.99 to 0.94 ms in one JVM, but in 5 of about 20 processes C2
+   * compiled this method with a vector store left to its slow fallback, and attention at
+   * 2 x 128 ran at twice its time.
    */
   private static void causalSoftmax(float[] s, int off, int row, int t, float scale) {
     int len = row + 1, padded = Math.min(t, VectorOps.roundUp(len));
+    float shift = scale * VectorOps.max(s, off, len);
     java.util.Arrays.fill(s, off + len, off + padded, -Float.MAX_VALUE);
-    float shift = scale * VectorOps.max(s, off, padded);
     double sum = VectorOps.expSum(s, off, padded, scale, shift);
     VectorOps.scale((float) (1.0 / sum), s, off, padded);
     java.util.Arrays.fill(s, off + len, off + t, 0f);
@@ -90,19 +92,22 @@ public final class Attention {
    * (d(att) - sum att d(att)). Runs over whole vectors up to the next multiple of the vector
    * length, as the forward pass does: past the diagonal att is zero, and d(att) is finite there
    * (a product the causal blocks computed), so those columns add nothing and stay zero. In
-   * scalar double this loop took 0.67 ms of a tiny-shape layer's backward pass; now 0.39.
+   * scalar double this loop took 0.67 ms of a tiny-shape layer's backward pass; now 0.39. The
+   * scale is a broadcast vector, not a float operand: written p.mul(scale), in 5 of about 20
+   * processes C2 later compiled the forward pass's softmax with a vector store left to its slow
+   * fallback (attention at 2 x 128 twice as slow), and in none of 22 written as below.
    */
   private static void softmaxBackward(
       float[] att, int off, float[] dAtt, int dOff, int row, int t, float scale) {
     int padded = Math.min(t, VectorOps.roundUp(row + 1));
     float weighted = VectorOps.dot(att, off, dAtt, dOff, padded);
-    FloatVector w = FloatVector.broadcast(S, weighted);
+    FloatVector w = FloatVector.broadcast(S, weighted), vScale = FloatVector.broadcast(S, scale);
     int j = 0;
     for (; j <= padded - L; j += L) {
-      FloatVector p = FloatVector.fromArray(S, att, off + j);
-      p.mul(scale).mul(FloatVector.fromArray(S, dAtt, dOff + j).sub(w)).intoArray(att, off + j);
+      FloatVector d = FloatVector.fromArray(S, dAtt, dOff + j).sub(w).mul(vScale);
+      d.mul(FloatVector.fromArray(S, att, off + j)).intoArray(att, off + j);
     }
-    for (; j < padded; j++) att[off + j] = scale * att[off + j] * (dAtt[dOff + j] - weighted);
+    for (; j < padded; j++) att[off + j] = (dAtt[dOff + j] - weighted) * scale * att[off + j];
   }
 
   public static void backward(
