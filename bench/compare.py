@@ -10,7 +10,8 @@ ratios, the achieved GFLOP/s (engine-notes formula: 6 x non-embedding params + 6
 run for the shape's thread count; then, for ours, forward-only scoring against training (median
 of the per-step ratios, `bench train` interleaves the two) and the peak resident memory against
 what weights, gradients, Adam moments and one step's activations need, with what was resident
-before the model was built (the JVM and its classes). The machine is shared:
+before the model was built (the JVM and its classes) and the Java heap's peak (the program's
+arrays, without the runtime's code and compiler memory). The machine is shared:
 only these side-by-side figures mean anything, and the per-round values are printed so the
 spread is visible.
 
@@ -111,7 +112,8 @@ def main():
                 got[who] = result["tokens_per_s"]
                 tps[name][who].append(got[who])
                 if who == "ours":
-                    for key in ("score_vs_train", "peak_rss_mib", "runtime_rss_mib", "need_mib"):
+                    for key in ("score_vs_train", "peak_rss_mib", "runtime_rss_mib", "need_mib",
+                                "heap_peak_mib"):
                         extra[name][key].append(result[key])
             ratios[name].append(got["ours"] / got["peer"])
             print(f"round {r + 1} {name}: ours {got['ours']:,.0f} tok/s, peer "
@@ -144,15 +146,19 @@ def main():
               + "; ours % of that round's ceiling " + ", ".join(f"{x:.0f}%" for x in per_round))
     print()
     print(f"{'shape':<12} {'scoring x training':>19} {'peak MiB':>9} {'runtime MiB':>12} "
-          f"{'need MiB':>9} {'peak/need':>10} {'(peak-runtime)/need':>20}")
+          f"{'need MiB':>9} {'peak/need':>10} {'(peak-runtime)/need':>20} {'heap MiB':>9} "
+          f"{'heap/need':>10}")
     for name in names:
         e = extra[name]
         peak, need = statistics.median(e["peak_rss_mib"]), statistics.median(e["need_mib"])
         runtime = statistics.median(e["runtime_rss_mib"])
+        heap = statistics.median(e["heap_peak_mib"])
         print(f"{name:<12} {statistics.median(e['score_vs_train']):>19.2f} {peak:>9.0f} "
-              f"{runtime:>12.0f} {need:>9.0f} {peak / need:>10.2f} {(peak - runtime) / need:>20.2f}")
+              f"{runtime:>12.0f} {need:>9.0f} {peak / need:>10.2f} {(peak - runtime) / need:>20.2f} "
+              f"{heap:>9.0f} {heap / need:>10.2f}")
     print("(ours only, medians of the rounds; runtime = resident before the model was built, the "
-          "JVM and its classes; scoring per round: "
+          "JVM and its classes; heap = the Java heap's peak, the program's arrays without the "
+          "runtime; scoring per round: "
           + "; ".join(f"{n} " + ", ".join(f"{x:.2f}" for x in extra[n]["score_vs_train"])
                       for n in names) + ")")
 

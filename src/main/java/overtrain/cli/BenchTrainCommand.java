@@ -2,6 +2,9 @@ package overtrain.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -28,7 +31,8 @@ import picocli.CommandLine.Option;
       "that both see the same load on a shared machine; the scoring speed-up is the",
       "median of the per-step time ratios. Prints the peak resident memory next to",
       "what weights, gradients, Adam moments and one step's activations need, and",
-      "how much was resident before the model was built (the JVM and its classes).",
+      "how much was resident before the model was built (the JVM and its classes)",
+      "and the Java heap's peak (the program's own arrays, without the runtime).",
       "Threads: -Dovertrain.threads=N (default: every core)."
     },
     sortOptions = false)
@@ -116,6 +120,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     double scoreSpeedup = noScore ? -1 : medianRatio(trainNanos, scoreNanos);
     long needBytes = 4L * (4L * params.size() + activationFloats(config, batch, context));
     long peakBytes = residentBytes("VmHWM:");
+    long heapBytes = heapPeakBytes();
     if (json) {
       ObjectNode o = new ObjectMapper().createObjectNode();
       o.put("tokens_per_s", tokensPerSecond);
@@ -128,6 +133,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
       }
       o.put("peak_rss_mib", peakBytes / (1024.0 * 1024));
       o.put("runtime_rss_mib", runtimeBytes / (1024.0 * 1024));
+      o.put("heap_peak_mib", heapBytes / (1024.0 * 1024));
       o.put("need_mib", needBytes / (1024.0 * 1024));
       o.put("steps", steps);
       o.put("layers", layers).put("heads", heads).put("d_model", dModel).put("ff_size", ff);
@@ -145,6 +151,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
       System.out.printf("peak resident memory %.0f MiB (%.0f MiB resident before the model was "
           + "built); weights, gradients, Adam moments and one step's activations need %.0f MiB%n",
           peakBytes / (1024.0 * 1024), runtimeBytes / (1024.0 * 1024), needBytes / (1024.0 * 1024));
+      System.out.printf("Java heap peak %.0f MiB, %.2fx the need: the arrays this run held, "
+          + "without the runtime%n", heapBytes / (1024.0 * 1024), (double) heapBytes / needBytes);
     }
     return 0;
   }
@@ -171,6 +179,20 @@ public final class BenchTrainCommand implements Callable<Integer> {
     long n = (long) batch * context, d = c.hiddenSize(), f = c.intermediateSize();
     long perLayer = 6 * n * d + 2 * n + 3 * n * f + n * context * c.numHeads();
     return c.numLayers() * perLayer + n * d + n;
+  }
+
+  /**
+   * The most the Java heap held: each heap pool's peak use, summed. The pools peak at different
+   * times, so this bounds the arrays alive at once from above; it includes start-up and warm-up
+   * garbage that reached the old generation, and none of the runtime's own memory (code, the
+   * JIT compilers' arenas, class metadata), which the resident figures do include.
+   */
+  private static long heapPeakBytes() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) sum += pool.getPeakUsage().getUsed();
+    }
+    return sum;
   }
 
   /**
