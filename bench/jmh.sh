@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Kernel micro-benchmarks (GEMM on a training step's shapes, the FMA ceiling), reported in
-# GFLOP/s. Arguments go to JMH, e.g.
+# GFLOP/s, memory passes in GB/s. Arguments go to JMH, e.g.
 #   bench/jmh.sh                                  # everything (about 3 minutes per shape set)
 #   bench/jmh.sh 'FmaCeiling'                     # only the ceiling
 #   bench/jmh.sh Gemm -p threads=1 -p shape=4096x256x1024:NT -wi 2 -i 3
@@ -12,4 +12,4 @@ cp="$root/target/classes:$root/target/test-classes"
 cp+=":$m2/org/openjdk/jmh/jmh-core/1.37/jmh-core-1.37.jar"
 cp+=":$m2/net/sf/jopt-simple/jopt-simple/5.0.4/jopt-simple-5.0.4.jar"
 cp+=":$m2/org/apache/commons/commons-math3/3.6.1/commons-math3-3.6.1.jar"
-exec java --add-modules jdk.incubator.vector -cp "$cp" overtrain.kernels.bench.GflopsReport "$@"
+exec java --add-modules jdk.incubator.vector -cp "$cp" overtrain.kernels.bench.KernelReport "$@"
