@@ -16,6 +16,21 @@ class GradientClippingTest {
   }
 
   @Test
+  void globalNormAgreesWithADoubleSumOverManyBlocksOfMixedMagnitudes() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+    for (int n : new int[] {1, 15, 4095, 4096, 4097, 100_003, 1_000_000}) {
+      float[] g = new float[n];
+      for (int i = 0; i < n; i++) {
+        g[i] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(7) - 3));
+      }
+      double want = 0;
+      for (float x : g) want += (double) x * x;
+      want = Math.sqrt(want);
+      assertEquals(want, GradientClipping.globalNorm(g), 1e-6 * want, "n=" + n);
+    }
+  }
+
+  @Test
   void leavesSmallGradientsAlone() {
     float[] g = {0.3f, 0.4f};
     assertEquals(0.5, GradientClipping.clip(g, 1.0), 1e-7);
