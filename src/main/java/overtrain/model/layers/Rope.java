@@ -1,12 +1,17 @@
 package overtrain.model.layers;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import overtrain.kernels.Parallel;
 
 /**
  * Rotary position embedding in Hugging Face's rotate-half convention: within each head, element
  * i pairs with element i + headDim/2 and the pair turns by angle pos * invFreq[i], where
  * invFreq[i] = theta^(-2i/headDim). The tables are built in float32 the way Hugging Face builds
- * them (float inverse frequencies times float positions), so long contexts round alike.
+ * them (float inverse frequencies times float positions), so long contexts round alike. Pairs
+ * turn a vector at a time where half a head fills one, with a scalar tail that rounds as the
+ * lanes do (no fused multiply-adds in either); element by element it moved 28 GB/s at
+ * d 256 (StepPassesBenchmark) against 178 GB/s for a stream of that size.
  *
  * <pre>
  *   forward   x[b*t, heads*headDim] -> rotated in place (row r sits at position r mod t)
@@ -14,6 +19,8 @@ import overtrain.kernels.Parallel;
  * </pre>
  */
 public final class Rope {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
   private final int headDim, half, maxContext;
   private final float[] cos, sin; // [maxContext, half]
 
@@ -48,12 +55,22 @@ public final class Rope {
           "sequence length " + seqLen + " exceeds max_position_embeddings " + maxContext);
     }
     int width = heads * headDim;
+    FloatVector turn = FloatVector.broadcast(S, direction);
     Parallel.range(batch * seqLen, (from, to) -> {
       for (int r = from; r < to; r++) {
         int table = (r % seqLen) * half;
         for (int h = 0; h < heads; h++) {
           int base = r * width + h * headDim;
-          for (int i = 0; i < half; i++) {
+          int i = 0;
+          for (; i <= half - L; i += L) {
+            FloatVector c = FloatVector.fromArray(S, cos, table + i);
+            FloatVector s = FloatVector.fromArray(S, sin, table + i).mul(turn);
+            FloatVector a = FloatVector.fromArray(S, x, base + i);
+            FloatVector b = FloatVector.fromArray(S, x, base + half + i);
+            a.mul(c).sub(b.mul(s)).intoArray(x, base + i);
+            b.mul(c).add(a.mul(s)).intoArray(x, base + half + i);
+          }
+          for (; i < half; i++) {
             float c = cos[table + i], s = direction * sin[table + i];
             float a = x[base + i], b = x[base + half + i];
             x[base + i] = a * c - b * s;
