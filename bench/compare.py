@@ -31,7 +31,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-CEIL = re.compile(r"^FmaCeilingBenchmark\.fma\d\s+(\d+)\s+([\d.]+)")
+CEIL = re.compile(r"^FmaCeilingBenchmark\.fma\d\s+(\d+)\s+GFLOP/s\s+([\d.]+)")
 
 # name -> (layers, d_model, heads, vocab, context, batch, threads): the shapes of issue 6
 SHAPES = {
@@ -83,6 +83,8 @@ def ceiling():
         m = CEIL.match(line)
         if m:
             found[int(m[1])] = float(m[2])
+    if not found:
+        sys.exit("compare.py: no FMA ceiling in the output of " + " ".join(cmd) + ":\n" + out)
     return found
 
 

@@ -15,8 +15,8 @@ from collections import defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ROW = re.compile(r"^(?:GemmBenchmark\.gemm\s+)?(\d+x\d+x\d+:[NT]{2})\s+(\d+)\s+([\d.]+)")
-CEIL = re.compile(r"^FmaCeilingBenchmark\.fma\d\s+(\d+)\s+([\d.]+)")
+ROW = re.compile(r"^(?:GemmBenchmark\.gemm\s+)?(\d+x\d+x\d+:[NT]{2})\s+(\d+)\s+GFLOP/s\s+([\d.]+)")
+CEIL = re.compile(r"^FmaCeilingBenchmark\.fma\d\s+(\d+)\s+GFLOP/s\s+([\d.]+)")
 
 
 def run(cmd):
