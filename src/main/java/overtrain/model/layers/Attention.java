@@ -73,10 +73,9 @@ public final class Attention {
    * so no exponential is taken lane by lane: the columns past the diagonal are first set so low
    * that their exponentials (e^-87.3) vanish from a sum of at least 1, and are zeroed after.
    * (Against a scalar tail the whole attention forward pass measured the same within noise.)
-   * The row's maximum keeps its scalar tail: taken over the padded row instead, a softmax of a
-   * tiny-shape layer went from 0.99 to 0.94 ms in one JVM, but in 5 of about 20 processes C2
-   * compiled this method with a vector store left to its slow fallback, and attention at
-   * 2 x 128 ran at twice its time.
+   * The row's maximum keeps its scalar tail: taken over the padded row, a tiny-shape layer's
+   * softmax went from 0.99 to 0.94 ms in one JVM, a gain set aside while a slow compile of this
+   * method (see softmaxBackward) was tracked down, and not measured again since.
    */
   private static void causalSoftmax(float[] s, int off, int row, int t, float scale) {
     int len = row + 1, padded = Math.min(t, VectorOps.roundUp(len));
