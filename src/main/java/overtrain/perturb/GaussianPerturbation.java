@@ -12,12 +12,21 @@ import overtrain.model.TensorSpec;
  * magnitude gamma of a seed moves the weights along the same direction, by gamma.
  */
 public final class GaussianPerturbation {
+  /**
+   * Mixed into the seed so that directions come from a stream of their own. Seeded as
+   * {@link overtrain.model.OlmoModel#initialize} seeds its tensors, seed s drew exactly the
+   * initial weights of a model initialised from seed s (both default to 1): the direction was
+   * the model's own initialisation, correlation 1, not an independent draw.
+   */
+  private static final long STREAM = 0x7065727475726221L; // "perturb!"
+
   private GaussianPerturbation() {}
 
   /**
    * Writes theta + gamma * eps into {@code out} (the layout of {@code specs}, as {@code base}).
    * Each tensor draws from its own generator, seeded from (seed, tensor index), so a tensor's
-   * noise depends neither on the others' sizes nor on the thread count.
+   * noise depends neither on the others' sizes nor on the thread count, nor on the seed the
+   * model was initialised from.
    */
   public static void apply(float[] base, List<TensorSpec> specs, double gamma, long seed, float[] out) {
     if (!(gamma >= 0) || Double.isInfinite(gamma)) {
@@ -29,7 +38,8 @@ public final class GaussianPerturbation {
     Parallel.range(specs.size(), (from, to) -> {
       for (int t = from; t < to; t++) {
         TensorSpec s = specs.get(t);
-        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + t);
+        long tensorSeed = (seed ^ STREAM) * 0x9E3779B97F4A7C15L + t;
+        SplittableRandom random = new SplittableRandom(tensorSeed);
         double scale = gamma * s.initStd();
         for (int i = s.offset(), end = s.end(); i < end; i++) {
           out[i] = (float) (base[i] + scale * random.nextGaussian());

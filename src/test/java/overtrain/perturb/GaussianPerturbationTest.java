@@ -60,6 +60,31 @@ class GaussianPerturbationTest {
     assertArrayEquals(small, again, "same seed, same bits");
   }
 
+  /**
+   * A model trained from seed s and perturbed with seed s (both default to 1) must not be moved
+   * along its own initialisation: the direction is drawn independently of it.
+   */
+  @Test
+  void aDirectionIsUncorrelatedWithTheInitialisationOfTheSameSeed() {
+    for (long seed : new long[] {1, 2}) {
+      Parameters init = OlmoModel.initialize(CONFIG, seed);
+      float[] zeros = new float[init.size()], eps = new float[init.size()];
+      GaussianPerturbation.apply(zeros, init.specs(), 1.0, seed, eps);
+      double dot = 0, initSquares = 0, epsSquares = 0;
+      for (TensorSpec s : init.specs()) {
+        for (int i = s.offset(); i < s.end(); i++) {
+          double a = init.data()[i] / s.initStd(), b = eps[i] / s.initStd();
+          dot += a * b;
+          initSquares += a * a;
+          epsSquares += b * b;
+        }
+      }
+      double correlation = dot / Math.sqrt(initSquares * epsSquares);
+      // five standard errors of the correlation of independent normals
+      assertEquals(0, correlation, 5 / Math.sqrt(init.size()), "seed " + seed);
+    }
+  }
+
   @Test
   void gammaZeroChangesNothingAndBadGammasAreRefused() {
     Parameters base = OlmoModel.initialize(CONFIG, 3);
