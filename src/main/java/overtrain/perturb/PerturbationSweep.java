@@ -89,8 +89,8 @@ public final class PerturbationSweep {
         GaussianPerturbation.apply(checkpoint.data(), checkpoint.specs(), gamma, seed, perturbed.data());
         TokenLoss.Result r = TokenLoss.evaluate(model, heldout, c.context(), c.batch(), c.maxTokens(), measured);
         before[0] += r.tokens() / c.context();
-        runs.add(new Run(gamma, seed, r.loss(), r.loss() - base.loss()));
         degradation[s] = r.loss() - base.loss();
+        runs.add(new Run(gamma, seed, r.loss(), degradation[s]));
         lossSum += r.loss();
       }
       summary.add(new Summary(gamma, lossSum / c.seeds(), mean(degradation), sd(degradation)));
