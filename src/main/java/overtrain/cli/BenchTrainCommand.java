@@ -32,7 +32,9 @@ import picocli.CommandLine.Option;
       "median of the per-step time ratios. Prints the peak resident memory next to",
       "what weights, gradients, Adam moments and one step's activations need, and",
       "how much was resident before the model was built (the JVM and its classes)",
-      "and the Java heap's peak (the program's own arrays, without the runtime).",
+      "and the Java heap's peak (the program's own arrays, without the runtime),",
+      "and how many bytes the timed steps allocated, over all threads: a step lays",
+      "out no buffers once the JIT has compiled it, so this reads near zero.",
       "Threads: -Dovertrain.threads=N (default: every core)."
     },
     sortOptions = false)
@@ -89,7 +91,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
     Progress progress = new Progress("bench", warmupSteps + steps);
     long[] trainNanos = new long[steps], scoreNanos = new long[steps];
     double loss = 0;
+    long allocatedBefore = 0;
     for (int s = 0; s < warmupSteps + steps; s++) {
+      if (s == warmupSteps) allocatedBefore = allocatedBytes();
       randomTokens(rng, tokens, targets);
       long start = System.nanoTime();
       Arrays.fill(grads, 0f);
@@ -108,6 +112,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
       }
       progress.advance(1);
     }
+    long allocatedPerStep = (allocatedBytes() - allocatedBefore) / steps;
     progress.finish(String.format("last loss %.3f", loss));
 
     double seconds = Arrays.stream(trainNanos).sum() / 1e9;
@@ -135,6 +140,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
       o.put("runtime_rss_mib", runtimeBytes / (1024.0 * 1024));
       o.put("heap_peak_mib", heapBytes / (1024.0 * 1024));
       o.put("need_mib", needBytes / (1024.0 * 1024));
+      o.put("allocated_kib_per_step", allocatedPerStep / 1024.0);
       o.put("steps", steps);
       o.put("layers", layers).put("heads", heads).put("d_model", dModel).put("ff_size", ff);
       o.put("vocab", vocab).put("context", context).put("batch", batch);
@@ -153,6 +159,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
           peakBytes / (1024.0 * 1024), runtimeBytes / (1024.0 * 1024), needBytes / (1024.0 * 1024));
       System.out.printf("Java heap peak %.0f MiB, %.2fx the need: the arrays this run held, "
           + "without the runtime%n", heapBytes / (1024.0 * 1024), (double) heapBytes / needBytes);
+      System.out.printf("allocated per timed step%s: %,.1f KiB over all threads%n",
+          noScore ? "" : " and its scoring pass", allocatedPerStep / 1024.0);
     }
     return 0;
   }
@@ -192,6 +200,20 @@ public final class BenchTrainCommand implements Callable<Integer> {
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) sum += pool.getPeakUsage().getUsed();
     }
+    return sum;
+  }
+
+  /**
+   * Bytes allocated on the heap so far by the threads alive now (this one and the engine's
+   * workers, which live as long as the process), or 0 where the JVM does not count them.
+   */
+  private static long allocatedBytes() {
+    if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx)
+        || !mx.isThreadAllocatedMemorySupported()) {
+      return 0;
+    }
+    long sum = 0;
+    for (long bytes : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) sum += Math.max(0, bytes);
     return sum;
   }
 
