@@ -129,16 +129,27 @@ public final class VectorOps {
   }
 
   /**
-   * x[xo+i] = e^(a * x[xo+i] - shift) for i in [0, n), returning their sum: the numerator and
-   * denominator of a softmax of a * x (shift = a * max x). The lanes are added in double at the
-   * end.
+   * The shift a softmax of a * x subtracts before its exponentials, given max = max x (a > 0): the
+   * float above a * max rounded, so that a * x - shift, computed by one fma, is below 0 for every
+   * x of the row (never +0) and {@link #expOfNonPositive} applies. (a * max rounded to nearest can
+   * fall half an ulp short, and the row's largest logit would then come out as e^-87.3.)
    */
-  public static double expSum(float[] x, int xo, int n, float a, float shift) {
+  public static float softmaxShift(float a, float max) {
+    return Math.nextUp(a * max);
+  }
+
+  /**
+   * x[xo+i] = e^(a * x[xo+i] - shift) for i in [0, n), shift = {@link #softmaxShift}(a, max),
+   * returning their sum: the numerator and denominator of a softmax of a * x, given max = max x.
+   * The lanes are added in double at the end.
+   */
+  public static double expSum(float[] x, int xo, int n, float a, float max) {
+    float shift = softmaxShift(a, max);
     FloatVector va = FloatVector.broadcast(S, a), vs = FloatVector.broadcast(S, -shift);
     FloatVector vsum = FloatVector.zero(S);
     int i = 0;
     for (; i <= n - L; i += L) {
-      FloatVector e = exp(FloatVector.fromArray(S, x, xo + i).fma(va, vs));
+      FloatVector e = expOfNonPositive(FloatVector.fromArray(S, x, xo + i).fma(va, vs));
       e.intoArray(x, xo + i);
       vsum = vsum.add(e);
     }
@@ -158,12 +169,12 @@ public final class VectorOps {
    * no writes.
    */
   public static double logSumExp(float a, float[] x, int xo, int n) {
-    float shift = a * max(x, xo, n);
+    float shift = softmaxShift(a, max(x, xo, n));
     FloatVector va = FloatVector.broadcast(S, a), vs = FloatVector.broadcast(S, -shift);
     FloatVector vsum = FloatVector.zero(S);
     int i = 0;
     for (; i <= n - L; i += L) {
-      vsum = vsum.add(exp(FloatVector.fromArray(S, x, xo + i).fma(va, vs)));
+      vsum = vsum.add(expOfNonPositive(FloatVector.fromArray(S, x, xo + i).fma(va, vs)));
     }
     double sum = 0;
     for (int lane = 0; lane < L; lane++) sum += vsum.lane(lane);
@@ -192,11 +203,27 @@ public final class VectorOps {
   // half the time of exp on JDK 17). A NaN becomes e^(+-87.3); its neighbours still carry it.
   private static final int SIGN = 0x80000000;
   private static final int CLAMP = Float.floatToRawIntBits(87.3f);
+  private static final int NEGATIVE_CLAMP = Float.floatToRawIntBits(-87.3f);
 
   /** e^x lane by lane, inputs clamped to [-87.3, 87.3] (so tiny results are not 0). */
   public static FloatVector exp(FloatVector x) {
     IntVector bits = (IntVector) x.reinterpretAsInts();
-    x = (FloatVector) bits.and(MAGNITUDE).min(CLAMP).or(bits.and(SIGN)).reinterpretAsFloats();
+    return expClamped(
+        (FloatVector) bits.and(MAGNITUDE).min(CLAMP).or(bits.and(SIGN)).reinterpretAsFloats());
+  }
+
+  /**
+   * e^x lane by lane for x < 0 or x = -0, equal to {@link #exp} there: a softmax's exponentials,
+   * whose arguments {@link #softmaxShift} makes negative. The clamp to -87.3 is then one signed
+   * integer min, since a negative float's bits, read as an int, grow with its magnitude; it saves
+   * three of exp's seventeen operations. Any other argument, +0 included, comes out as e^-87.3.
+   */
+  public static FloatVector expOfNonPositive(FloatVector x) {
+    return expClamped((FloatVector) ((IntVector) x.reinterpretAsInts()).min(NEGATIVE_CLAMP)
+        .reinterpretAsFloats());
+  }
+
+  private static FloatVector expClamped(FloatVector x) {
     FloatVector k = x.fma(LOG2E, ROUND_BIASED);
     FloatVector n = k.sub(ROUND_BIASED);
     VectorSpecies<Float> s = x.species();

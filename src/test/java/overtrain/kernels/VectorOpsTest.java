@@ -44,8 +44,8 @@ class VectorOpsTest {
       assertEquals(max + Math.log(sum), lse, 1e-5 * Math.max(1, Math.abs(lse)), "n=" + n);
       assertArrayEquals(before, x, "logSumExp must leave the row as it was, n=" + n);
       // what the writing path (max then expSum) gives for the same row, and the softmax it leaves
-      float shift = a * VectorOps.max(x, 3, n);
-      double expSum = VectorOps.expSum(x, 3, n, a, shift);
+      float rowMax = VectorOps.max(x, 3, n), shift = VectorOps.softmaxShift(a, rowMax);
+      double expSum = VectorOps.expSum(x, 3, n, a, rowMax);
       assertEquals(shift + Math.log(expSum), lse, 1e-6 * Math.max(1, Math.abs(lse)));
       for (int i = 0; i < n; i++) {
         double p = Math.exp(before[3 + i] * (double) a - max - Math.log(sum));
@@ -156,6 +156,47 @@ class VectorOpsTest {
     for (int i = 0; i < edges.length; i++) {
       assertEquals(edges[i] < 0 ? low : high, y[i], "exp(" + edges[i] + ")");
       assertEquals(y[i], VectorOps.exp(edges[i]), "scalar exp(" + edges[i] + ")");
+    }
+  }
+
+  @Test
+  void expOfNonPositiveEqualsExpOnEveryArgumentWithItsSignBitSet() {
+    jdk.incubator.vector.VectorSpecies<Float> species = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+    SplittableRandom random = new SplittableRandom(5);
+    float[] edges = {-0f, -Float.MIN_VALUE, -1e-30f, -87.3f, -87.31f, -1000f,
+        -Float.MAX_VALUE, Float.NEGATIVE_INFINITY};
+    float[] x = new float[species.length() * 1024], y = new float[x.length], z = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = i < edges.length ? edges[i] : (float) -random.nextDouble(0, 100);
+    }
+    for (int i = 0; i < x.length; i += species.length()) {
+      var v = jdk.incubator.vector.FloatVector.fromArray(species, x, i);
+      VectorOps.exp(v).intoArray(y, i);
+      VectorOps.expOfNonPositive(v).intoArray(z, i);
+    }
+    for (int i = 0; i < x.length; i++) {
+      assertEquals(Float.floatToIntBits(y[i]), Float.floatToIntBits(z[i]), "e^" + x[i]);
+    }
+  }
+
+  @Test
+  void theSoftmaxShiftLeavesTheLargestLogitAtOneWhereRoundingToNearestWouldNot() {
+    // logits whose largest, scaled, rounds down: a * max - round(a * max) > 0, which a shift of
+    // round(a * max) would hand to expOfNonPositive as a positive argument (e^-87.3)
+    float a = 0.37f;
+    int found = 0;
+    for (int bits = Float.floatToIntBits(3f); found < 20; bits++) {
+      float max = Float.intBitsToFloat(bits);
+      if ((double) a * max <= a * max) continue;
+      found++;
+      float[] row = new float[40];
+      java.util.Arrays.fill(row, max - 2f);
+      row[37] = max; // in the scalar tail for 16 or 32 lanes
+      row[5] = max; // in a vector
+      double sum = VectorOps.expSum(row, 0, row.length, a, VectorOps.max(row, 0, row.length));
+      assertEquals(1f, row[5], 1e-6f, "max " + max);
+      assertEquals(1f, row[37], 1e-6f, "max " + max);
+      assertEquals(2 + 38 * Math.exp(-2.0 * a), sum, 1e-5);
     }
   }
 }

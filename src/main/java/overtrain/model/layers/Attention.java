@@ -79,9 +79,9 @@ public final class Attention {
    */
   private static void causalSoftmax(float[] s, int off, int row, int t, float scale) {
     int len = row + 1, padded = Math.min(t, VectorOps.roundUp(len));
-    float shift = scale * VectorOps.max(s, off, len);
+    float max = VectorOps.max(s, off, len);
     java.util.Arrays.fill(s, off + len, off + padded, -Float.MAX_VALUE);
-    double sum = VectorOps.expSum(s, off, padded, scale, shift);
+    double sum = VectorOps.expSum(s, off, padded, scale, max);
     VectorOps.scale((float) (1.0 / sum), s, off, padded);
     java.util.Arrays.fill(s, off + len, off + t, 0f);
   }

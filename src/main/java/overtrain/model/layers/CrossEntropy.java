@@ -174,10 +174,10 @@ public final class CrossEntropy {
       java.util.Arrays.fill(z, off, off + vocab, 0f);
       return 0;
     }
-    float shift = scale * VectorOps.max(z, off, vocab);
+    float max = VectorOps.max(z, off, vocab);
     float targetLogit = z[off + target] * scale;
-    double sum = VectorOps.expSum(z, off, vocab, scale, shift);
-    double lp = targetLogit - shift - Math.log(sum);
+    double sum = VectorOps.expSum(z, off, vocab, scale, max);
+    double lp = targetLogit - VectorOps.softmaxShift(scale, max) - Math.log(sum);
     if (logProb != null) logProb[row] = (float) lp;
     VectorOps.scale((float) (gradScale * scale / sum), z, off, vocab);
     z[off + target] -= gradScale * scale;
