@@ -3,6 +3,7 @@ package overtrain.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,16 +12,35 @@ import jdk.incubator.vector.VectorSpecies;
  * independent accumulators so the adds of consecutive vectors do not wait on each other; their
  * order is fixed, so the same input gives the same bits.
  *
- * <p>Lanes are added one by one in lane order, never by {@code reduceLanes(ADD)}: compiled by
- * JDK 21 or later, that reduction adds in a tree, and the interpreter in lane order (on JDK 25
- * the two differed for half of random inputs), so a run's bits would depend on when the JIT got
- * to a loop. JDK 17 adds in lane order either way, so these are the bits it always gave.
+ * <p>A vector's lanes are added in a fixed pairwise order ({@link #SWAP8}), never by
+ * {@code reduceLanes(ADD)}: compiled by JDK 21 or later, that reduction adds in a tree, and the
+ * interpreter in lane order (on JDK 25 the two differed for half of random inputs), so a run's
+ * bits would depend on when the JIT got to a loop.
  */
 public final class VectorOps {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
   private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
   private static final int MAGNITUDE = 0x7FFFFFFF, INFINITY = 0x7F800000;
+  /**
+   * The steps of a pairwise sum of a vector's lanes, which every reduction here ends with:
+   * exchanging each lane i with lane i ^ h for h = 8, 4, 2, 1 (those below L) and adding the
+   * exchange to the vector leaves in lane 0 the sum of lane i and lane i + L/2, those sums
+   * likewise with the lane a quarter further, and so on: log2(L) vector adds, in the same order
+   * interpreted and compiled, on every JDK. Adding the lanes one by one in lane order, as this
+   * class did before, was a chain of L dependent scalar adds per reduction: at width 32 it was
+   * most of a LayerNorm row. Each reduction runs the steps itself rather than pass its vector to
+   * a helper, which a large caller such as attention's did not always inline (a vector that
+   * crosses a call is boxed on the heap); each shuffle is a constant of its own, as taking them
+   * from an array made them slower than the lane-by-lane adds.
+   */
+  private static final VectorShuffle<Float> SWAP8 = swap(8), SWAP4 = swap(4), SWAP2 = swap(2),
+      SWAP1 = swap(1);
+
+  private static VectorShuffle<Float> swap(int h) {
+    if (L > 16) throw new IllegalStateException("pairwise sums cover up to 16 float lanes, not " + L);
+    return h < L ? VectorShuffle.fromOp(S, i -> i ^ h) : null;
+  }
 
   private VectorOps() {}
 
@@ -45,8 +65,11 @@ public final class VectorOps {
       s0 = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), s0);
     }
     FloatVector v = s0.add(s1).add(s2.add(s3));
-    float s = 0;
-    for (int lane = 0; lane < L; lane++) s += v.lane(lane); // in order: see the class comment
+    if (L > 8) v = v.add(v.rearrange(SWAP8)); // pairwise: see SWAP8
+    if (L > 4) v = v.add(v.rearrange(SWAP4));
+    if (L > 2) v = v.add(v.rearrange(SWAP2));
+    v = v.add(v.rearrange(SWAP1));
+    float s = v.lane(0);
     for (; i < n; i++) s += x[xo + i] * y[yo + i];
     return s;
   }
@@ -63,9 +86,49 @@ public final class VectorOps {
     }
     for (; i <= n - L; i += L) s0 = s0.add(FloatVector.fromArray(S, x, xo + i));
     FloatVector v = s0.add(s1).add(s2.add(s3));
-    float s = 0;
-    for (int lane = 0; lane < L; lane++) s += v.lane(lane); // in order: see the class comment
+    if (L > 8) v = v.add(v.rearrange(SWAP8)); // pairwise: see SWAP8
+    if (L > 4) v = v.add(v.rearrange(SWAP4));
+    if (L > 2) v = v.add(v.rearrange(SWAP2));
+    v = v.add(v.rearrange(SWAP1));
+    float s = v.lane(0);
     for (; i < n; i++) s += x[xo + i];
+    return s;
+  }
+
+  /**
+   * sum_i (x[xo+i] - mean)^2 for i in [0, n): a variance about a mean taken first, so that an
+   * offset shared by the row costs no digits. Four accumulators taken in turn, as in sum (with
+   * one, every fma waited on the one before: LayerNorm forward at d 256 went from 40-42 to 46-48
+   * GB/s in StepPassesBenchmark, alternating three times).
+   */
+  public static float squaredDeviations(float[] x, int xo, int n, float mean) {
+    FloatVector vMean = FloatVector.broadcast(S, mean);
+    FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+    int i = 0;
+    for (; i <= n - 4 * L; i += 4 * L) {
+      FloatVector d0 = FloatVector.fromArray(S, x, xo + i).sub(vMean);
+      FloatVector d1 = FloatVector.fromArray(S, x, xo + i + L).sub(vMean);
+      FloatVector d2 = FloatVector.fromArray(S, x, xo + i + 2 * L).sub(vMean);
+      FloatVector d3 = FloatVector.fromArray(S, x, xo + i + 3 * L).sub(vMean);
+      a0 = d0.fma(d0, a0);
+      a1 = d1.fma(d1, a1);
+      a2 = d2.fma(d2, a2);
+      a3 = d3.fma(d3, a3);
+    }
+    for (; i <= n - L; i += L) {
+      FloatVector d = FloatVector.fromArray(S, x, xo + i).sub(vMean);
+      a0 = d.fma(d, a0);
+    }
+    FloatVector v = a0.add(a1).add(a2.add(a3));
+    if (L > 8) v = v.add(v.rearrange(SWAP8)); // pairwise: see SWAP8
+    if (L > 4) v = v.add(v.rearrange(SWAP4));
+    if (L > 2) v = v.add(v.rearrange(SWAP2));
+    v = v.add(v.rearrange(SWAP1));
+    float s = v.lane(0);
+    for (; i < n; i++) {
+      float d = x[xo + i] - mean;
+      s += d * d;
+    }
     return s;
   }
 
@@ -153,8 +216,11 @@ public final class VectorOps {
       e.intoArray(x, xo + i);
       vsum = vsum.add(e);
     }
-    double sum = 0;
-    for (int lane = 0; lane < L; lane++) sum += vsum.lane(lane);
+    if (L > 8) vsum = vsum.add(vsum.rearrange(SWAP8)); // pairwise: see SWAP8
+    if (L > 4) vsum = vsum.add(vsum.rearrange(SWAP4));
+    if (L > 2) vsum = vsum.add(vsum.rearrange(SWAP2));
+    vsum = vsum.add(vsum.rearrange(SWAP1));
+    double sum = vsum.lane(0);
     for (; i < n; i++) {
       float e = exp(Math.fma(x[xo + i], a, -shift));
       x[xo + i] = e;
@@ -176,8 +242,11 @@ public final class VectorOps {
     for (; i <= n - L; i += L) {
       vsum = vsum.add(expOfNonPositive(FloatVector.fromArray(S, x, xo + i).fma(va, vs)));
     }
-    double sum = 0;
-    for (int lane = 0; lane < L; lane++) sum += vsum.lane(lane);
+    if (L > 8) vsum = vsum.add(vsum.rearrange(SWAP8)); // pairwise: see SWAP8
+    if (L > 4) vsum = vsum.add(vsum.rearrange(SWAP4));
+    if (L > 2) vsum = vsum.add(vsum.rearrange(SWAP2));
+    vsum = vsum.add(vsum.rearrange(SWAP1));
+    double sum = vsum.lane(0);
     for (; i < n; i++) sum += exp(Math.fma(x[xo + i], a, -shift));
     return shift + Math.log(sum);
   }

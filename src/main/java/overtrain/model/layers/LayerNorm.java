@@ -29,7 +29,7 @@ public final class LayerNorm {
       for (int i = from; i < to; i++) {
         int row = i * c;
         float mean = VectorOps.sum(x, row, c) / c;
-        float r = (float) (1.0 / Math.sqrt(squaredDeviations(x, row, c, mean) / c + EPS));
+        float r = (float) (1.0 / Math.sqrt(VectorOps.squaredDeviations(x, row, c, mean) / c + EPS));
         rstd[i] = r;
         FloatVector vMean = FloatVector.broadcast(S, mean);
         int j = 0;
@@ -60,38 +60,5 @@ public final class LayerNorm {
         for (; j < c; j++) dx[row + j] += r * (dxhat[row + j] - meanD - xhat[row + j] * meanDX);
       }
     });
-  }
-
-  /**
-   * sum_j (x[row+j] - mean)^2 over one row, one partial sum per lane in each of four
-   * accumulators taken in turn (with one, every fma waited on the one before: LayerNorm forward
-   * at d 256 went from 40-42 to 46-48 GB/s in StepPassesBenchmark, alternating three times).
-   */
-  private static float squaredDeviations(float[] x, int row, int c, float mean) {
-    FloatVector vMean = FloatVector.broadcast(S, mean);
-    FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-    int j = 0;
-    for (; j <= c - 4 * L; j += 4 * L) {
-      FloatVector d0 = FloatVector.fromArray(S, x, row + j).sub(vMean);
-      FloatVector d1 = FloatVector.fromArray(S, x, row + j + L).sub(vMean);
-      FloatVector d2 = FloatVector.fromArray(S, x, row + j + 2 * L).sub(vMean);
-      FloatVector d3 = FloatVector.fromArray(S, x, row + j + 3 * L).sub(vMean);
-      a0 = d0.fma(d0, a0);
-      a1 = d1.fma(d1, a1);
-      a2 = d2.fma(d2, a2);
-      a3 = d3.fma(d3, a3);
-    }
-    for (; j <= c - L; j += L) {
-      FloatVector d = FloatVector.fromArray(S, x, row + j).sub(vMean);
-      a0 = d.fma(d, a0);
-    }
-    FloatVector acc = a0.add(a1).add(a2.add(a3));
-    float s = 0;
-    for (int lane = 0; lane < L; lane++) s += acc.lane(lane); // in order, as VectorOps explains
-    for (; j < c; j++) {
-      float d = x[row + j] - mean;
-      s += d * d;
-    }
-    return s;
   }
 }
