@@ -2,6 +2,7 @@ package overtrain.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -22,6 +23,8 @@ public final class VectorOps {
   private static final int L = S.length();
   private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
   private static final int MAGNITUDE = 0x7FFFFFFF, INFINITY = 0x7F800000;
+  /** 0, 1, ..., L-1: lane i of a vector that starts at index j is kept when j + i < len. */
+  private static final FloatVector IOTA = FloatVector.zero(S).addIndex(1);
   /**
    * The steps of a pairwise sum of a vector's lanes, which every reduction here ends with:
    * exchanging each lane i with lane i ^ h for h = 8, 4, 2, 1 (those below L) and adding the
@@ -202,19 +205,30 @@ public final class VectorOps {
   }
 
   /**
-   * x[xo+i] = e^(a * x[xo+i] - shift) for i in [0, n), shift = {@link #softmaxShift}(a, max),
-   * returning their sum: the numerator and denominator of a softmax of a * x, given max = max x.
-   * The lanes are added in double at the end.
+   * x[xo+i] = e^(a * x[xo+i] - shift) for i in [0, len) and 0 for i in [len, n), shift =
+   * {@link #softmaxShift}(a, max), returning their sum: the numerator and denominator of a
+   * softmax of a * x over its first len entries, given max = their maximum. The entries past
+   * len may hold anything: a causal row's masked scores, up to the next whole vector, are read
+   * in the vector that straddles len and their lanes set to zero there. (Setting them low first,
+   * with scalar stores that this vector load then waited on, cost more.)
    */
-  public static double expSum(float[] x, int xo, int n, float a, float max) {
+  public static double expSum(float[] x, int xo, int len, int n, float a, float max) {
     float shift = softmaxShift(a, max);
     FloatVector va = FloatVector.broadcast(S, a), vs = FloatVector.broadcast(S, -shift);
     FloatVector vsum = FloatVector.zero(S);
     int i = 0;
-    for (; i <= n - L; i += L) {
+    for (; i <= len - L; i += L) {
       FloatVector e = expOfNonPositive(FloatVector.fromArray(S, x, xo + i).fma(va, vs));
       e.intoArray(x, xo + i);
       vsum = vsum.add(e);
+    }
+    if (i < len && i <= n - L) {
+      VectorMask<Float> kept = IOTA.compare(VectorOperators.LT, FloatVector.broadcast(S, len - i));
+      FloatVector e = expOfNonPositive(FloatVector.fromArray(S, x, xo + i).fma(va, vs));
+      e = FloatVector.zero(S).blend(e, kept);
+      e.intoArray(x, xo + i);
+      vsum = vsum.add(e);
+      i += L;
     }
     if (L > 8) vsum = vsum.add(vsum.rearrange(SWAP8)); // pairwise: see SWAP8
     if (L > 4) vsum = vsum.add(vsum.rearrange(SWAP4));
@@ -222,7 +236,7 @@ public final class VectorOps {
     vsum = vsum.add(vsum.rearrange(SWAP1));
     double sum = vsum.lane(0);
     for (; i < n; i++) {
-      float e = exp(Math.fma(x[xo + i], a, -shift));
+      float e = i < len ? exp(Math.fma(x[xo + i], a, -shift)) : 0f;
       x[xo + i] = e;
       sum += e;
     }

@@ -45,13 +45,36 @@ class VectorOpsTest {
       assertArrayEquals(before, x, "logSumExp must leave the row as it was, n=" + n);
       // what the writing path (max then expSum) gives for the same row, and the softmax it leaves
       float rowMax = VectorOps.max(x, 3, n), shift = VectorOps.softmaxShift(a, rowMax);
-      double expSum = VectorOps.expSum(x, 3, n, a, rowMax);
+      double expSum = VectorOps.expSum(x, 3, n, n, a, rowMax);
       assertEquals(shift + Math.log(expSum), lse, 1e-6 * Math.max(1, Math.abs(lse)));
       for (int i = 0; i < n; i++) {
         double p = Math.exp(before[3 + i] * (double) a - max - Math.log(sum));
         assertEquals(p, x[3 + i] / expSum, 1e-6 * p + 1e-12, "softmax n=" + n + " at " + i);
       }
       assertArrayEquals(java.util.Arrays.copyOf(before, 3), java.util.Arrays.copyOf(x, 3));
+    }
+  }
+
+  @Test
+  void expSumOfAPrefixIgnoresAndZeroesWhatLiesPastIt() {
+    float[] junk = {Float.NaN, Float.POSITIVE_INFINITY, -Float.MAX_VALUE, 1e30f, 0f, -0f};
+    for (int len : LENGTHS) {
+      if (len == 0) continue;
+      for (int n : new int[] {len, VectorOps.roundUp(len), len + 21}) {
+        float[] prefix = random(len + 3);
+        float[] row = java.util.Arrays.copyOf(prefix, n + 3 + 4);
+        for (int i = len + 3; i < row.length; i++) row[i] = junk[i % junk.length];
+        float max = VectorOps.max(prefix, 3, len);
+        double alone = VectorOps.expSum(prefix, 3, len, len, 0.5f, max);
+        double sum = VectorOps.expSum(row, 3, len, n, 0.5f, max);
+        // the same terms; only where they are added (a vector's lanes, or the scalar tail) differs
+        assertEquals(alone, sum, 1e-6 * alone, "sum, len=" + len + " n=" + n);
+        assertArrayEquals(prefix, java.util.Arrays.copyOf(row, len + 3), "len=" + len + " n=" + n);
+        for (int i = len + 3; i < n + 3; i++) assertEquals(0f, row[i], "zeroed at " + i);
+        for (int i = n + 3; i < row.length; i++) {
+          assertEquals(junk[i % junk.length], row[i], "untouched past n at " + i);
+        }
+      }
     }
   }
 
@@ -201,7 +224,7 @@ class VectorOpsTest {
       java.util.Arrays.fill(row, max - 2f);
       row[37] = max; // in the scalar tail for 16 or 32 lanes
       row[5] = max; // in a vector
-      double sum = VectorOps.expSum(row, 0, row.length, a, VectorOps.max(row, 0, row.length));
+      double sum = VectorOps.expSum(row, 0, row.length, row.length, a, VectorOps.max(row, 0, row.length));
       assertEquals(1f, row[5], 1e-6f, "max " + max);
       assertEquals(1f, row[37], 1e-6f, "max " + max);
       assertEquals(2 + 38 * Math.exp(-2.0 * a), sum, 1e-5);

@@ -69,21 +69,17 @@ public final class Attention {
 
   /**
    * Row {@code row} of a t x t score matrix becomes softmax over columns 0..row, zero after. The
-   * row is worked on in whole vectors up to the next multiple of the vector length (within t),
-   * so no exponential is taken lane by lane: the columns past the diagonal are first set so low
-   * that their exponentials (e^-87.3) vanish from a sum of at least 1, and are zeroed after.
-   * (Against a scalar tail the whole attention forward pass measured the same within noise.)
-   * The row's maximum keeps its scalar tail: taken over the padded row, a tiny-shape layer's
-   * softmax went from 0.99 to 0.94 ms in one JVM, a gain set aside while a slow compile of this
-   * method (see softmaxBackward) was tracked down, and not measured again since.
+   * row's exponentials and scaling run in whole vectors up to the next multiple of the vector
+   * length (within t): {@link VectorOps#expSum} zeroes the masked lanes of the vector that
+   * straddles the diagonal, so no exponential is taken lane by lane, and the rest of the row is
+   * zeroed after.
    */
   private static void causalSoftmax(float[] s, int off, int row, int t, float scale) {
     int len = row + 1, padded = Math.min(t, VectorOps.roundUp(len));
     float max = VectorOps.max(s, off, len);
-    java.util.Arrays.fill(s, off + len, off + padded, -Float.MAX_VALUE);
-    double sum = VectorOps.expSum(s, off, padded, scale, max);
+    double sum = VectorOps.expSum(s, off, len, padded, scale, max);
     VectorOps.scale((float) (1.0 / sum), s, off, padded);
-    java.util.Arrays.fill(s, off + len, off + t, 0f);
+    java.util.Arrays.fill(s, off + padded, off + t, 0f);
   }
 
   /**

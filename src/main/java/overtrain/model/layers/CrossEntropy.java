@@ -176,7 +176,7 @@ public final class CrossEntropy {
     }
     float max = VectorOps.max(z, off, vocab);
     float targetLogit = z[off + target] * scale;
-    double sum = VectorOps.expSum(z, off, vocab, scale, max);
+    double sum = VectorOps.expSum(z, off, vocab, vocab, scale, max);
     double lp = targetLogit - VectorOps.softmaxShift(scale, max) - Math.log(sum);
     if (logProb != null) logProb[row] = (float) lp;
     VectorOps.scale((float) (gradScale * scale / sum), z, off, vocab);

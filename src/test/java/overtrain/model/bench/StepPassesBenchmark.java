@@ -138,7 +138,7 @@ public class StepPassesBenchmark {
     Parallel.range(LOGIT_ROWS, (from, to) -> {
       for (int i = from; i < to; i++) {
         int off = i * VOCAB;
-        double sum = VectorOps.expSum(logits, off, VOCAB, 1f, VectorOps.max(logits, off, VOCAB));
+        double sum = VectorOps.expSum(logits, off, VOCAB, VOCAB, 1f, VectorOps.max(logits, off, VOCAB));
         VectorOps.scale((float) (1 / sum), logits, off, VOCAB);
       }
     });
