@@ -1,6 +1,7 @@
 package overtrain.model.layers;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import overtrain.kernels.Parallel;
 
@@ -11,7 +12,10 @@ import overtrain.kernels.Parallel;
  * them (float inverse frequencies times float positions), so long contexts round alike. Pairs
  * turn a vector at a time where half a head fills one, with a scalar tail that rounds as the
  * lanes do (no fused multiply-adds in either). At d 256 (StepPassesBenchmark) element by
- * element moved 28 GB/s, vectors 78-83, against 158-178 GB/s for a stream of that size.
+ * element moved 28 GB/s, vectors 78-83, against 158-178 GB/s for a stream of that size. A head
+ * that fills exactly one vector (16 floats on AVX-512, the tiny study shape's heads) turns in
+ * one piece: the vector, times the cosines, plus its halves swapped, times the sines negated
+ * on the first half; the same products and sums as element by element, so the same bits.
  *
  * <pre>
  *   forward   x[b*t, heads*headDim] -> rotated in place (row r sits at position r mod t)
@@ -21,8 +25,12 @@ import overtrain.kernels.Parallel;
 public final class Rope {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+  /** Exchanges a vector's halves: lane i with lane i ^ L/2. */
+  private static final VectorShuffle<Float> SWAP_HALVES = VectorShuffle.fromOp(S, i -> i ^ (L / 2));
   private final int headDim, half, maxContext;
   private final float[] cos, sin; // [maxContext, half]
+  /** For a head of exactly L floats: [maxContext, headDim], cos twice over; -sin, then sin. */
+  private final float[] cosHead, sinHead;
 
   public Rope(int headDim, int maxContext, double theta) {
     this.headDim = headDim;
@@ -36,6 +44,16 @@ public final class Rope {
         float angle = p * invFreq;
         cos[p * half + i] = (float) Math.cos(angle);
         sin[p * half + i] = (float) Math.sin(angle);
+      }
+    }
+    boolean wholeHead = headDim == L;
+    this.cosHead = wholeHead ? new float[maxContext * headDim] : null;
+    this.sinHead = wholeHead ? new float[maxContext * headDim] : null;
+    for (int p = 0; wholeHead && p < maxContext; p++) {
+      for (int i = 0; i < half; i++) {
+        cosHead[p * headDim + i] = cosHead[p * headDim + half + i] = cos[p * half + i];
+        sinHead[p * headDim + i] = -sin[p * half + i];
+        sinHead[p * headDim + half + i] = sin[p * half + i];
       }
     }
   }
@@ -56,6 +74,20 @@ public final class Rope {
     }
     int width = heads * headDim;
     FloatVector turn = FloatVector.broadcast(S, direction);
+    if (cosHead != null) {
+      Parallel.range(batch * seqLen, (from, to) -> {
+        for (int r = from; r < to; r++) {
+          int table = (r % seqLen) * headDim;
+          FloatVector c = FloatVector.fromArray(S, cosHead, table);
+          FloatVector s = FloatVector.fromArray(S, sinHead, table).mul(turn);
+          for (int base = r * width; base < (r + 1) * width; base += headDim) {
+            FloatVector v = FloatVector.fromArray(S, x, base);
+            v.mul(c).add(v.rearrange(SWAP_HALVES).mul(s)).intoArray(x, base);
+          }
+        }
+      });
+      return;
+    }
     Parallel.range(batch * seqLen, (from, to) -> {
       for (int r = from; r < to; r++) {
         int table = (r % seqLen) * half;

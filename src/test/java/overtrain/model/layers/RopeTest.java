@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static overtrain.model.layers.GradCheck.*;
 
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import java.util.stream.IntStream;
+import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class RopeTest {
   private static final int B = 2, T = 5, HEADS = 2;
@@ -33,9 +34,16 @@ class RopeTest {
     return y;
   }
 
-  /** Head sizes whose halves are shorter than a vector, one vector and a tail, two vectors. */
+  /**
+   * Head sizes whose halves are shorter than a vector, one vector and a tail, two vectors, and
+   * a head of exactly one vector, which turns in one piece.
+   */
+  static IntStream headSizes() {
+    return IntStream.of(6, 40, 64, FloatVector.SPECIES_PREFERRED.length());
+  }
+
   @ParameterizedTest
-  @ValueSource(ints = {6, 40, 64})
+  @MethodSource("headSizes")
   void forwardAndBackwardMatchDoubleDefinition(int hd) {
     int w = HEADS * hd;
     Random random = new Random(2);
@@ -55,9 +63,10 @@ class RopeTest {
   }
 
   /** Vector lanes and the scalar tail round alike: the float formula, element by element. */
-  @Test
-  void everyPairRoundsAsTheScalarFormulaDoes() {
-    int hd = 40, half = hd / 2, w = HEADS * hd;
+  @ParameterizedTest
+  @MethodSource("headSizes")
+  void everyPairRoundsAsTheScalarFormulaDoes(int hd) {
+    int half = hd / 2, w = HEADS * hd;
     float[] x = toFloat(gaussian(new Random(3), B * T * w, 1.0));
     float[] want = x.clone();
     for (int row = 0; row < B * T; row++) {
