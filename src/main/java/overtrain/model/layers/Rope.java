@@ -46,10 +46,13 @@ public final class Rope {
         sin[p * half + i] = (float) Math.sin(angle);
       }
     }
-    boolean wholeHead = headDim == L;
-    this.cosHead = wholeHead ? new float[maxContext * headDim] : null;
-    this.sinHead = wholeHead ? new float[maxContext * headDim] : null;
-    for (int p = 0; wholeHead && p < maxContext; p++) {
+    if (headDim != L) {
+      this.cosHead = this.sinHead = null;
+      return;
+    }
+    this.cosHead = new float[maxContext * headDim];
+    this.sinHead = new float[maxContext * headDim];
+    for (int p = 0; p < maxContext; p++) {
       for (int i = 0; i < half; i++) {
         cosHead[p * headDim + i] = cosHead[p * headDim + half + i] = cos[p * half + i];
         sinHead[p * headDim + i] = -sin[p * half + i];
