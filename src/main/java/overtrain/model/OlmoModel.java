@@ -236,16 +236,18 @@ public final class OlmoModel {
       Linear.backward(du, 0, a.xn2, 0, w, off[UP], s.dxn, 0, true, grads, off[UP], n, d, f);
       LayerNorm.backward(s.dxn, a.xn2, a.rstd2, dx, n, d);
       // attention: x += o(attn(rope(q(xn1)), rope(k(xn1)), v(xn1))), xn1 = LN(x); d(y) can
-      // use dxn, whose last reader was the LayerNorm above and whose next writer is q_proj's
-      float[] dy = s.dxn;
+      // use dxn, whose last reader was the LayerNorm above and whose next writer is q_proj's.
+      // d(q), d(k) and d(v) go where y, xn2 and gate were: o_proj's, the MLP's and SwiGLU's
+      // backward above were their last readers.
+      float[] dy = s.dxn, dq = a.y, dk = a.xn2, dv = a.g;
       Linear.backward(dx, 0, a.y, 0, w, off[O], dy, 0, false, grads, off[O], n, d, d);
-      Attention.backward(dy, a.q, a.k, a.v, a.att, s.dq, s.dk, s.dv,
+      Attention.backward(dy, a.q, a.k, a.v, a.att, dq, dk, dv,
           batch, seqLen, heads, config.headDim(), attScale);
-      rope.backward(s.dq, batch, seqLen, heads);
-      rope.backward(s.dk, batch, seqLen, heads);
-      Linear.backward(s.dq, 0, a.xn1, 0, w, off[Q], s.dxn, 0, false, grads, off[Q], n, d, d);
-      Linear.backward(s.dk, 0, a.xn1, 0, w, off[K], s.dxn, 0, true, grads, off[K], n, d, d);
-      Linear.backward(s.dv, 0, a.xn1, 0, w, off[V], s.dxn, 0, true, grads, off[V], n, d, d);
+      rope.backward(dq, batch, seqLen, heads);
+      rope.backward(dk, batch, seqLen, heads);
+      Linear.backward(dq, 0, a.xn1, 0, w, off[Q], s.dxn, 0, false, grads, off[Q], n, d, d);
+      Linear.backward(dk, 0, a.xn1, 0, w, off[K], s.dxn, 0, true, grads, off[K], n, d, d);
+      Linear.backward(dv, 0, a.xn1, 0, w, off[V], s.dxn, 0, true, grads, off[V], n, d, d);
       LayerNorm.backward(s.dxn, a.xn1, a.rstd1, dx, n, d);
     }
     // embedding rows repeat across tokens: split over columns so no two threads add to one cell
@@ -337,12 +339,12 @@ public final class OlmoModel {
 
   /**
    * Buffers shared by all layers: the residual stream and the final norm, and (once a backward
-   * pass has run) backward's temporaries, sized for the most rows seen. Backward needs few of
-   * its own: gradients overwrite the activations they no longer need where shapes allow.
+   * pass has run) the gradient of a LayerNorm's output, sized for the most rows seen. Backward
+   * needs no other buffer of its own: gradients overwrite the activations they no longer need.
    */
   private final class Scratch {
     int rows = -1, backwardRows = -1;
-    float[] residual, xf, rstdf, dxn, dq, dk, dv;
+    float[] residual, xf, rstdf, dxn;
 
     void ensure(int n, boolean backward) {
       int d = config.hiddenSize();
@@ -353,11 +355,8 @@ public final class OlmoModel {
         rstdf = new float[n];
       }
       if (backward && n > backwardRows) {
-        int r = backwardRows = n;
-        dxn = new float[r * d];
-        dq = new float[r * d];
-        dk = new float[r * d];
-        dv = new float[r * d];
+        backwardRows = n;
+        dxn = new float[n * d];
       }
     }
   }
