@@ -10,8 +10,10 @@ ratios, the achieved GFLOP/s (engine-notes formula: 6 x non-embedding params + 6
 run for the shape's thread count; then, for ours, forward-only scoring against training (median
 of the per-step ratios, `bench train` interleaves the two) and the peak resident memory against
 what weights, gradients, Adam moments and one step's activations need, with what was resident
-before the model was built (the JVM and its classes) and the Java heap's peak (the program's
-arrays, without the runtime's code and compiler memory), and the bytes a timed step allocated.
+before the model was built (the JVM and its classes), the Java heap's peak (the program's
+arrays, without the runtime's code and compiler memory), what the heap holds after a full
+collection at the end (what the run keeps from step to step), and the bytes a timed step
+allocated.
 The machine is shared:
 only these side-by-side figures mean anything, and the per-round values are printed so the
 spread is visible.
@@ -116,7 +118,8 @@ def main():
                 tps[name][who].append(got[who])
                 if who == "ours":
                     for key in ("score_vs_train", "peak_rss_mib", "runtime_rss_mib", "need_mib",
-                                "heap_peak_mib", "allocated_kib_per_step"):
+                                "heap_peak_mib", "live_heap_mib", "runtime_live_heap_mib",
+                                "allocated_kib_per_step"):
                         extra[name][key].append(result[key])
             ratios[name].append(got["ours"] / got["peer"])
             print(f"round {r + 1} {name}: ours {got['ours']:,.0f} tok/s, peer "
@@ -150,19 +153,23 @@ def main():
     print()
     print(f"{'shape':<12} {'scoring x training':>19} {'peak MiB':>9} {'runtime MiB':>12} "
           f"{'need MiB':>9} {'peak/need':>10} {'(peak-runtime)/need':>20} {'heap MiB':>9} "
-          f"{'heap/need':>10} {'alloc KiB/step':>15}")
+          f"{'heap/need':>10} {'live MiB':>9} {'(live-runtime)/need':>20} {'alloc KiB/step':>15}")
     for name in names:
         e = extra[name]
         peak, need = statistics.median(e["peak_rss_mib"]), statistics.median(e["need_mib"])
         runtime = statistics.median(e["runtime_rss_mib"])
         heap = statistics.median(e["heap_peak_mib"])
+        live = statistics.median(e["live_heap_mib"])
+        live_runtime = statistics.median(e["runtime_live_heap_mib"])
         print(f"{name:<12} {statistics.median(e['score_vs_train']):>19.2f} {peak:>9.0f} "
               f"{runtime:>12.0f} {need:>9.0f} {peak / need:>10.2f} {(peak - runtime) / need:>20.2f} "
-              f"{heap:>9.0f} {heap / need:>10.2f} "
+              f"{heap:>9.0f} {heap / need:>10.2f} {live:>9.0f} {(live - live_runtime) / need:>20.2f} "
               f"{statistics.median(e['allocated_kib_per_step']):>15.1f}")
     print("(ours only, medians of the rounds; runtime = resident before the model was built, the "
           "JVM and its classes; heap = the Java heap's peak, the program's arrays without the "
-          "runtime; alloc = heap bytes a timed training step and its scoring pass allocated, all "
+          "runtime, garbage not yet collected included; live = the heap after a full collection "
+          "at the end, what the run keeps from step to step, less what was live before the model "
+          "was built in (live-runtime); alloc = heap bytes a timed training step and its scoring pass allocated, all "
           "threads; scoring per round: "
           + "; ".join(f"{n} " + ", ".join(f"{x:.2f}" for x in extra[n]["score_vs_train"])
                       for n in names) + ")")

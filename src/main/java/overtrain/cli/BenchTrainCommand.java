@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.ref.Reference;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -32,7 +33,10 @@ import picocli.CommandLine.Option;
       "median of the per-step time ratios. Prints the peak resident memory next to",
       "what weights, gradients, Adam moments and one step's activations need, and",
       "how much was resident before the model was built (the JVM and its classes)",
-      "and the Java heap's peak (the program's own arrays, without the runtime),",
+      "and the Java heap's peak (the program's own arrays, without the runtime, and",
+      "the garbage not yet collected), and what the heap still holds after a full",
+      "collection at the end: the model, its optimizer state, activations and every",
+      "buffer the engine keeps for the next step,",
       "and how many bytes the timed steps allocated, over all threads: a step lays",
       "out no buffers once the JIT has compiled it, so this reads near zero.",
       "Threads: -Dovertrain.threads=N (default: every core)."
@@ -76,6 +80,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
   public Integer call() {
     if (steps < 1 || warmupSteps < 0) throw new IllegalArgumentException("--steps must be >= 1 and --warmup-steps >= 0");
     long runtimeBytes = residentBytes("VmRSS:");
+    long runtimeLiveBytes = liveHeapBytes();
     int ff = ffSize == null ? 4 * dModel : ffSize;
     // an untied head, as the architecture and bench/peer_olmo.py have it
     ModelConfig config = new ModelConfig(vocab, dModel, layers, heads, ff, context, false, 10000.0,
@@ -126,6 +131,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
     long needBytes = 4L * (4L * params.size() + activationFloats(config, batch, context));
     long peakBytes = residentBytes("VmHWM:");
     long heapBytes = heapPeakBytes();
+    long liveBytes = liveHeapBytes();
+    // what the live figure counts must still be reachable when it is taken
+    Reference.reachabilityFence(model);
+    Reference.reachabilityFence(adam);
+    Reference.reachabilityFence(grads);
     if (json) {
       ObjectNode o = new ObjectMapper().createObjectNode();
       o.put("tokens_per_s", tokensPerSecond);
@@ -139,6 +149,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
       o.put("peak_rss_mib", peakBytes / (1024.0 * 1024));
       o.put("runtime_rss_mib", runtimeBytes / (1024.0 * 1024));
       o.put("heap_peak_mib", heapBytes / (1024.0 * 1024));
+      o.put("live_heap_mib", liveBytes / (1024.0 * 1024));
+      o.put("runtime_live_heap_mib", runtimeLiveBytes / (1024.0 * 1024));
       o.put("need_mib", needBytes / (1024.0 * 1024));
       o.put("allocated_kib_per_step", allocatedPerStep / 1024.0);
       o.put("steps", steps);
@@ -159,6 +171,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
           peakBytes / (1024.0 * 1024), runtimeBytes / (1024.0 * 1024), needBytes / (1024.0 * 1024));
       System.out.printf("Java heap peak %.0f MiB, %.2fx the need: the arrays this run held, "
           + "without the runtime%n", heapBytes / (1024.0 * 1024), (double) heapBytes / needBytes);
+      System.out.printf("live Java heap after a full collection %.0f MiB, of which the run's own "
+          + "(less the %.0f MiB live before the model was built) %.2fx the need: what it keeps "
+          + "from step to step%n", liveBytes / (1024.0 * 1024), runtimeLiveBytes / (1024.0 * 1024),
+          (double) (liveBytes - runtimeLiveBytes) / needBytes);
       System.out.printf("allocated per timed step%s: %,.1f KiB over all threads%n",
           noScore ? "" : " and its scoring pass", allocatedPerStep / 1024.0);
     }
@@ -201,6 +217,18 @@ public final class BenchTrainCommand implements Callable<Integer> {
       if (pool.getType() == MemoryType.HEAP) sum += pool.getPeakUsage().getUsed();
     }
     return sum;
+  }
+
+  /**
+   * The heap in use after a full collection: what is still reachable. Taken after the timed
+   * steps, it is the model, its optimizer state, the activations and every buffer the engine
+   * keeps for the next step; a step allocates only tens of KiB beyond them (the figure above),
+   * so this is what a step holds at its peak, to within that. Unlike the pools' peaks, it counts
+   * no garbage from start-up and warm-up.
+   */
+  private static long liveHeapBytes() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
   /**
