@@ -143,8 +143,9 @@ class TrainCommandsTest {
 
   @Test
   void benchPrintsTokensPerSecond() throws IOException {
-    JsonNode r = new ObjectMapper().readTree(run("bench", "train", "--layers", "1", "--heads", "2", "--d-model", "16",
-        "--vocab", "64", "--context", "8", "--batch", "2", "--steps", "3", "--warmup-steps", "1", "--json"));
+    // a vocabulary large enough that the model's 4 copies (about 2 MiB) stand out of the noise
+    JsonNode r = new ObjectMapper().readTree(run("bench", "train", "--layers", "1", "--heads", "2", "--d-model", "32",
+        "--vocab", "2048", "--context", "8", "--batch", "2", "--steps", "3", "--warmup-steps", "1", "--json"));
     assertTrue(r.get("tokens_per_s").asDouble() > 0, r.toString());
     assertTrue(r.get("gflops").asDouble() > 0, r.toString());
     assertTrue(r.get("threads").asInt() >= 1, r.toString());
@@ -153,5 +154,8 @@ class TrainCommandsTest {
     // what the JVM held before the model, so no more than the peak (on Linux, where both exist)
     double runtime = r.get("runtime_rss_mib").asDouble();
     assertTrue(runtime > 0 && runtime <= r.get("peak_rss_mib").asDouble(), r.toString());
+    // the live heap is taken while the model, its moments and gradients are still held
+    double own = r.get("live_heap_mib").asDouble() - r.get("runtime_live_heap_mib").asDouble();
+    assertTrue(own >= r.get("need_mib").asDouble(), r.toString());
   }
 }
