@@ -27,22 +27,29 @@ import picocli.CommandLine.Option;
       "Time full training steps (forward, backward, clipping, AdamW) on random",
       "tokens and print tokens/s and achieved GFLOP/s, counting 6 x non-embedding",
       "params + 6 x vocab x d (head) + 12 x layers x d x context (attention) FLOPs",
-      "per token. Warm-up steps are not timed. After each training step one",
-      "forward-only scoring pass (OlmoModel.loss) on the same shape is timed, so",
-      "that both see the same load on a shared machine; the scoring speed-up is the",
-      "median of the per-step time ratios. Prints the peak resident memory next to",
-      "what weights, gradients, Adam moments and one step's activations need, and",
-      "how much was resident before the model was built (the JVM and its classes)",
-      "and the Java heap's peak (the program's own arrays, without the runtime, and",
-      "the garbage not yet collected), and what the heap still holds after a full",
-      "collection at the end: the model, its optimizer state, activations and every",
-      "buffer the engine keeps for the next step,",
-      "and how many bytes the timed steps allocated, over all threads: a step lays",
-      "out no buffers once the JIT has compiled it, so this reads near zero.",
+      "per token. Warm-up steps are not timed; they go on past --warmup-steps while",
+      "a step still allocates 1 MiB (the JIT has not compiled it yet). After each",
+      "training step one forward-only scoring pass (OlmoModel.loss) on the same",
+      "shape is timed, so that both see the same load on a shared machine; the",
+      "scoring speed-up is the median of the per-step time ratios.",
+      "Memory: the peak resident memory next to what weights, gradients, Adam",
+      "moments and one step's activations need, and what was resident before the",
+      "model was built (the JVM and its classes); the Java heap's peak (the",
+      "program's own arrays, without the runtime, garbage not yet collected",
+      "included); what the heap holds after a full collection at the end (the",
+      "model, its optimizer state, activations and every buffer the engine keeps",
+      "for the next step); and the bytes the timed steps allocated, over all",
+      "threads: a step lays out no buffers once the JIT has compiled it, so this",
+      "reads near zero.",
       "Threads: -Dovertrain.threads=N (default: every core)."
     },
     sortOptions = false)
 public final class BenchTrainCommand implements Callable<Integer> {
+  /** A step that allocates less than this has been compiled: steady steps allocate KiBs. */
+  private static final long STEADY_BYTES = 1 << 20;
+  /** Warm-up steps at most beyond --warmup-steps while steps still allocate. */
+  private static final int EXTRA_WARMUP_STEPS = 30;
+
   @Option(names = "--layers", defaultValue = "4", description = "transformer blocks (default ${DEFAULT-VALUE})")
   int layers;
 
@@ -67,7 +74,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
   @Option(names = "--steps", defaultValue = "10", description = "timed steps (default ${DEFAULT-VALUE})")
   int steps;
 
-  @Option(names = "--warmup-steps", defaultValue = "2", description = "untimed steps first, for the JIT (default ${DEFAULT-VALUE})")
+  @Option(names = "--warmup-steps", defaultValue = "2", description = {
+      "untimed steps first, for the JIT (default ${DEFAULT-VALUE}); more follow, up to 30,",
+      "while a step still allocates 1 MiB or more (the JIT has not compiled it yet); 0: none"})
   int warmupSteps;
 
   @Option(names = "--no-score", description = "time training steps only, no scoring passes")
@@ -94,27 +103,30 @@ public final class BenchTrainCommand implements Callable<Integer> {
     SplittableRandom rng = new SplittableRandom(1);
 
     Progress progress = new Progress("bench", warmupSteps + steps);
-    long[] trainNanos = new long[steps], scoreNanos = new long[steps];
+    long[] trainNanos = new long[steps], scoreNanos = new long[steps], nanos = new long[2];
     double loss = 0;
-    long allocatedBefore = 0;
-    for (int s = 0; s < warmupSteps + steps; s++) {
-      if (s == warmupSteps) allocatedBefore = allocatedBytes();
-      randomTokens(rng, tokens, targets);
-      long start = System.nanoTime();
-      Arrays.fill(grads, 0f);
-      loss = model.forwardBackward(tokens, targets, batch, context, grads);
-      GradientClipping.clip(grads, 1.0);
-      adam.update(params.data(), grads, 1e-3);
-      long trained = System.nanoTime();
-      if (!noScore) {
-        randomTokens(rng, tokens, targets);
-        trained = System.nanoTime();
-        model.loss(tokens, targets, batch, context);
-      }
-      if (s >= warmupSteps) {
-        trainNanos[s - warmupSteps] = trained - start;
-        scoreNanos[s - warmupSteps] = noScore ? 0 : System.nanoTime() - trained;
-      }
+    // The Vector API boxes every vector until C2 has compiled the code that makes it, and on a
+    // busy host the compiler lags: with 3 warm-up steps, tiny-shape runs allocated 4-17 MiB in a
+    // timed step about half the time. So warm-up goes on past the steps asked for until a step
+    // allocates less than STEADY_BYTES, up to EXTRA_WARMUP_STEPS more.
+    int warmups = 0;
+    long lastAllocated = Long.MAX_VALUE;
+    while (warmups < warmupSteps
+        || (warmupSteps > 0 && lastAllocated >= STEADY_BYTES && warmups < warmupSteps + EXTRA_WARMUP_STEPS)) {
+      long before = allocatedBytes();
+      loss = step(model, adam, params, grads, rng, tokens, targets, nanos);
+      lastAllocated = allocatedBytes() - before;
+      if (warmups++ < warmupSteps) progress.advance(1);
+    }
+    if (warmupSteps > 0 && lastAllocated >= STEADY_BYTES) {
+      System.err.printf("bench: the last of %d warm-up steps still allocated %.1f MiB: the timings "
+          + "include code the JIT has not compiled yet%n", warmups, lastAllocated / (1024.0 * 1024));
+    }
+    long allocatedBefore = allocatedBytes();
+    for (int s = 0; s < steps; s++) {
+      loss = step(model, adam, params, grads, rng, tokens, targets, nanos);
+      trainNanos[s] = nanos[0];
+      scoreNanos[s] = nanos[1];
       progress.advance(1);
     }
     long allocatedPerStep = (allocatedBytes() - allocatedBefore) / steps;
@@ -154,12 +166,14 @@ public final class BenchTrainCommand implements Callable<Integer> {
       o.put("need_mib", needBytes / (1024.0 * 1024));
       o.put("allocated_kib_per_step", allocatedPerStep / 1024.0);
       o.put("steps", steps);
+      o.put("warmup_steps", warmups);
       o.put("layers", layers).put("heads", heads).put("d_model", dModel).put("ff_size", ff);
       o.put("vocab", vocab).put("context", context).put("batch", batch);
       System.out.println(o);
     } else {
-      System.out.printf("%,.0f tokens/s, %.1f GFLOP/s achieved, %.1f ms/step over %d steps, %d threads%n",
-          tokensPerSecond, gflops, seconds * 1000 / steps, steps, Parallel.threads());
+      System.out.printf("%,.0f tokens/s, %.1f GFLOP/s achieved, %.1f ms/step over %d steps (after %d "
+          + "warm-up steps), %d threads%n", tokensPerSecond, gflops, seconds * 1000 / steps, steps,
+          warmups, Parallel.threads());
       System.out.printf("(layers %d, heads %d, d %d, ff %d, vocab %d, context %d, batch %d; %.3g FLOP/token)%n",
           layers, heads, dModel, ff, vocab, context, batch, flopsPerToken);
       if (!noScore) {
@@ -179,6 +193,29 @@ public final class BenchTrainCommand implements Callable<Integer> {
           noScore ? "" : " and its scoring pass", allocatedPerStep / 1024.0);
     }
     return 0;
+  }
+
+  /**
+   * One training step (forward, backward, clipping, AdamW) on fresh random tokens and, unless
+   * --no-score, one scoring pass on others: their nanoseconds into nanos[0] and nanos[1].
+   */
+  private double step(OlmoModel model, AdamW adam, Parameters params, float[] grads,
+      SplittableRandom rng, int[] tokens, int[] targets, long[] nanos) {
+    randomTokens(rng, tokens, targets);
+    long start = System.nanoTime();
+    Arrays.fill(grads, 0f);
+    double loss = model.forwardBackward(tokens, targets, batch, context, grads);
+    GradientClipping.clip(grads, 1.0);
+    adam.update(params.data(), grads, 1e-3);
+    nanos[0] = System.nanoTime() - start;
+    nanos[1] = 0;
+    if (!noScore) {
+      randomTokens(rng, tokens, targets);
+      start = System.nanoTime();
+      model.loss(tokens, targets, batch, context);
+      nanos[1] = System.nanoTime() - start;
+    }
+    return loss;
   }
 
   private void randomTokens(SplittableRandom rng, int[] tokens, int[] targets) {

@@ -150,6 +150,9 @@ class TrainCommandsTest {
     assertTrue(r.get("gflops").asDouble() > 0, r.toString());
     assertTrue(r.get("threads").asInt() >= 1, r.toString());
     assertTrue(r.get("score_vs_train").asDouble() > 0, r.toString());
+    // at least the warm-up asked for, and at most 30 more while steps still allocate
+    int warmups = r.get("warmup_steps").asInt();
+    assertTrue(warmups >= 1 && warmups <= 31, r.toString());
     assertTrue(r.get("peak_rss_mib").asDouble() >= r.get("need_mib").asDouble(), r.toString());
     // what the JVM held before the model, so no more than the peak (on Linux, where both exist)
     double runtime = r.get("runtime_rss_mib").asDouble();
