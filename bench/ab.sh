@@ -53,8 +53,11 @@ for i in "${!builds[@]}"; do
   if [[ $build == *.jar ]]; then
     cp "$build" "$jar"
   elif [[ $build == "." ]]; then
-    echo "ab: building this working tree" >&2
-    package "$root"
+    if [[ -z ${tree_built:-} ]]; then
+      echo "ab: building this working tree" >&2
+      package "$root"
+      tree_built=1
+    fi
     cp "$root/target/overtrain.jar" "$jar"
   else
     echo "ab: building $build" >&2
