@@ -1,5 +1,6 @@
 package overtrain.checkpoint;
 
+import overtrain.io.AtomicWrite;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,7 +65,7 @@ public final class Checkpoint {
       JsonNode trainerState) throws IOException {
     Path abs = dir.toAbsolutePath();
     Files.createDirectories(abs.getParent());
-    Path tmp = Files.createTempDirectory(abs.getParent(), abs.getFileName() + ".tmp-");
+    Path tmp = AtomicWrite.temporaryDirectory(abs);
     try {
       HfConfig.write(tmp, config, params.specs());
       List<Safetensors.Tensor> weights = new ArrayList<>();

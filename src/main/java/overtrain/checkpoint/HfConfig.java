@@ -1,5 +1,6 @@
 package overtrain.checkpoint;
 
+import overtrain.io.AtomicWrite;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -7,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import overtrain.model.ModelConfig;
@@ -132,16 +132,7 @@ public final class HfConfig {
   }
 
   static void writeJson(Path file, JsonNode node) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-    try {
-      JSON.writeValue(tmp.toFile(), node);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
-    }
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicWrite.write(file, out -> JSON.writeValue(out, node));
   }
 
   /** Typed access to a JSON object's fields, with errors that name the file and the field. */

@@ -1,9 +1,9 @@
 package overtrain.checkpoint;
 
+import overtrain.io.AtomicWrite;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import overtrain.model.ModelConfig;
 import overtrain.model.OlmoModel;
 import overtrain.model.Parameterization;
@@ -58,9 +58,7 @@ public final class HfExport {
     Checkpoint.save(to, folded.config(), folded.params());
     Path tokenizer = from.resolve("tokenizer.json");
     if (Files.isRegularFile(tokenizer)) {
-      Path tmp = Files.createTempFile(to, "tokenizer.json", ".tmp");
-      Files.copy(tokenizer, tmp, StandardCopyOption.REPLACE_EXISTING);
-      Files.move(tmp, to.resolve("tokenizer.json"), StandardCopyOption.ATOMIC_MOVE);
+      AtomicWrite.write(to.resolve("tokenizer.json"), out -> Files.copy(tokenizer, out));
     }
     return folded;
   }

@@ -1,5 +1,6 @@
 package overtrain.checkpoint;
 
+import overtrain.io.AtomicWrite;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,9 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -110,10 +109,7 @@ public final class Safetensors {
     while (head.hasRemaining()) head.put((byte) ' ');
     head.flip();
 
-    Path parent = file.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+    AtomicWrite.writeChannel(file, ch -> {
       writeFully(ch, head);
       ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
       for (Tensor t : tensors) {
@@ -127,12 +123,7 @@ public final class Safetensors {
           i += chunk;
         }
       }
-      ch.force(true);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
-    }
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    });
   }
 
   /** A safetensors file whose header has been checked; tensors are mapped as they are read. */

@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 import overtrain.checkpoint.Checkpoint;
 import overtrain.data.TokenFile;
 import overtrain.perturb.PerturbationSweep;
-import overtrain.report.AtomicWrite;
+import overtrain.io.AtomicWrite;
 import overtrain.report.LinePlot;
 import overtrain.report.Series;
 import picocli.CommandLine.Command;

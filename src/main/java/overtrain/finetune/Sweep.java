@@ -1,5 +1,6 @@
 package overtrain.finetune;
 
+import overtrain.io.AtomicWrite;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import overtrain.checkpoint.Checkpoint;
@@ -151,7 +151,7 @@ public final class Sweep {
         in.modelDir().toString(), in.tokenizerSource(),
         in.heldout() == null ? null : in.heldout().file().toString(), config, train.size(),
         truncated, before, runs, bestRun.lr(), after);
-    writeAtomically(out.resolve(RESULT), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+    AtomicWrite.writeString(out.resolve(RESULT), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n");
     return result;
   }
 
@@ -215,13 +215,4 @@ public final class Sweep {
     return max > 0 && list.size() > max ? list.subList(0, max) : list;
   }
 
-  static void writeAtomically(Path file, String text) throws IOException {
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".tmp");
-    try {
-      Files.writeString(tmp, text + "\n", StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
 }

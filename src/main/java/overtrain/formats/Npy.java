@@ -1,13 +1,12 @@
 package overtrain.formats;
 
+import overtrain.io.AtomicWrite;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -151,19 +150,13 @@ public final class Npy {
     ByteBuffer head = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
     head.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length()).flip();
 
-    Path parent = file.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-      ch.write(head);
-      ch.write(ByteBuffer.wrap(header.getBytes(StandardCharsets.ISO_8859_1)));
+    AtomicWrite.writeChannel(file, ch -> {
+      while (head.hasRemaining()) ch.write(head);
+      ByteBuffer h = ByteBuffer.wrap(header.getBytes(StandardCharsets.ISO_8859_1));
+      while (h.hasRemaining()) ch.write(h);
       ByteBuffer d = data.duplicate();
       while (d.hasRemaining()) ch.write(d);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
-    }
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    });
   }
 
   private static String field(Pattern p, String header, String name, Path file) throws IOException {

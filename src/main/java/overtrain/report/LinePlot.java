@@ -1,5 +1,7 @@
 package overtrain.report;
 
+import overtrain.io.AtomicWrite;
+
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;

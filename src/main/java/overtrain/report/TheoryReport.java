@@ -1,5 +1,7 @@
 package overtrain.report;
 
+import overtrain.io.AtomicWrite;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;

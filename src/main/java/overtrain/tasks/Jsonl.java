@@ -1,16 +1,15 @@
 package overtrain.tasks;
 
+import overtrain.io.AtomicWrite;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /** JSON Lines: one object per line. Blank lines are skipped; errors name the file and line. */
@@ -53,13 +52,11 @@ public final class Jsonl {
 
   /** Writes records one per line, to a temporary file renamed into place. */
   public static void write(Path file, List<? extends JsonNode> records) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+    AtomicWrite.write(file, out -> {
       for (JsonNode r : records) {
-        out.write(JSON.writeValueAsString(r));
+        out.write(JSON.writeValueAsBytes(r));
         out.write('\n');
       }
-    }
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    });
   }
 }

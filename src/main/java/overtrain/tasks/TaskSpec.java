@@ -1,5 +1,6 @@
 package overtrain.tasks;
 
+import overtrain.io.AtomicWrite;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -14,7 +15,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -158,9 +158,7 @@ public record TaskSpec(
 
   /** Writes the spec as YAML, to a temporary file renamed into place. */
   public void save(Path file) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, YAML.writeValueAsString(this), StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicWrite.writeString(file, YAML.writeValueAsString(this));
   }
 
   /** Checks that the keys the type needs are there and those it cannot use are not. */

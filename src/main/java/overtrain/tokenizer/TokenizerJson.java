@@ -1,5 +1,6 @@
 package overtrain.tokenizer;
 
+import overtrain.io.AtomicWrite;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,9 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -219,15 +218,7 @@ final class TokenizerJson {
     ArrayNode merges = model.putArray("merges");
     for (int[] m : tokenizer.merges()) merges.add(spelled[m[0]] + " " + spelled[m[1]]);
 
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-    try {
-      JSON.writeValue(tmp.toFile(), root);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicWrite.write(file, out -> JSON.writeValue(out, root));
   }
 
   private static void byteLevel(ObjectNode node, boolean addPrefixSpace, boolean useRegex) {

@@ -1,5 +1,6 @@
 package overtrain.train;
 
+import overtrain.io.AtomicWrite;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -10,9 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -236,11 +235,7 @@ public record TrainConfig(
 
   /** Writes {@code config.yaml} into {@code dir} through a temporary file. */
   public void write(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "config.yaml", ".tmp");
-    Files.writeString(tmp, toYaml());
-    Files.move(tmp, dir.resolve("config.yaml"), StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
+    AtomicWrite.writeString(dir.resolve("config.yaml"), toYaml());
   }
 
   private static void overlay(ObjectNode into, JsonNode from, String source) throws IOException {

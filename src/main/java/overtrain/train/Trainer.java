@@ -1,5 +1,6 @@
 package overtrain.train;
 
+import overtrain.io.AtomicWrite;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -254,9 +254,9 @@ public final class Trainer {
       if (record.path("step").asLong() > step) break;
       kept.add(line);
     }
-    Path tmp = Files.createTempFile(out, METRICS, ".tmp");
-    Files.write(tmp, kept, StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicWrite.write(file, o -> {
+      for (String line : kept) o.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    });
   }
 
   private static String toJson(StepRecord r) throws IOException {

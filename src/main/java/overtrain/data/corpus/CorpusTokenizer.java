@@ -1,5 +1,6 @@
 package overtrain.data.corpus;
 
+import overtrain.io.AtomicWrite;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -8,7 +9,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -84,9 +84,8 @@ public final class CorpusTokenizer {
       m.put("sha256", sha256(out.resolve(c.split() + ".npy")));
       info.put(c.split(), m);
     }
-    Path tmp = out.resolve("tokens.json.tmp");
-    Files.writeString(tmp, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(info) + "\n");
-    Files.move(tmp, out.resolve("tokens.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicWrite.writeString(out.resolve("tokens.json"),
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(info) + "\n");
     return counts;
   }
 

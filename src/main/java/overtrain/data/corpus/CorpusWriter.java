@@ -1,5 +1,6 @@
 package overtrain.data.corpus;
 
+import overtrain.io.AtomicWrite;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
 import java.io.Closeable;
@@ -9,7 +10,6 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -144,9 +144,7 @@ public final class CorpusWriter implements Closeable {
     manifest.put("sources", sources.stream().map(SourceStats::toJson).toList());
     manifest.put("files", files);
     Path out = dir.resolve("manifest.json");
-    Path tmp = dir.resolve("manifest.json.tmp");
-    Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest) + "\n");
-    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicWrite.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest) + "\n");
     return out;
   }
 
@@ -170,7 +168,8 @@ public final class CorpusWriter implements Closeable {
   /** One output file, written to a temporary name with its SHA-256 computed on the way. */
   private static final class Side {
     final String name;
-    final Path file, tmp;
+    final Path file;
+    final AtomicWrite.Pending pending;
     final MessageDigest digest = sha256();
     final BufferedWriter out;
     long lines, textBytes;
@@ -178,8 +177,8 @@ public final class CorpusWriter implements Closeable {
     Side(Path dir, String name) throws IOException {
       this.name = name;
       this.file = dir.resolve(name);
-      this.tmp = dir.resolve(name + ".tmp");
-      OutputStream raw = new DigestOutputStream(Files.newOutputStream(tmp), digest);
+      this.pending = AtomicWrite.open(file);
+      OutputStream raw = new DigestOutputStream(pending.stream(), digest);
       this.out = new BufferedWriter(new OutputStreamWriter(raw, StandardCharsets.UTF_8), 1 << 16);
     }
 
@@ -192,7 +191,7 @@ public final class CorpusWriter implements Closeable {
 
     Map<String, Object> commit() throws IOException {
       out.close();
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      pending.commit();
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("documents", lines);
       m.put("text_bytes", textBytes);
@@ -203,7 +202,7 @@ public final class CorpusWriter implements Closeable {
 
     void abandon() throws IOException {
       out.close();
-      Files.deleteIfExists(tmp);
+      pending.close();
     }
   }
 }

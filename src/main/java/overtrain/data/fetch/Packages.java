@@ -1,5 +1,6 @@
 package overtrain.data.fetch;
 
+import overtrain.io.AtomicWrite;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -174,7 +175,7 @@ public final class Packages {
   /** An empty temporary folder next to {@code dir}, on the same file system so it can be renamed. */
   private static Path fresh(Path dir) throws IOException {
     Files.createDirectories(dir.getParent());
-    return Files.createTempDirectory(dir.getParent(), dir.getFileName() + ".tmp-");
+    return AtomicWrite.temporaryDirectory(dir);
   }
 
   /** Fills a temporary folder with a verified, unpacked package. */
