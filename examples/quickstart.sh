@@ -22,7 +22,7 @@ run=runs/quickstart-$tokens
 
 $ot pretrain --train-tokens data/tokens/train.npy --heldout-tokens data/tokens/heldout.npy \
   --vocab 4096 --layers 2 --heads 4 --d-model 128 --context 256 --batch 16 --lr 1e-2 \
-  --warmup 50 --tokens "$tokens" --seed 1 --out "$run/pretrain"
+  --warmup-steps 50 --tokens "$tokens" --seed 1 --out "$run/pretrain"
 
 checkpoint=$(ls -d "$run"/pretrain/checkpoints/step-* | sort | tail -n 1)
 $ot finetune --model "$checkpoint" --tokenizer data/tokenizer.json --task imdb \

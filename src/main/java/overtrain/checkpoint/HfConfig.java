@@ -118,7 +118,7 @@ public final class HfConfig {
           f.integer("intermediate_size"),
           f.integer("max_position_embeddings"),
           o.has("tie_word_embeddings") && f.bool("tie_word_embeddings"), // OlmoConfig defaults to false
-          o.has("rope_theta") ? f.number("rope_theta") : 10000.0,
+          o.has("rope_theta") ? f.number("rope_theta") : ModelConfig.DEFAULT_ROPE_THETA,
           p,
           o.has("base_width") ? f.integer("base_width") : hidden,
           initStd);

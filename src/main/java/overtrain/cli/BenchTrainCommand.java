@@ -15,7 +15,8 @@ import overtrain.model.OlmoModel;
 import overtrain.model.Parameterization;
 import overtrain.model.Parameters;
 import overtrain.optim.AdamW;
-import overtrain.optim.GradientClipping;
+import overtrain.optim.Schedule;
+import overtrain.train.Step;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -92,12 +93,13 @@ public final class BenchTrainCommand implements Callable<Integer> {
     long runtimeLiveBytes = liveHeapBytes();
     int ff = ffSize == null ? 4 * dModel : ffSize;
     // an untied head, as the architecture and bench/peer_olmo.py have it
-    ModelConfig config = new ModelConfig(vocab, dModel, layers, heads, ff, context, false, 10000.0,
+    ModelConfig config = new ModelConfig(vocab, dModel, layers, heads, ff, context, false, ModelConfig.DEFAULT_ROPE_THETA,
         Parameterization.MUP, dModel, 0.02);
     Parameters params = OlmoModel.initialize(config, 1);
     OlmoModel model = new OlmoModel(config, params);
     AdamW adam = new AdamW(params.specs(), 0.1);
-    float[] grads = new float[params.size()];
+    // A constant rate: the benchmark times the step, not a schedule.
+    Step trainStep = new Step(model, params, adam, new Schedule.Constant(1e-3, 0, Long.MAX_VALUE), 1.0, null, 0);
     int n = batch * context;
     int[] tokens = new int[n], targets = new int[n];
     SplittableRandom rng = new SplittableRandom(1);
@@ -114,7 +116,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     while (warmups < warmupSteps
         || (warmupSteps > 0 && lastAllocated >= STEADY_BYTES && warmups < warmupSteps + EXTRA_WARMUP_STEPS)) {
       long before = allocatedBytes();
-      loss = step(model, adam, params, grads, rng, tokens, targets, nanos);
+      loss = step(model, trainStep, rng, tokens, targets, nanos);
       lastAllocated = allocatedBytes() - before;
       if (warmups++ < warmupSteps) progress.advance(1);
     }
@@ -124,7 +126,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     }
     long allocatedBefore = allocatedBytes();
     for (int s = 0; s < steps; s++) {
-      loss = step(model, adam, params, grads, rng, tokens, targets, nanos);
+      loss = step(model, trainStep, rng, tokens, targets, nanos);
       trainNanos[s] = nanos[0];
       scoreNanos[s] = nanos[1];
       progress.advance(1);
@@ -147,7 +149,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     // what the live figure counts must still be reachable when it is taken
     Reference.reachabilityFence(model);
     Reference.reachabilityFence(adam);
-    Reference.reachabilityFence(grads);
+    Reference.reachabilityFence(trainStep);
     if (json) {
       ObjectNode o = new ObjectMapper().createObjectNode();
       o.put("tokens_per_s", tokensPerSecond);
@@ -199,14 +201,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
    * One training step (forward, backward, clipping, AdamW) on fresh random tokens and, unless
    * --no-score, one scoring pass on others: their nanoseconds into nanos[0] and nanos[1].
    */
-  private double step(OlmoModel model, AdamW adam, Parameters params, float[] grads,
-      SplittableRandom rng, int[] tokens, int[] targets, long[] nanos) {
+  private double step(OlmoModel model, Step trainStep, SplittableRandom rng, int[] tokens,
+      int[] targets, long[] nanos) {
     randomTokens(rng, tokens, targets);
     long start = System.nanoTime();
-    Arrays.fill(grads, 0f);
-    double loss = model.forwardBackward(tokens, targets, batch, context, grads);
-    GradientClipping.clip(grads, 1.0);
-    adam.update(params.data(), grads, 1e-3);
+    double loss = trainStep.run(tokens, targets, batch, context).loss();
     nanos[0] = System.nanoTime() - start;
     nanos[1] = 0;
     if (!noScore) {

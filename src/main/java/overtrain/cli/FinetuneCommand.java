@@ -8,13 +8,17 @@ import java.util.concurrent.Callable;
 import overtrain.checkpoint.Checkpoint;
 import overtrain.data.TokenFile;
 import overtrain.eval.TaskEvaluation;
-import overtrain.finetune.FineTuneConfig;
 import overtrain.finetune.Monitor;
 import overtrain.finetune.Sweep;
 import overtrain.finetune.SweepConfig;
 import overtrain.finetune.SweepResult;
 import overtrain.tokenizer.Tokenizer;
+import java.util.Set;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** {@code overtrain finetune}: fine-tune a checkpoint on a task, one run per learning rate. */
@@ -22,6 +26,7 @@ import picocli.CommandLine.Option;
     name = "finetune",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    defaultValueProvider = FinetuneCommand.Defaults.class,
     description = {
       "Fine-tune a pre-trained checkpoint on a task (full-parameter AdamW, the checkpoint's muP"
           + " learning-rate scales kept) and measure what it gains and what it forgets.",
@@ -50,73 +55,106 @@ public final class FinetuneCommand implements Callable<Integer> {
           + " tokenizer.json in the model folder.")
   String tokenizer;
 
-  @Option(names = "--lr", required = true, split = ",", paramLabel = "LR",
-      description = "Peak learning rate; repeat or separate with commas for a sweep.")
-  List<Double> lrs;
-
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
   Path out;
 
-  @Option(names = "--epochs", paramLabel = "N", defaultValue = "3",
-      description = "Passes over the training split (default: ${DEFAULT-VALUE}).")
-  int epochs;
-
-  @Option(names = "--batch", paramLabel = "N", defaultValue = "16",
-      description = "Examples per step (default: ${DEFAULT-VALUE}).")
-  int batch;
-
-  @Option(names = "--warmup", paramLabel = "FRACTION", defaultValue = "0.06",
-      description = "Fraction of the steps warming the rate up linearly (default: ${DEFAULT-VALUE}).")
-  double warmup;
-
-  @Option(names = "--schedule", paramLabel = "KIND", defaultValue = "cosine",
-      description = "cosine or linear (both to zero at the last step), or constant (default: ${DEFAULT-VALUE}).")
-  String schedule;
-
-  @Option(names = "--weight-decay", paramLabel = "W", defaultValue = "0.0",
-      description = "AdamW decoupled weight decay, not on embeddings (default: ${DEFAULT-VALUE}).")
-  double weightDecay;
-
-  @Option(names = "--l2-to-init", defaultValue = "0.0", paramLabel = "LAMBDA",
-      description = "Adds LAMBDA/2 * ||theta - theta_pretrained||^2 to the loss (default: ${DEFAULT-VALUE}).")
-  double l2ToInit;
-
-  @Option(names = "--clip", paramLabel = "NORM", defaultValue = "1.0",
-      description = "Global gradient-norm clipping, 0 for none (default: ${DEFAULT-VALUE}).")
-  double clip;
-
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
-      description = "Shuffling seed (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Option(names = "--overwrite",
+      description = "Replace the results of an earlier fine-tuning in --out (refused without it).")
+  boolean overwrite;
 
   @Option(names = "--heldout-tokens", paramLabel = "FILE.npy",
       description = "Held-out pre-training tokens: their loss before and after is the forgetting measure.")
   Path heldoutTokens;
 
-  @Option(names = "--heldout-max-tokens", paramLabel = "N", defaultValue = "65536",
-      description = "Predictions scored on the held-out file per measurement (default: ${DEFAULT-VALUE}).")
-  long heldoutMaxTokens;
+  @Mixin ConfigFlags.Mixin configFlags;
 
-  @Option(names = "--eval-batch", paramLabel = "N", defaultValue = "16",
-      description = "Sequences per forward pass when scoring (default: ${DEFAULT-VALUE}).")
-  int evalBatch;
+  @ConfigFlags.Key("lr")
+  @Option(names = "--lr", split = ",", paramLabel = "LR",
+      description = "Peak learning rate; several (comma-separated or repeated) make a sweep (required).")
+  List<Double> lrs;
 
-  @Option(names = "--max-train-examples", paramLabel = "N", defaultValue = "0",
-      description = "Train on the first N examples only; 0 for all (default: ${DEFAULT-VALUE}).")
-  int maxTrain;
+  @ConfigFlags.Key("epochs")
+  @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training split (default ${DEFAULT-VALUE}).")
+  Integer epochs;
 
-  @Option(names = "--max-eval-examples", paramLabel = "N", defaultValue = "0",
-      description = "Score the first N validation and test examples only; 0 for all (default: ${DEFAULT-VALUE}).")
-  int maxEval;
+  @ConfigFlags.Key("batch")
+  @Option(names = "--batch", paramLabel = "N", description = "Examples per step (default ${DEFAULT-VALUE}).")
+  Integer batch;
+
+  @ConfigFlags.Key("schedule.name")
+  @Option(names = "--schedule", paramLabel = "NAME",
+      description = "cosine or linear (both to zero at the last step), wsd or constant (schedule.name; default ${DEFAULT-VALUE}).")
+  String schedule;
+
+  @ConfigFlags.Key("schedule.warmup_fraction")
+  @Option(names = "--warmup-fraction", paramLabel = "F",
+      description = "Fraction of the steps warming the rate up linearly (schedule.warmup_fraction; default ${DEFAULT-VALUE}).")
+  Double warmupFraction;
+
+  @ConfigFlags.Key("schedule.warmup_steps")
+  @Option(names = "--warmup-steps", paramLabel = "N",
+      description = "Or a number of warmup steps (schedule.warmup_steps; needs --warmup-fraction 0).")
+  Long warmupSteps;
+
+  @ConfigFlags.Key("optim.weight_decay")
+  @Option(names = "--weight-decay", paramLabel = "W",
+      description = "AdamW decoupled weight decay, not on embeddings (optim.weight_decay; default ${DEFAULT-VALUE}).")
+  Double weightDecay;
+
+  @ConfigFlags.Key("optim.clip")
+  @Option(names = "--clip", paramLabel = "NORM",
+      description = "Global gradient-norm clipping, 0 for none (optim.clip; default ${DEFAULT-VALUE}).")
+  Double clip;
+
+  @ConfigFlags.Key("l2_to_init")
+  @Option(names = "--l2-to-init", paramLabel = "LAMBDA",
+      description = "Adds LAMBDA/2 * ||theta - theta_pretrained||^2 to the loss (default ${DEFAULT-VALUE}).")
+  Double l2ToInit;
+
+  @ConfigFlags.Key("seed")
+  @Option(names = "--seed", paramLabel = "N", description = "Shuffling seed (default ${DEFAULT-VALUE}).")
+  Long seed;
+
+  @ConfigFlags.Key("max_train_examples")
+  @Option(names = "--max-train-examples", paramLabel = "N",
+      description = "Train on the first N examples only; 0 for all (default ${DEFAULT-VALUE}).")
+  Integer maxTrain;
+
+  @ConfigFlags.Key("eval.batch")
+  @Option(names = "--eval-batch", paramLabel = "N",
+      description = "Sequences per forward pass when scoring (eval.batch; default ${DEFAULT-VALUE}).")
+  Integer evalBatch;
+
+  @ConfigFlags.Key("eval.max_examples")
+  @Option(names = "--max-eval-examples", paramLabel = "N",
+      description = "Score the first N validation and test examples only; 0 for all (eval.max_examples; default ${DEFAULT-VALUE}).")
+  Integer maxEval;
+
+  @ConfigFlags.Key("eval.heldout_tokens")
+  @Option(names = "--heldout-max-tokens", paramLabel = "N",
+      description = "Held-out predictions scored per measurement (eval.heldout_tokens; default ${DEFAULT-VALUE}).")
+  Long heldoutMaxTokens;
+
+  @Spec CommandSpec spec;
+
+  /** Help's defaults, read from {@link SweepConfig#DEFAULTS}. */
+  public static final class Defaults implements CommandLine.IDefaultValueProvider {
+    private final CommandLine.IDefaultValueProvider from =
+        ConfigFlags.defaults(SweepConfig.DEFAULTS, Set.copyOf(SweepConfig.REQUIRED));
+
+    @Override
+    public String defaultValue(CommandLine.Model.ArgSpec arg) throws Exception {
+      return from.defaultValue(arg);
+    }
+  }
 
   @Option(names = "--json", description = "Print result.json to stdout instead of a summary.")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
-    FineTuneConfig run = new FineTuneConfig(
-        lrs.get(0), epochs, batch, warmup, schedule, weightDecay, l2ToInit, clip, seed);
-    SweepConfig sweep = new SweepConfig(lrs, run, evalBatch, maxTrain, maxEval, heldoutMaxTokens);
+    SweepConfig sweep = SweepConfig.load(ConfigFlags.layers(spec, configFlags));
+    Sweep.prepareOutput(out, overwrite);
     Checkpoint.Loaded loaded = Checkpoint.load(model);
     String tokenizerSource = TaskEval.tokenizerSource(tokenizer, model);
     Tokenizer tok = Tokenizer.loadOrNamed(tokenizerSource);

@@ -1,139 +1,177 @@
 package overtrain.cli;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import overtrain.train.TrainConfig;
 import overtrain.train.Trainer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code overtrain pretrain}: one run from a YAML config, any key overridable by its flag. */
+/** {@code overtrain pretrain}: one run from a YAML config, any key overridable by a flag. */
 @Command(
     name = "pretrain",
     mixinStandardHelpOptions = true,
+    defaultValueProvider = PretrainCommand.Defaults.class,
     description = {
       "Pre-train an OLMo-architecture model on a token file to a token budget.",
-      "Settings come from --config (YAML whose keys are the flag names below), then flags, then defaults.",
-      "Writes OUT/config.yaml (as used), OUT/metrics.jsonl (one line per step) and resumable",
-      "checkpoints OUT/checkpoints/step-NNNNNNNN/ (Hugging Face OLMo directories).",
+      "Settings come from the defaults, then --config (YAML with the sections model, data, lr, "
+          + "optim, schedule, tokens, seed, eval, checkpoint), then the flags below and --set.",
+      "Writes OUT/config.yaml (as used), OUT/metrics.jsonl (one line per step) and resumable "
+          + "checkpoints OUT/checkpoints/step-NNNNNNNN/ (Hugging Face OLMo folders).",
       "A run whose OUT already holds a checkpoint of the same config continues from the latest one."
     },
     sortOptions = false)
 public final class PretrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE.yaml", description = "YAML run config")
-  Path config;
+  @Mixin ConfigFlags.Mixin configFlags;
 
-  @Option(names = "--resume", description = "require a checkpoint in --out to continue from (default: continue when one is there)")
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder.")
+  Path out;
+
+  @Option(names = "--resume", description = "Require a checkpoint in --out to continue from (default: continue when one is there).")
   boolean resume;
 
-  @Option(names = "--train-tokens", paramLabel = "FILE.npy", description = "1-D uint16/uint32 token file to train on")
+  @ConfigFlags.Key("data.train")
+  @Option(names = "--train-tokens", paramLabel = "FILE.npy", description = "1-D uint16/uint32 token file to train on (data.train; required).")
   String trainTokens;
 
-  @Option(names = "--heldout-tokens", paramLabel = "FILE.npy", description = "token file for the held-out loss")
+  @ConfigFlags.Key("data.heldout")
+  @Option(names = "--heldout-tokens", paramLabel = "FILE.npy", description = "Token file for the held-out loss (data.heldout).")
   String heldoutTokens;
 
-  @Option(names = "--vocab", description = "vocabulary size")
+  @ConfigFlags.Key("model.vocab_size")
+  @Option(names = "--vocab", paramLabel = "N", description = "Vocabulary size (model.vocab_size; required).")
   Integer vocab;
 
-  @Option(names = "--layers", description = "transformer blocks (default 2)")
+  @ConfigFlags.Key("model.num_layers")
+  @Option(names = "--layers", paramLabel = "N", description = "Transformer blocks (model.num_layers; default ${DEFAULT-VALUE}).")
   Integer layers;
 
-  @Option(names = "--heads", description = "attention heads (default 4)")
+  @ConfigFlags.Key("model.num_heads")
+  @Option(names = "--heads", paramLabel = "N", description = "Attention heads (model.num_heads; default ${DEFAULT-VALUE}).")
   Integer heads;
 
-  @Option(names = "--d-model", description = "model width (default 128)")
+  @ConfigFlags.Key("model.hidden_size")
+  @Option(names = "--d-model", paramLabel = "N", description = "Model width (model.hidden_size; default ${DEFAULT-VALUE}).")
   Integer dModel;
 
-  @Option(names = "--ff-size", description = "SwiGLU hidden width (default 4 x d-model, OLMo's ratio)")
+  @ConfigFlags.Key("model.intermediate_size")
+  @Option(names = "--ff-size", paramLabel = "N", description = "SwiGLU hidden width (model.intermediate_size; default 4 x --d-model, OLMo's ratio).")
   Integer ffSize;
 
-  @Option(names = "--context", description = "tokens per training window (default 256)")
+  @ConfigFlags.Key("model.max_context")
+  @Option(names = "--context", paramLabel = "N", description = "Tokens per training window (model.max_context; default ${DEFAULT-VALUE}).")
   Integer context;
 
-  @Option(names = "--batch", description = "windows per step (default 16)")
+  @ConfigFlags.Key("data.batch")
+  @Option(names = "--batch", paramLabel = "N", description = "Windows per step (data.batch; default ${DEFAULT-VALUE}).")
   Integer batch;
 
-  @Option(names = "--lr", description = "peak learning rate (default 1e-2; muP scales hidden matrices from it)")
+  @ConfigFlags.Key("lr")
+  @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate; muP scales hidden matrices from it (default ${DEFAULT-VALUE}).")
   Double lr;
 
-  @Option(names = "--warmup", description = "linear warmup steps (default 0)")
-  Long warmup;
-
-  @Option(names = "--schedule", description = "cosine (to zero at the budget), constant or wsd (default cosine)")
+  @ConfigFlags.Key("schedule.name")
+  @Option(names = "--schedule", paramLabel = "NAME", description = "cosine (to zero at the budget), linear, wsd or constant (schedule.name; default ${DEFAULT-VALUE}).")
   String schedule;
 
-  @Option(names = "--decay-fraction", description = "share of the steps wsd decays over (default 0.2)")
+  @ConfigFlags.Key("schedule.warmup_steps")
+  @Option(names = "--warmup-steps", paramLabel = "N", description = "Steps of linear warmup (schedule.warmup_steps; default ${DEFAULT-VALUE}).")
+  Long warmupSteps;
+
+  @ConfigFlags.Key("schedule.warmup_fraction")
+  @Option(names = "--warmup-fraction", paramLabel = "F", description = "Or the fraction of the steps spent warming up (schedule.warmup_fraction; default ${DEFAULT-VALUE}).")
+  Double warmupFraction;
+
+  @ConfigFlags.Key("schedule.decay_fraction")
+  @Option(names = "--decay-fraction", paramLabel = "F", description = "Share of the steps wsd decays over (schedule.decay_fraction; default ${DEFAULT-VALUE}).")
   Double decayFraction;
 
-  @Option(names = "--weight-decay", description = "AdamW decoupled weight decay, not on embeddings (default 0.1)")
+  @ConfigFlags.Key("optim.weight_decay")
+  @Option(names = "--weight-decay", paramLabel = "W", description = "AdamW decoupled weight decay, not on embeddings (optim.weight_decay; default ${DEFAULT-VALUE}).")
   Double weightDecay;
 
-  @Option(names = "--clip", description = "global gradient-norm limit, 0 for none (default 1.0)")
+  @ConfigFlags.Key("optim.clip")
+  @Option(names = "--clip", paramLabel = "NORM", description = "Global gradient-norm limit, 0 for none (optim.clip; default ${DEFAULT-VALUE}).")
   Double clip;
 
-  @Option(names = "--tokens", description = "token budget")
+  @ConfigFlags.Key("tokens")
+  @Option(names = "--tokens", paramLabel = "N", description = "Token budget; the schedule anneals to zero there (required).")
   Long tokens;
 
-  @Option(names = "--seed", description = "seeds initialisation and sampling (default 1)")
+  @ConfigFlags.Key("seed")
+  @Option(names = "--seed", paramLabel = "N", description = "Seeds initialisation and sampling (default ${DEFAULT-VALUE}).")
   Long seed;
 
-  @Option(names = "--eval-every", description = "steps between held-out evaluations, 0 for only the end (default 0)")
+  @ConfigFlags.Key("eval.every")
+  @Option(names = "--eval-every", paramLabel = "STEPS", description = "Steps between held-out evaluations, 0 for only the end (eval.every; default ${DEFAULT-VALUE}).")
   Long evalEvery;
 
-  @Option(names = "--eval-tokens", description = "held-out tokens per evaluation (default 65536)")
+  @ConfigFlags.Key("eval.tokens")
+  @Option(names = "--eval-tokens", paramLabel = "N", description = "Held-out predictions scored per evaluation (eval.tokens; default ${DEFAULT-VALUE}).")
   Long evalTokens;
 
-  @Option(names = "--checkpoint-every", description = "steps between checkpoints, 0 for only the end (default 0)")
+  @ConfigFlags.Key("checkpoint.every")
+  @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "Steps between checkpoints, 0 for only the end (checkpoint.every; default ${DEFAULT-VALUE}).")
   Long checkpointEvery;
 
-  @Option(names = "--checkpoint-at", split = ",", paramLabel = "TOKENS", description = "also checkpoint once these token counts are reached (comma-separated)")
+  @ConfigFlags.Key("checkpoint.at")
+  @Option(names = "--checkpoint-at", split = ",", paramLabel = "TOKENS", description = "Also checkpoint once these token counts are reached (checkpoint.at).")
   List<Long> checkpointAt;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "run directory")
-  String out;
-
-  @Option(names = "--parameterization", description = "mup or standard (default mup)")
+  @ConfigFlags.Key("model.parameterization")
+  @Option(names = "--parameterization", paramLabel = "P", description = "mup or standard (model.parameterization; default ${DEFAULT-VALUE}).")
   String parameterization;
 
-  @Option(names = "--base-width", description = "muP base width: the width the learning rate was tuned at (default 128)")
+  @ConfigFlags.Key("model.base_width")
+  @Option(names = "--base-width", paramLabel = "N", description = "muP base width: the width the learning rate was tuned at (model.base_width; default ${DEFAULT-VALUE}).")
   Integer baseWidth;
 
-  @Option(names = "--init-std", description = "base initialisation std (default 0.02)")
+  @ConfigFlags.Key("model.init_std")
+  @Option(names = "--init-std", paramLabel = "STD", description = "Base initialisation std (model.init_std; default ${DEFAULT-VALUE}).")
   Double initStd;
 
-  @Option(names = "--tied", arity = "1", paramLabel = "true|false", description = "output head tied to the embedding (default true)")
+  @ConfigFlags.Key("model.rope_theta")
+  @Option(names = "--rope-theta", paramLabel = "BASE", description = "Rotary embedding base (model.rope_theta; default ${DEFAULT-VALUE}).")
+  Double ropeTheta;
+
+  @ConfigFlags.Key("model.tie_word_embeddings")
+  @Option(names = "--tied", arity = "1", paramLabel = "true|false", description = "Output head tied to the embedding (model.tie_word_embeddings; default ${DEFAULT-VALUE}).")
   Boolean tied;
+
+  /** Help's defaults, read from {@link TrainConfig#DEFAULTS}. */
+  public static final class Defaults implements CommandLine.IDefaultValueProvider {
+    private final CommandLine.IDefaultValueProvider from;
+
+    public Defaults() {
+      Set<String> none = new HashSet<>(TrainConfig.REQUIRED);
+      none.add("model.intermediate_size");
+      from = ConfigFlags.defaults(TrainConfig.DEFAULTS, none);
+    }
+
+    @Override
+    public String defaultValue(CommandLine.Model.ArgSpec arg) throws Exception {
+      return from.defaultValue(arg);
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
-    TrainConfig config = TrainConfig.load(this.config, flagOverrides());
+    TrainConfig config = TrainConfig.load(ConfigFlags.layers(spec, configFlags));
     Progress progress = new Progress("pretrain", config.totalSteps());
-    Trainer.Result result = new Trainer(config, resume, (r, total) -> progress.advanceTo(r.step())).run();
+    Trainer.Result result = new Trainer(config, out, resume, (r, total) -> progress.advanceTo(r.step())).run();
     progress.finish("");
     System.out.printf("trained %d steps, %d tokens%s; checkpoint %s%n", result.steps(), result.tokens(),
         result.heldoutLoss() == null ? "" : String.format(", held-out loss %.4f", result.heldoutLoss()),
         result.checkpoint());
     return 0;
-  }
-
-  /** The config keys given as flags: every option named like a config key that was on the command line. */
-  private Map<String, Object> flagOverrides() {
-    List<String> keys = TrainConfig.keys();
-    Map<String, Object> overrides = new LinkedHashMap<>();
-    for (OptionSpec option : spec.options()) {
-      String key = option.longestName().replaceFirst("^--", "");
-      if (keys.contains(key) && spec.commandLine().getParseResult().hasMatchedOption(option)) {
-        overrides.put(key, option.getValue());
-      }
-    }
-    return overrides;
   }
 }

@@ -1,7 +1,6 @@
 package overtrain.finetune;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import overtrain.eval.Batch;
@@ -9,8 +8,7 @@ import overtrain.eval.Sequence;
 import overtrain.model.OlmoModel;
 import overtrain.model.Parameters;
 import overtrain.optim.AdamW;
-import overtrain.optim.GradientClipping;
-import overtrain.optim.Schedule;
+import overtrain.train.Step;
 
 /**
  * The fine-tuning loop: shuffled batches of sequences whose loss counts only the
@@ -20,20 +18,20 @@ import overtrain.optim.Schedule;
 public final class FineTuner {
 
   /** One optimiser step as logged. */
-  public record Step(long step, long totalSteps, int epoch, double loss, double lr, double gradNorm,
+  public record Logged(long step, long totalSteps, int epoch, double loss, double lr, double gradNorm,
       long targetTokens) {}
 
   /** Hears every step (logging, progress). */
   @FunctionalInterface
   public interface Listener {
-    void step(Step step);
+    void step(Logged step);
   }
 
   private FineTuner() {}
 
   /** Optimiser steps a run of {@code config} takes over {@code examples} training sequences. */
   public static long totalSteps(int examples, FineTuneConfig config) {
-    return (long) config.epochs() * ((examples + config.batchSize() - 1) / config.batchSize());
+    return (long) config.epochs() * ((examples + config.batch() - 1) / config.batch());
   }
 
   /**
@@ -43,39 +41,36 @@ public final class FineTuner {
   public static void train(OlmoModel model, Parameters params, List<Sequence> data, int paddingId,
       FineTuneConfig config, Listener listener) {
     if (data.isEmpty()) throw new IllegalArgumentException("no training examples");
-    float[] theta = params.data();
-    float[] anchor = config.l2ToInit() > 0 ? theta.clone() : null;
-    float[] grads = new float[theta.length];
-    AdamW adam = new AdamW(params.specs(), config.weightDecay());
     long totalSteps = totalSteps(data.size(), config);
-    Schedule schedule = config.schedule(totalSteps);
+    Step step = new Step(model, params, new AdamW(params.specs(), config.optim().weightDecay()),
+        config.schedule().build(config.lr(), totalSteps), config.optim().clip(), l2Pull(params, config), 0);
     SplittableRandom random = new SplittableRandom(config.seed());
     int[] order = new int[data.size()];
-    long step = 0;
     for (int epoch = 0; epoch < config.epochs(); epoch++) {
       for (int i = 0; i < order.length; i++) order[i] = i;
       shuffle(order, random);
-      for (int from = 0; from < order.length; from += config.batchSize()) {
-        int to = Math.min(order.length, from + config.batchSize());
+      for (int from = 0; from < order.length; from += config.batch()) {
+        int to = Math.min(order.length, from + config.batch());
         List<Sequence> chunk = new ArrayList<>(to - from);
         for (int k = from; k < to; k++) chunk.add(data.get(order[k]));
         Batch batch = Batch.of(chunk, paddingId);
-        Arrays.fill(grads, 0f);
-        double loss = model.forwardBackward(
-            batch.tokens(), batch.targets(), batch.batch(), batch.seqLen(), grads);
-        if (anchor != null) {
-          // Gradient of lambda/2 * ||theta - anchor||^2, part of the objective, so it is
-          // clipped and Adam-normalised with the task gradient.
-          float lambda = (float) config.l2ToInit();
-          for (int i = 0; i < theta.length; i++) grads[i] += lambda * (theta[i] - anchor[i]);
-        }
-        double norm = GradientClipping.clip(grads, config.clip());
-        double lr = schedule.lr(step);
-        adam.update(theta, grads, lr);
-        step++;
-        listener.step(new Step(step, totalSteps, epoch, loss, lr, norm, batch.targetCount()));
+        Step.Result r = step.run(batch.tokens(), batch.targets(), batch.batch(), batch.seqLen());
+        listener.step(new Logged(r.step(), totalSteps, epoch, r.loss(), r.lr(), r.gradNorm(), batch.targetCount()));
       }
     }
+  }
+
+  /**
+   * The gradient of lambda/2 * ||theta - theta_start||^2, part of the objective, so it is
+   * clipped and Adam-normalised with the task gradient; null when lambda is 0.
+   */
+  private static Step.GradientTerm l2Pull(Parameters params, FineTuneConfig config) {
+    if (!(config.l2ToInit() > 0)) return null;
+    float[] anchor = params.data().clone();
+    float lambda = (float) config.l2ToInit();
+    return (theta, grads) -> {
+      for (int i = 0; i < theta.length; i++) grads[i] += lambda * (theta[i] - anchor[i]);
+    };
   }
 
   /** Fisher-Yates with the run's generator: the order depends only on the seed. */

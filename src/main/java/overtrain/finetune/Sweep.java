@@ -74,12 +74,25 @@ public final class Sweep {
     this.encoder = new CandidateEncoder(inputs.tokenizer(), inputs.config().maxContext());
   }
 
+  /**
+   * Makes {@code out} ready before any work: refuses to replace an earlier fine-tuning's
+   * results unless {@code overwrite}, and checks the folder can be written.
+   */
+  public static void prepareOutput(Path out, boolean overwrite) throws IOException {
+    if (!overwrite && (Files.exists(out.resolve(RESULT)) || Files.exists(out.resolve(MODEL_DIR)))) {
+      throw new IOException(out + ": holds the results of an earlier fine-tuning (" + RESULT
+          + "); choose another --out, or add --overwrite to replace them");
+    }
+    Files.createDirectories(out);
+    if (!Files.isWritable(out)) throw new IOException(out + ": permission denied (cannot write results there)");
+  }
+
   /** Runs every learning rate, writes the outputs into {@code out}, returns the result. */
   public SweepResult run(Path out) throws IOException {
     Files.createDirectories(out);
     List<Example> train = limit(in.task().examples("train"), config.maxTrainExamples());
-    List<Example> validation = limit(in.task().examples("validation"), config.maxEvalExamples());
-    List<Example> test = limit(in.task().examples("test"), config.maxEvalExamples());
+    List<Example> validation = limit(in.task().examples("validation"), config.eval().maxExamples());
+    List<Example> test = limit(in.task().examples("test"), config.eval().maxExamples());
     monitor.begin("tokenising " + train.size() + " training examples", train.size());
     List<Sequence> trainSequences = new ArrayList<>(train.size());
     int truncated = 0;
@@ -106,8 +119,8 @@ public final class Sweep {
     Parameters best = null;
     SweepResult.Run bestRun = null;
     try (BufferedWriter metrics = Files.newBufferedWriter(out.resolve(METRICS), StandardCharsets.UTF_8)) {
-      for (double lr : config.lrs()) {
-        FineTuneConfig runConfig = config.run().withLr(lr);
+      for (double lr : config.lr()) {
+        FineTuneConfig runConfig = config.run(lr);
         Parameters params = in.start().copy();
         OlmoModel model = new OlmoModel(in.config(), params);
         long total = FineTuner.totalSteps(trainSequences.size(), runConfig);
@@ -156,7 +169,7 @@ public final class Sweep {
   }
 
   private TaskEvaluation evaluate(OlmoModel model, String split, List<Example> examples) {
-    TaskEvaluator evaluator = new TaskEvaluator(model::targetLogProbs, encoder, config.evalBatchSize());
+    TaskEvaluator evaluator = new TaskEvaluator(model::targetLogProbs, encoder, config.eval().batch());
     TaskEvaluation e = evaluator.evaluate(in.task().spec().type(), examples,
         new TaskEvaluator.Listener() {
           @Override
@@ -176,11 +189,11 @@ public final class Sweep {
   private LossMetrics heldout(OlmoModel model) {
     if (in.heldout() == null) return null;
     int context = in.config().maxContext();
-    long windows = Math.min((in.heldout().length() - 1) / context, config.heldoutTokens() / context);
+    long windows = Math.min((in.heldout().length() - 1) / context, config.eval().heldoutTokens() / context);
     monitor.begin("held-out pre-training loss", windows);
     long[] reported = {0};
-    TokenLoss.Result r = TokenLoss.evaluate(model, in.heldout(), context, config.evalBatchSize(),
-        config.heldoutTokens(), (done, total) -> {
+    TokenLoss.Result r = TokenLoss.evaluate(model, in.heldout(), context, config.eval().batch(),
+        config.eval().heldoutTokens(), (done, total) -> {
           monitor.advance(done - reported[0]);
           reported[0] = done;
         });
@@ -188,7 +201,7 @@ public final class Sweep {
     return new LossMetrics(r.tokens(), r.loss(), r.perplexity());
   }
 
-  private static ObjectNode stepLine(double lr, FineTuner.Step step) {
+  private static ObjectNode stepLine(double lr, FineTuner.Logged step) {
     ObjectNode line = JSON.createObjectNode();
     line.put("event", "step");
     line.put("peak_lr", lr);

@@ -32,6 +32,9 @@ public record ModelConfig(
     int baseWidth,
     double initStd) {
 
+  /** OLMo's rotary base, and Hugging Face's when a config.json leaves it out. */
+  public static final double DEFAULT_ROPE_THETA = 10000.0;
+
   public ModelConfig {
     require(vocabSize > 0, "vocab_size must be positive, got " + vocabSize);
     require(hiddenSize > 0, "hidden_size must be positive, got " + hiddenSize);

@@ -1,5 +1,9 @@
 package overtrain.optim;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * A learning-rate schedule over a run of {@code totalSteps} optimiser steps. {@link #lr(long)}
  * gives the rate for the step with 0-based index {@code step}; warmup ramps linearly so that
@@ -58,15 +62,25 @@ public sealed interface Schedule {
     }
   }
 
-  /** The schedule named {@code kind} ({@code cosine}, {@code constant} or {@code wsd}). */
-  static Schedule of(String kind, double peak, long warmup, long totalSteps, double decayFraction) {
-    return switch (kind) {
-      case "cosine" -> new Cosine(peak, warmup, totalSteps);
-      case "constant" -> new Constant(peak, warmup, totalSteps);
-      case "wsd" -> new WarmupStableDecay(peak, warmup, totalSteps, decayFraction);
-      default -> throw new IllegalArgumentException(
-          "schedule '" + kind + "' is unknown; expected cosine, constant or wsd");
-    };
+  /** Makes a schedule of one kind from the section's settings. */
+  @FunctionalInterface
+  interface Factory {
+    Schedule create(double peak, long warmup, long totalSteps, ScheduleConfig config);
+  }
+
+  /**
+   * Every schedule by the name configs use; a new schedule is one record and one entry here.
+   * {@code linear} is warmup-stable-decay decaying over the whole run.
+   */
+  Map<String, Factory> NAMES = names();
+
+  private static Map<String, Factory> names() {
+    Map<String, Factory> m = new LinkedHashMap<>();
+    m.put("cosine", (peak, warmup, total, c) -> new Cosine(peak, warmup, total));
+    m.put("constant", (peak, warmup, total, c) -> new Constant(peak, warmup, total));
+    m.put("wsd", (peak, warmup, total, c) -> new WarmupStableDecay(peak, warmup, total, c.decayFraction()));
+    m.put("linear", (peak, warmup, total, c) -> new WarmupStableDecay(peak, warmup, total, 1.0));
+    return Collections.unmodifiableMap(m);
   }
 
   private static void check(double peak, long warmup, long totalSteps) {

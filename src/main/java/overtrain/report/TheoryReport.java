@@ -1,6 +1,7 @@
 package overtrain.report;
 
 import overtrain.io.AtomicWrite;
+import overtrain.io.Configs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -176,7 +177,7 @@ public final class TheoryReport {
   }
 
   private Path writeJson(Path file) throws IOException {
-    ObjectMapper json = TheoryConfig.mapper(false).enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectMapper json = Configs.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = json.createObjectNode();
     root.set("config", json.valueToTree(result.config()));
     root.set("target_singular_values", json.valueToTree(result.strengths()));

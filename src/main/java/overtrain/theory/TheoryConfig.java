@@ -1,22 +1,10 @@
 package overtrain.theory;
 
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import overtrain.io.Configs;
+
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Everything the linear-network simulation needs, as read from YAML (snake_case keys). Keys a
@@ -163,55 +151,9 @@ public record TheoryConfig(
         1e-3);
   }
 
-  /** The mapper that reads and writes configs: snake_case keys, strict about unknown keys. */
-  public static ObjectMapper mapper(boolean yaml) {
-    var builder = (yaml ? JsonMapper.builder(new YAMLFactory()) : JsonMapper.builder())
-        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-        .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-    return builder.build();
-  }
-
   /** Reads a YAML file over the defaults; messages name the file and the offending key. */
   public static TheoryConfig load(Path file) throws IOException {
-    ObjectMapper yaml = mapper(true);
-    JsonNode given;
-    try {
-      given = yaml.readTree(Files.readString(file));
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(file + ": not valid YAML at line "
-          + e.getLocation().getLineNr() + ": " + e.getOriginalMessage(), e);
-    }
-    if (given == null || given.isMissingNode() || given.isNull()) return defaults();
-    if (!given.isObject()) {
-      throw new IllegalArgumentException(file + ": expected a mapping of settings at the top");
-    }
-    ObjectNode merged = yaml.valueToTree(defaults());
-    merge(merged, (ObjectNode) given);
-    try {
-      return yaml.treeToValue(merged, TheoryConfig.class);
-    } catch (ValueInstantiationException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new IllegalArgumentException(file + ": " + cause.getMessage(), e);
-    } catch (JsonMappingException e) {
-      throw new IllegalArgumentException(file + ": at " + e.getPathReference() + ": "
-          + e.getOriginalMessage(), e);
-    }
-  }
-
-  /** Overlays the given mapping onto the defaults; nested mappings merge, lists replace. */
-  private static void merge(ObjectNode into, ObjectNode given) {
-    Iterator<Map.Entry<String, JsonNode>> fields = given.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> field = fields.next();
-      JsonNode existing = into.get(field.getKey());
-      if (existing instanceof ObjectNode target && field.getValue() instanceof ObjectNode source) {
-        merge(target, source);
-      } else {
-        into.set(field.getKey(), field.getValue());
-      }
-    }
+    return Configs.load(TheoryConfig.class, defaults(), List.of(Configs.file(file)));
   }
 
   private static List<Double> checkedList(List<Double> values, String field, boolean zeroAllowed) {

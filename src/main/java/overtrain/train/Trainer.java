@@ -11,19 +11,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import overtrain.checkpoint.Checkpoint;
+import overtrain.io.Configs;
 import overtrain.data.TokenFile;
 import overtrain.model.ModelConfig;
 import overtrain.model.OlmoModel;
 import overtrain.model.Parameters;
 import overtrain.optim.AdamW;
-import overtrain.optim.GradientClipping;
 import overtrain.optim.Schedule;
 
 /**
@@ -38,6 +36,7 @@ import overtrain.optim.Schedule;
  */
 public final class Trainer {
   public static final String METRICS = "metrics.jsonl";
+  public static final String CONFIG = "config.yaml";
   public static final String CHECKPOINTS = "checkpoints";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,12 +59,13 @@ public final class Trainer {
   private final Listener listener;
 
   /**
+   * @param out the run directory
    * @param requireResume fail unless the run directory has a checkpoint to resume from
    *     (without it, a run resumes when it finds one and starts afresh when not)
    */
-  public Trainer(TrainConfig config, boolean requireResume, Listener listener) {
+  public Trainer(TrainConfig config, Path out, boolean requireResume, Listener listener) {
     this.config = config;
-    this.out = Path.of(config.out());
+    this.out = out;
     this.requireResume = requireResume;
     this.listener = listener;
   }
@@ -81,11 +81,16 @@ public final class Trainer {
    * {@link #run()} continues the same run.
    */
   public Result run(long stopAfter) throws IOException {
-    ModelConfig modelConfig = config.modelConfig();
-    TokenFile train = TokenFile.open(Path.of(config.trainTokens()), config.vocab());
-    TokenFile heldout = config.heldoutTokens() == null ? null
-        : TokenFile.open(Path.of(config.heldoutTokens()), config.vocab());
-    WindowSampler sampler = new WindowSampler(train, config.context(), config.seed());
+    ModelConfig modelConfig = config.model();
+    int b = config.data().batch(), t = modelConfig.maxContext();
+    TokenFile train = TokenFile.open(Path.of(config.data().train()), modelConfig.vocabSize());
+    TokenFile heldout = config.data().heldout() == null ? null
+        : TokenFile.open(Path.of(config.data().heldout()), modelConfig.vocabSize());
+    // Every input checked before the first step: a run must not train for an hour and then
+    // find that its held-out file cannot be scored.
+    requireWindow(train, t, "data.train");
+    if (heldout != null) requireWindow(heldout, t, "data.heldout");
+    WindowSampler sampler = new WindowSampler(train, t, config.seed());
 
     removeUnfinishedCheckpoints();
     Optional<Path> resumeFrom = latestCheckpoint(out);
@@ -106,7 +111,7 @@ public final class Trainer {
       }
       params = loaded.params();
       Checkpoint.Moments moments = Checkpoint.loadMoments(dir, params);
-      optimizer = new AdamW(params.specs(), config.weightDecay(), moments.firstMoment(),
+      optimizer = new AdamW(params.specs(), config.optim().weightDecay(), moments.firstMoment(),
           moments.secondMoment(), moments.step());
       step = state.path("step").asLong();
       tokensSeen = state.path("tokens").asLong();
@@ -116,20 +121,18 @@ public final class Trainer {
       }
     } else {
       params = OlmoModel.initialize(modelConfig, config.seed());
-      optimizer = new AdamW(params.specs(), config.weightDecay());
+      optimizer = new AdamW(params.specs(), config.optim().weightDecay());
     }
-    config.write(out);
+    AtomicWrite.writeString(out.resolve(CONFIG), config.toYaml());
     keepMetricsUpTo(step);
 
     OlmoModel model = new OlmoModel(modelConfig, params);
-    Schedule schedule = Schedule.of(config.schedule(), config.lr(), config.warmup(),
-        config.totalSteps(), config.decayFraction());
+    Schedule schedule = config.schedule().build(config.lr(), config.totalSteps());
+    Step trainStep = new Step(model, params, optimizer, schedule, config.optim().clip(), null, step);
     TreeSet<Long> checkpointSteps = checkpointSteps();
     long last = Math.min(config.totalSteps(), stopAfter);
-    int b = config.batch(), t = config.context();
     int[] tokens = new int[b * t];
     int[] targets = new int[b * t];
-    float[] grads = new float[params.size()];
     Path lastCheckpoint = resumeFrom.orElse(null);
     Double heldoutLoss = null;
 
@@ -138,35 +141,35 @@ public final class Trainer {
       while (step < last) {
         long started = System.nanoTime();
         sampler.nextBatch(tokens, targets, b);
-        Arrays.fill(grads, 0f);
-        double loss = model.forwardBackward(tokens, targets, b, t, grads);
-        double gradNorm = GradientClipping.clip(grads, config.clip());
-        double lr = schedule.lr(step);
-        optimizer.update(params.data(), grads, lr);
-        step++;
+        Step.Result done;
+        try {
+          done = trainStep.run(tokens, targets, b, t);
+        } catch (Step.NonFiniteException e) {
+          throw new Step.NonFiniteException(e.getMessage() + "; last good checkpoint: "
+              + (lastCheckpoint == null ? "none (the run started at step 0)" : lastCheckpoint));
+        }
+        step = done.step();
         tokensSeen += config.tokensPerStep();
         double tokensPerSecond = config.tokensPerStep() / ((System.nanoTime() - started) / 1e9);
 
         boolean end = step == config.totalSteps();
         Double evaluated = null;
-        if (heldout != null && (end || (config.evalEvery() > 0 && step % config.evalEvery() == 0))) {
-          evaluated = TokenLoss.evaluate(model, heldout, t, b, config.evalTokens()).loss();
+        if (heldout != null && (end || (config.eval().every() > 0 && step % config.eval().every() == 0))) {
+          evaluated = TokenLoss.evaluate(model, heldout, t, b, config.eval().tokens()).loss();
           heldoutLoss = evaluated;
         }
-        StepRecord record = new StepRecord(step, tokensSeen, loss, lr, gradNorm, tokensPerSecond, evaluated);
+        StepRecord record = new StepRecord(step, tokensSeen, done.loss(), done.lr(), done.gradNorm(),
+            tokensPerSecond, evaluated);
         metrics.write(toJson(record));
         metrics.newLine();
         metrics.flush();
-        if (!Double.isFinite(loss)) {
-          throw new IllegalStateException("loss is " + loss + " at step " + step + "; lower --lr or check the data");
-        }
         if (end || step == last || checkpointSteps.contains(step)) {
           lastCheckpoint = checkpointDir(out, step);
           ObjectNode state = JSON.createObjectNode();
           state.put("step", step);
           state.put("tokens", tokensSeen);
           state.put("sampler_state", sampler.state());
-          state.set("config", config.toTree());
+          state.set("config", Configs.tree(config));
           Checkpoint.save(lastCheckpoint, modelConfig, params,
               new Checkpoint.Moments(optimizer.firstMoment(), optimizer.secondMoment(), optimizer.step()),
               state);
@@ -212,29 +215,56 @@ public final class Trainer {
 
   private TreeSet<Long> checkpointSteps() {
     TreeSet<Long> steps = new TreeSet<>();
-    if (config.checkpointEvery() > 0) {
-      for (long s = config.checkpointEvery(); s <= config.totalSteps(); s += config.checkpointEvery()) steps.add(s);
+    long every = config.checkpoint().every();
+    if (every > 0) {
+      for (long s = every; s <= config.totalSteps(); s += every) steps.add(s);
     }
     // The first step by whose end at least that many tokens have been seen.
-    for (long tokens : config.checkpointAt()) {
+    for (long tokens : config.checkpoint().at()) {
       steps.add((tokens + config.tokensPerStep() - 1) / config.tokensPerStep());
     }
     return steps;
   }
 
-  /** A checkpoint resumes only the run it belongs to: every config key must match. */
+  /**
+   * A checkpoint resumes only the run it belongs to: every config key must match. Paths to
+   * token files count, as written; where the run itself lives does not.
+   */
   private void checkSameRun(Path dir, JsonNode saved) throws IOException {
-    JsonNode now = config.toTree();
+    if (!saved.has("model")) {
+      throw new IOException(dir + ": the run there was written by an older overtrain, whose config "
+          + "format this one does not resume; use a new --out to start another run");
+    }
+    JsonNode now = Configs.tree(config);
     // Through the record and back, so that 5 read as an int equals 5 written as a long.
-    saved = TrainConfig.fromTree(saved).toTree();
+    JsonNode was;
+    try {
+      was = Configs.tree(Configs.bind(TrainConfig.class, saved, java.util.Map.of()));
+    } catch (IllegalArgumentException e) {
+      throw new IOException(dir + ": the config in its trainer state does not load: " + e.getMessage(), e);
+    }
     List<String> differ = new ArrayList<>();
-    for (Iterator<String> it = now.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
-      if (!now.get(key).equals(saved.get(key))) differ.add(key + " (" + saved.get(key) + " -> " + now.get(key) + ")");
+    List<String> nowKeys = Configs.leafPaths(now);
+    for (String key : nowKeys) {
+      JsonNode a = at(was, key), b = at(now, key);
+      if (!java.util.Objects.equals(a, b)) differ.add(key + " (" + a + " -> " + b + ")");
     }
     if (!differ.isEmpty()) {
       throw new IOException(dir + ": the run there has a different config: " + String.join(", ", differ)
           + "; use a new --out to start another run");
+    }
+  }
+
+  private static JsonNode at(JsonNode tree, String dotted) {
+    JsonNode n = tree;
+    for (String k : dotted.split("\\.")) n = n == null ? null : n.get(k);
+    return n;
+  }
+
+  private static void requireWindow(TokenFile file, int context, String key) throws IOException {
+    if (file.length() < context + 1L) {
+      throw new IOException(file.file() + " (" + key + "): " + file.length() + " tokens, but one training "
+          + "window needs context + 1 = " + (context + 1));
     }
   }
 

@@ -21,6 +21,7 @@ import overtrain.formats.Npy;
 import overtrain.model.ModelConfig;
 import overtrain.model.OlmoModel;
 import overtrain.model.Parameterization;
+import overtrain.io.Configs;
 import overtrain.train.TrainConfig;
 import overtrain.train.Trainer;
 import picocli.CommandLine;
@@ -55,14 +56,17 @@ class TrainCommandsTest {
     tokens("train.npy", 4000, 1);
     tokens("heldout.npy", 1000, 2);
     Path yaml = dir.resolve("run.yaml");
-    Files.writeString(yaml, "train-tokens: " + dir.resolve("train.npy") + "\nvocab: 40\nlayers: 1\nheads: 2\n"
-        + "d-model: 16\ncontext: 8\nbatch: 4\ntokens: 320\nout: " + dir.resolve("run") + "\n");
+    Files.writeString(yaml, "data: {train: " + dir.resolve("train.npy") + ", batch: 4}\n"
+        + "model: {vocab_size: 40, num_layers: 1, num_heads: 2, hidden_size: 16, max_context: 8}\n"
+        + "tokens: 320\n");
     run("pretrain", "--config", yaml.toString(), "--heldout-tokens", dir.resolve("heldout.npy").toString(),
-        "--lr", "3e-3", "--tied", "false", "--checkpoint-at", "96,160");
-    TrainConfig used = TrainConfig.load(dir.resolve("run/config.yaml"), java.util.Map.of());
+        "--lr", "3e-3", "--tied", "false", "--checkpoint-at", "96,160", "--set", "model.rope_theta=500",
+        "--out", dir.resolve("run").toString());
+    TrainConfig used = TrainConfig.load(List.of(Configs.file(dir.resolve("run/config.yaml"))));
     assertEquals(3e-3, used.lr(), "flag overrides");
-    assertEquals(16, used.dModel(), "YAML kept");
-    assertEquals(List.of(96L, 160L), used.checkpointAt());
+    assertEquals(16, used.model().hiddenSize(), "YAML kept");
+    assertEquals(500.0, used.model().ropeTheta(), "--set reaches any key");
+    assertEquals(List.of(96L, 160L), used.checkpoint().at());
     assertEquals(10, Files.readAllLines(dir.resolve("run/metrics.jsonl")).size());
 
     Path ck = Trainer.checkpointDir(dir.resolve("run"), 10);
@@ -135,10 +139,18 @@ class TrainCommandsTest {
   void everyConfigKeyIsAFlag() {
     CommandLine pretrain = Main.commandLine().getSubcommands().get("pretrain");
     List<String> missing = new ArrayList<>();
-    for (String key : TrainConfig.keys()) {
-      if (pretrain.getCommandSpec().findOption("--" + key) == null) missing.add(key);
+    java.util.Set<String> keyed = new java.util.HashSet<>();
+    for (var option : pretrain.getCommandSpec().options()) {
+      String key = ConfigFlags.key(option);
+      if (key != null) keyed.add(key);
     }
-    assertEquals(List.of(), missing);
+    for (String key : Configs.leafPaths(Configs.tree(TrainConfig.DEFAULTS))) {
+      if (!keyed.contains(key)) missing.add(key);
+    }
+    assertEquals(List.of(), missing, "config keys without a flag");
+    // and help shows each default from the one place defaults live
+    String help = pretrain.getUsageMessage();
+    assertTrue(help.contains("model.num_layers; default " + TrainConfig.DEFAULTS.model().numLayers()), help);
   }
 
   @Test

@@ -1,5 +1,8 @@
 package overtrain.finetune;
 
+import overtrain.optim.OptimConfig;
+import overtrain.optim.ScheduleConfig;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -74,7 +77,7 @@ class FineTunerTest {
     Parameters params = OlmoModel.initialize(tiny(), 7);
     OlmoModel model = new OlmoModel(tiny(), params);
     ClassificationMetrics before = evaluate(model, test, testGold);
-    FineTuneConfig config = new FineTuneConfig(1e-2, 6, 16, 0.1, "cosine", 0.0, 0.0, 1.0, 3);
+    FineTuneConfig config = new FineTuneConfig(1e-2, 6, 16, new ScheduleConfig("cosine", 0, 0.1, 0.2), new OptimConfig(0.0, 1.0), 0.0, 3);
     FineTuner.train(model, params, data, PAD, config, step -> {});
     ClassificationMetrics after = evaluate(model, test, testGold);
     assertTrue(after.accuracy() >= 0.95, "accuracy after fine-tuning " + after.accuracy());
@@ -143,7 +146,7 @@ class FineTunerTest {
     for (int e = 0; e < train.size(); e++) {
       data.add(Sequence.of(train.get(e), new int[] {LABEL + gold[e]}, CONTEXT));
     }
-    FineTuneConfig config = new FineTuneConfig(3e-3, 1, 8, 0.0, "linear", 0.1, 0.5, 1.0, 42);
+    FineTuneConfig config = new FineTuneConfig(3e-3, 1, 8, new ScheduleConfig("linear", 0, 0.0, 0.2), new OptimConfig(0.1, 1.0), 0.5, 42);
     float[][] results = new float[2][];
     for (int run = 0; run < 2; run++) {
       Parameters params = OlmoModel.initialize(tiny(), 7);
@@ -166,7 +169,7 @@ class FineTunerTest {
     double[] lambdas = {0.0, 50.0};
     for (int i = 0; i < 2; i++) {
       FineTuneConfig config =
-          new FineTuneConfig(1e-2, 2, 8, 0.0, "constant", 0.0, lambdas[i], 0.0, 1);
+          new FineTuneConfig(1e-2, 2, 8, new ScheduleConfig("constant", 0, 0.0, 0.2), new OptimConfig(0.0, 0.0), lambdas[i], 1);
       Parameters params = OlmoModel.initialize(tiny(), 7);
       FineTuner.train(new OlmoModel(tiny(), params), params, data, PAD, config, step -> {});
       for (int k = 0; k < start.length; k++) {

@@ -1,5 +1,8 @@
 package overtrain.finetune;
 
+import overtrain.optim.OptimConfig;
+import overtrain.optim.ScheduleConfig;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,8 +79,8 @@ class SweepTest {
     Sweep.Inputs inputs = new Sweep.Inputs(dir.resolve("base"), config,
         OlmoModel.initialize(config, 5), tokenizer, "trained in the test",
         Task.load(taskDir), TokenFile.open(heldoutFile, config.vocabSize()));
-    FineTuneConfig run = new FineTuneConfig(1e-2, 4, 16, 0.1, "cosine", 0.0, 0.0, 1.0, 7);
-    SweepConfig sweep = new SweepConfig(List.of(1e-5, 1e-2), run, 16, 0, 0, 256);
+    SweepConfig sweep = new SweepConfig(List.of(1e-5, 1e-2), 4, 16, new ScheduleConfig("cosine", 0, 0.1, 0.2),
+        new OptimConfig(0.0, 1.0), 0.0, 7, 0, new SweepConfig.Eval(16, 0, 256));
     Path out = dir.resolve("out");
     SweepResult result = new Sweep(inputs, sweep, Monitor.SILENT).run(out);
 
@@ -115,8 +118,8 @@ class SweepTest {
     assertEquals(afterTest.metrics().selectionLoss(),
         json.at("/after/test/metrics/class_perplexity").asDouble());
     assertTrue(json.at("/before/heldout/loss").isNumber());
-    assertEquals(7, json.at("/config/run/seed").asLong());
-    long steps = FineTuner.totalSteps(192, run);
+    assertEquals(7, json.at("/config/seed").asLong());
+    long steps = FineTuner.totalSteps(192, sweep.run(1e-2));
     List<String> lines = Files.readAllLines(out.resolve(Sweep.METRICS));
     assertEquals(2 * steps + 2, lines.size(), "every step of both runs and one validation each");
   }

@@ -42,11 +42,13 @@ class ScheduleTest {
 
   @Test
   void byNameAndErrors() {
-    assertEquals(new Schedule.Cosine(1, 0, 5), Schedule.of("cosine", 1, 0, 5, 0.2));
-    assertEquals(new Schedule.WarmupStableDecay(1, 0, 5, 0.2), Schedule.of("wsd", 1, 0, 5, 0.2));
+    assertEquals(new Schedule.Cosine(1, 0, 5), new ScheduleConfig("cosine", 0, 0, 0.2).build(1, 5));
+    assertEquals(new Schedule.WarmupStableDecay(1, 0, 5, 0.2), new ScheduleConfig("wsd", 0, 0, 0.2).build(1, 5));
+    assertEquals(new Schedule.WarmupStableDecay(1, 2, 10, 1.0), new ScheduleConfig("linear", 0, 0.2, 0.2).build(1, 10));
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Schedule.of("linear", 1, 0, 5, 0.2));
-    assertTrue(e.getMessage().contains("linear"));
+        assertThrows(IllegalArgumentException.class, () -> new ScheduleConfig("step", 0, 0, 0.2));
+    assertTrue(e.getMessage().contains("step") && e.getMessage().contains("cosine"));
+    assertThrows(IllegalArgumentException.class, () -> new ScheduleConfig("cosine", 3, 0.1, 0.2));
     assertThrows(IllegalArgumentException.class, () -> new Schedule.Cosine(1, 5, 5));
   }
 }

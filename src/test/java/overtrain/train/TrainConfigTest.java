@@ -11,62 +11,86 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import overtrain.io.Configs;
 
 class TrainConfigTest {
   @TempDir Path dir;
 
-  private Path yaml(String text) throws IOException {
+  private Configs.Layer yaml(String text) throws IOException {
     Path f = dir.resolve("run.yaml");
     Files.writeString(f, text);
-    return f;
+    return Configs.file(f);
+  }
+
+  private static Configs.Layer flags(Map<String, ?> dotted) {
+    return Configs.layer("flags", dotted);
   }
 
   @Test
-  void yamlThenFlagsThenDefaults() throws IOException {
-    Path f = yaml("""
-        train-tokens: data/train.npy
-        vocab: 4096
-        d-model: 64
+  void yamlThenFlagsOverTheDefaults() throws IOException {
+    Configs.Layer file = yaml("""
+        model: {vocab_size: 4096, hidden_size: 64}
+        data: {train: data/train.npy}
         lr: 3e-3
         tokens: 100000
-        checkpoint-at: [20000, 50000]
-        out: runs/a
+        checkpoint: {at: [20000, 50000]}
         """);
-    TrainConfig c = TrainConfig.load(f, Map.of("d-model", 96, "seed", 7L, "schedule", "wsd"));
-    assertEquals(96, c.dModel(), "flag wins over YAML");
-    assertEquals(384, c.ffSize(), "ff-size defaults to 4 x d-model");
+    TrainConfig c = TrainConfig.load(List.of(file,
+        flags(Map.of("model.hidden_size", 96, "seed", 7L, "schedule.name", "wsd"))));
+    assertEquals(96, c.model().hiddenSize(), "flag wins over YAML");
+    assertEquals(384, c.model().intermediateSize(), "intermediate_size defaults to 4 x hidden_size");
     assertEquals(3e-3, c.lr(), "YAML wins over default");
     assertEquals(7, c.seed());
-    assertEquals("wsd", c.schedule());
-    assertEquals(List.of(20000L, 50000L), c.checkpointAt());
-    assertEquals(2, c.layers(), "default");
+    assertEquals("wsd", c.schedule().name());
+    assertEquals(List.of(20000L, 50000L), c.checkpoint().at());
+    assertEquals(2, c.model().numLayers(), "default");
+    assertEquals(4096, c.model().vocabSize());
     assertEquals(25, c.totalSteps(), "100000 / (16 x 256) rounded up");
-    assertEquals(96, c.modelConfig().hiddenSize());
   }
 
   @Test
-  void writtenConfigLoadsBackEqual() throws IOException {
-    TrainConfig c = TrainConfig.load(null, Map.of("train-tokens", "t.npy", "vocab", 256, "tokens", 5000L,
-        "out", "o", "heldout-tokens", "h.npy", "tied", false));
-    c.write(dir);
-    String text = Files.readString(dir.resolve("config.yaml"));
-    assertTrue(text.startsWith("train-tokens: t.npy\n"), text);
-    assertTrue(text.contains("ff-size: 512"), "derived values are written as used:\n" + text);
-    assertEquals(c, TrainConfig.load(dir.resolve("config.yaml"), Map.of()));
+  void writtenConfigLoadsBackEqualAndSaysNothingOfWhereTheRunLives() throws IOException {
+    TrainConfig c = TrainConfig.load(List.of(flags(Map.of("data.train", "t.npy", "model.vocab_size", 256,
+        "tokens", 5000L, "data.heldout", "h.npy", "model.tie_word_embeddings", false))));
+    Path written = dir.resolve("config.yaml");
+    Files.writeString(written, c.toYaml());
+    String text = Files.readString(written);
+    assertTrue(text.startsWith("model:\n  vocab_size: 256\n"), text);
+    assertTrue(text.contains("intermediate_size: 512"), "derived values are written as used:\n" + text);
+    assertTrue(!text.contains("\nout:"), text);
+    assertEquals(c, TrainConfig.load(List.of(Configs.file(written))));
   }
 
   @Test
-  void errorsNameTheSourceAndKey() throws IOException {
-    Path unknown = yaml("train-tokens: t.npy\nvocab: 3\ntokens: 10\nout: o\nwidth: 5\n");
-    IOException e = assertThrows(IOException.class, () -> TrainConfig.load(unknown, Map.of()));
-    assertTrue(e.getMessage().contains("run.yaml") && e.getMessage().contains("'width'"), e.getMessage());
+  void errorsNameTheSourceTheKeyAndWhatWasExpected() throws IOException {
+    Configs.Layer unknown = yaml("model: {vocab_size: 3, width: 5}\ndata: {train: t.npy}\ntokens: 10\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TrainConfig.load(List.of(unknown)));
+    assertTrue(e.getMessage().contains("run.yaml") && e.getMessage().contains("'model.width'")
+        && e.getMessage().contains("hidden_size"), e.getMessage());
 
-    Path missing = yaml("train-tokens: t.npy\nvocab: 3\nout: o\n");
-    e = assertThrows(IOException.class, () -> TrainConfig.load(missing, Map.of()));
+    Configs.Layer missing = yaml("model: {vocab_size: 3}\ndata: {train: t.npy}\n");
+    e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(List.of(missing)));
     assertTrue(e.getMessage().contains("'tokens' is required"), e.getMessage());
 
-    Path bad = yaml("train-tokens: t.npy\nvocab: 3\ntokens: 10\nout: o\nschedule: linear\n");
-    e = assertThrows(IOException.class, () -> TrainConfig.load(bad, Map.of()));
-    assertTrue(e.getMessage().contains("run.yaml") && e.getMessage().contains("'schedule'"), e.getMessage());
+    Configs.Layer fraction = yaml("model: {vocab_size: 4096.7}\ndata: {train: t.npy}\ntokens: 10\n");
+    e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(List.of(fraction)));
+    assertEquals("run.yaml: 'model.vocab_size' must be an integer, got 4096.7",
+        e.getMessage().substring(e.getMessage().indexOf("run.yaml")), e.getMessage());
+
+    Configs.Layer word = yaml("model: {vocab_size: 64, parameterization: mu}\ndata: {train: t.npy}\ntokens: 10\n");
+    e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(List.of(word)));
+    assertTrue(e.getMessage().contains("'model.parameterization' must be one of [standard, mup], got \"mu\""),
+        e.getMessage());
+
+    Configs.Layer schedule = yaml("model: {vocab_size: 64}\ndata: {train: t.npy}\ntokens: 10\nschedule: {name: step}\n");
+    e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(List.of(schedule)));
+    assertTrue(e.getMessage().contains("run.yaml") && e.getMessage().contains("schedule")
+        && e.getMessage().contains("cosine"), e.getMessage());
+
+    e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(List.of(
+        yaml("model: {vocab_size: 64}\ndata: {train: t.npy}\ntokens: 10\n"),
+        flags(Map.of("optim.clip", -1.0)))));
+    assertTrue(e.getMessage().startsWith("flags: optim: clip must be"), e.getMessage());
   }
 }

@@ -1,5 +1,8 @@
 package overtrain.train;
 
+import overtrain.io.Configs;
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -28,15 +31,16 @@ class TrainerLearnsTest {
   void heldoutLossFallsWellBelowTheUnigramEntropy() throws IOException {
     BookTokens.write(dir);
     Map<String, Object> flags = new HashMap<>(Map.of(
-        "train-tokens", dir.resolve("train.npy").toString(),
-        "heldout-tokens", dir.resolve("heldout.npy").toString(),
-        "vocab", 256, "layers", 2, "heads", 2, "d-model", 32, "context", 32, "batch", 16,
-        "tokens", 300L * 16 * 32, "out", dir.resolve("run").toString()));
+        "data.train", dir.resolve("train.npy").toString(),
+        "data.heldout", dir.resolve("heldout.npy").toString(),
+        "model.vocab_size", 256, "model.num_layers", 2, "model.num_heads", 2, "model.hidden_size", 32,
+        "model.max_context", 32, "data.batch", 16, "tokens", 300L * 16 * 32));
     flags.put("lr", 2e-2);
-    flags.put("warmup", 30);
-    flags.put("base-width", 32);
-    flags.put("eval-tokens", 8192);
-    Trainer.Result r = new Trainer(TrainConfig.load(null, flags), false, (rec, total) -> {}).run();
+    flags.put("schedule.warmup_steps", 30);
+    flags.put("model.base_width", 32);
+    flags.put("eval.tokens", 8192);
+    TrainConfig config = TrainConfig.load(List.of(Configs.layer("flags", flags)));
+    Trainer.Result r = new Trainer(config, dir.resolve("run"), false, (rec, total) -> {}).run();
     double unigram = unigramEntropy();
     System.out.printf("learning test: unigram entropy %.4f nats, held-out loss after %d steps %.4f nats%n",
         unigram, r.steps(), r.heldoutLoss());

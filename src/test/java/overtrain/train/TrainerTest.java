@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import overtrain.checkpoint.Checkpoint;
+import overtrain.io.Configs;
 
 class TrainerTest {
   @TempDir Path dir;
@@ -27,16 +28,20 @@ class TrainerTest {
   }
 
   /** 16 steps of a tiny model: 4 windows of 16 tokens a step. */
-  private TrainConfig config(String out, Map<String, Object> extra) throws IOException {
+  private TrainConfig config(Map<String, Object> extra) {
     Map<String, Object> flags = new HashMap<>(Map.of(
-        "train-tokens", dir.resolve("train.npy").toString(),
-        "heldout-tokens", dir.resolve("heldout.npy").toString(),
-        "vocab", 256, "layers", 2, "heads", 2, "d-model", 32, "context", 16, "batch", 4,
-        "tokens", 16L * 64, "out", dir.resolve(out).toString()));
-    flags.put("warmup", 2);
-    flags.put("eval-tokens", 256);
+        "data.train", dir.resolve("train.npy").toString(),
+        "data.heldout", dir.resolve("heldout.npy").toString(),
+        "model.vocab_size", 256, "model.num_layers", 2, "model.num_heads", 2, "model.hidden_size", 32,
+        "model.max_context", 16, "data.batch", 4, "tokens", 16L * 64));
+    flags.put("schedule.warmup_steps", 2);
+    flags.put("eval.tokens", 256);
     flags.putAll(extra);
-    return TrainConfig.load(null, flags);
+    return TrainConfig.load(List.of(Configs.layer("flags", flags)));
+  }
+
+  private Trainer trainer(String out, Map<String, Object> extra, boolean resume) {
+    return new Trainer(config(extra), dir.resolve(out), resume, QUIET);
   }
 
   private static final Trainer.Listener QUIET = (r, total) -> {};
@@ -47,17 +52,17 @@ class TrainerTest {
 
   @Test
   void resumedRunIsBitIdenticalToAnUninterruptedOne() throws IOException {
-    Trainer.Result straight = new Trainer(config("straight", Map.of()), false, QUIET).run();
+    Trainer.Result straight = trainer("straight", Map.of(), false).run();
     assertEquals(16, straight.steps());
     assertEquals(Trainer.checkpointDir(dir.resolve("straight"), 16), straight.checkpoint());
 
-    Trainer.Result half = new Trainer(config("resumed", Map.of()), false, QUIET).run(8);
+    Trainer.Result half = trainer("resumed", Map.of(), false).run(8);
     assertEquals(8, half.steps());
     // What a kill in the middle of saving leaves: a half-written directory, ignored and removed.
     Path partial = dir.resolve("resumed/checkpoints/step-00000009.tmp-42");
     Files.createDirectories(partial);
     Files.writeString(partial.resolve(Checkpoint.MODEL), "cut short");
-    Trainer.Result rest = new Trainer(config("resumed", Map.of()), true, QUIET).run();
+    Trainer.Result rest = trainer("resumed", Map.of(), true).run();
     assertEquals(16, rest.steps());
     assertTrue(Files.notExists(partial), "half-written checkpoint removed");
 
@@ -80,8 +85,8 @@ class TrainerTest {
 
   @Test
   void logsCheckpointsAndRefusesAForeignRun() throws IOException {
-    TrainConfig c = config("run", Map.of("checkpoint-every", 6L, "checkpoint-at", List.of(640L), "eval-every", 5L));
-    new Trainer(c, false, QUIET).run();
+    TrainConfig c = config(Map.of("checkpoint.every", 6L, "checkpoint.at", List.of(640L), "eval.every", 5L));
+    new Trainer(c, dir.resolve("run"), false, QUIET).run();
     Path out = dir.resolve("run");
     // every 6 steps (6, 12), 640 tokens = step 10, and the end (16)
     for (long step : new long[] {6, 10, 12, 16}) {
@@ -103,12 +108,45 @@ class TrainerTest {
       int step = r.get("step").asInt();
       assertEquals(step % 5 == 0 || step == 16, r.has("heldout_loss"), "held-out loss at step " + step);
     }
-    assertEquals(c, TrainConfig.load(out.resolve("config.yaml"), Map.of()));
+    assertEquals(c, TrainConfig.load(List.of(Configs.file(out.resolve("config.yaml")))));
 
     IOException e = assertThrows(IOException.class,
-        () -> new Trainer(config("run", Map.of("lr", 0.5)), false, QUIET).run());
+        () -> trainer("run", Map.of("lr", 0.5), false).run());
     assertTrue(e.getMessage().contains("lr"), e.getMessage());
-    e = assertThrows(IOException.class, () -> new Trainer(config("none", Map.of()), true, QUIET).run());
+    e = assertThrows(IOException.class, () -> trainer("none", Map.of(), true).run());
     assertTrue(e.getMessage().contains("nothing to resume"), e.getMessage());
+  }
+
+  @Test
+  void aRunMovedElsewhereResumes() throws IOException {
+    trainer("here", Map.of(), false).run(8);
+    Path moved = dir.resolve("moved/there");
+    Files.createDirectories(moved.getParent());
+    Files.move(dir.resolve("here"), moved);
+    Trainer.Result rest = new Trainer(config(Map.of()), Path.of("").toAbsolutePath().relativize(moved),
+        true, QUIET).run();
+    assertEquals(16, rest.steps());
+    Trainer.Result straight = trainer("straight", Map.of(), false).run();
+    assertArrayEquals(file(straight.checkpoint(), Checkpoint.MODEL),
+        file(moved.resolve("checkpoints/step-00000016"), Checkpoint.MODEL));
+  }
+
+  @Test
+  void aHeldOutFileShorterThanAWindowIsRefusedBeforeTheFirstStep() throws IOException {
+    Path tiny = dir.resolve("tiny.npy");
+    overtrain.formats.Npy.writeTokens(tiny, new int[] {1, 2, 3}, 3);
+    IOException e = assertThrows(IOException.class,
+        () -> trainer("short", Map.of("data.heldout", tiny.toString()), false).run());
+    assertTrue(e.getMessage().contains("tiny.npy") && e.getMessage().contains("data.heldout")
+        && e.getMessage().contains("17"), e.getMessage());
+    assertTrue(Files.notExists(dir.resolve("short/metrics.jsonl")), "no step was taken");
+  }
+
+  @Test
+  void aNonFiniteLossStopsTheRunNamingTheStepAndTheLastGoodCheckpoint() throws IOException {
+    Step.NonFiniteException e = assertThrows(Step.NonFiniteException.class,
+        () -> trainer("nan", Map.of("lr", 1e30, "optim.clip", 0.0, "checkpoint.every", 1L), false).run());
+    assertTrue(e.getMessage().startsWith("step "), e.getMessage());
+    assertTrue(e.getMessage().contains("last good checkpoint: " + dir.resolve("nan")), e.getMessage());
   }
 }
