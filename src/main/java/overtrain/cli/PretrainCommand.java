@@ -71,6 +71,10 @@ public final class PretrainCommand implements Callable<Integer> {
   @Option(names = "--context", paramLabel = "N", description = "Tokens per training window (model.max_context; default ${DEFAULT-VALUE}).")
   Integer context;
 
+  @ConfigFlags.Key("data.order")
+  @Option(names = "--order", paramLabel = "ORDER", description = "permutation (non-overlapping windows, every token once an epoch) or random (uniform starts, with replacement) (data.order; default ${DEFAULT-VALUE}).")
+  String order;
+
   @ConfigFlags.Key("data.batch")
   @Option(names = "--batch", paramLabel = "N", description = "Windows per step (data.batch; default ${DEFAULT-VALUE}).")
   Integer batch;
@@ -169,7 +173,8 @@ public final class PretrainCommand implements Callable<Integer> {
     Progress progress = new Progress("pretrain", config.totalSteps());
     Trainer.Result result = new Trainer(config, out, resume, (r, total) -> progress.advanceTo(r.step())).run();
     progress.finish("");
-    System.out.printf("trained %d steps, %d tokens%s; checkpoint %s%n", result.steps(), result.tokens(),
+    System.out.printf("trained %d steps, %d tokens (%.3f epochs of the training file)%s; checkpoint %s%n",
+        result.steps(), result.tokens(), result.epochs(),
         result.heldoutLoss() == null ? "" : String.format(", held-out loss %.4f", result.heldoutLoss()),
         result.checkpoint());
     return 0;

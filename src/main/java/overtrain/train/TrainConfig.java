@@ -17,7 +17,7 @@ import overtrain.optim.ScheduleConfig;
  *
  * <pre>
  * model:      {vocab_size, hidden_size, num_layers, num_heads, intermediate_size, max_context, ...}
- * data:       {train: FILE.npy, heldout: FILE.npy, batch: 16}
+ * data:       {train: FILE.npy, heldout: FILE.npy, batch: 16, order: permutation}
  * lr:         1.0e-2          # peak learning rate (muP scales hidden matrices from it)
  * optim:      {weight_decay: 0.1, clip: 1.0}
  * schedule:   {name: cosine, warmup_steps: 0, warmup_fraction: 0, decay_fraction: 0.2}
@@ -54,10 +54,13 @@ public record TrainConfig(
    * @param train 1-D .npy token file to train on
    * @param heldout .npy token file for the held-out loss; null for none
    * @param batch windows per step
+   * @param order how windows are drawn: permutation (non-overlapping, every token once an
+   *     epoch) or random (uniform starts, with replacement)
    */
-  public record Data(String train, String heldout, int batch) {
+  public record Data(String train, String heldout, int batch, WindowSampler.Order order) {
     public Data {
       if (batch <= 0) throw new IllegalArgumentException("batch must be positive, got " + batch);
+      if (order == null) throw new IllegalArgumentException("order must be permutation or random");
     }
   }
 
@@ -93,7 +96,7 @@ public record TrainConfig(
   public static final TrainConfig DEFAULTS = new TrainConfig(
       new ModelConfig(1, 128, 2, 4, 512, 256, true, ModelConfig.DEFAULT_ROPE_THETA,
           Parameterization.MUP, 128, 0.02),
-      new Data("", null, 16),
+      new Data("", null, 16, WindowSampler.Order.PERMUTATION),
       1e-2,
       new OptimConfig(0.1, 1.0),
       new ScheduleConfig("cosine", 0, 0, 0.2),

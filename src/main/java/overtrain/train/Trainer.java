@@ -42,10 +42,10 @@ public final class Trainer {
 
   /** What one step did; {@code heldoutLoss} is null where no evaluation ran. */
   public record StepRecord(long step, long tokens, double loss, double lr, double gradNorm,
-      double tokensPerSecond, Double heldoutLoss) {}
+      double tokensPerSecond, Double heldoutLoss, double epochs) {}
 
   /** Where a run ended. */
-  public record Result(long steps, long tokens, Path checkpoint, Double heldoutLoss) {}
+  public record Result(long steps, long tokens, Path checkpoint, Double heldoutLoss, double epochs) {}
 
   /** Told about each step (the command line draws a progress bar with it). */
   @FunctionalInterface
@@ -90,7 +90,7 @@ public final class Trainer {
     // find that its held-out file cannot be scored.
     requireWindow(train, t, "data.train");
     if (heldout != null) requireWindow(heldout, t, "data.heldout");
-    WindowSampler sampler = new WindowSampler(train, t, config.seed());
+    WindowSampler sampler = WindowSampler.of(config.data().order(), train, t, config.seed());
 
     removeUnfinishedCheckpoints();
     Optional<Path> resumeFrom = latestCheckpoint(out);
@@ -159,7 +159,7 @@ public final class Trainer {
           heldoutLoss = evaluated;
         }
         StepRecord record = new StepRecord(step, tokensSeen, done.loss(), done.lr(), done.gradNorm(),
-            tokensPerSecond, evaluated);
+            tokensPerSecond, evaluated, sampler.epochs());
         metrics.write(toJson(record));
         metrics.newLine();
         metrics.flush();
@@ -177,7 +177,7 @@ public final class Trainer {
         listener.onStep(record, config.totalSteps());
       }
     }
-    return new Result(step, tokensSeen, lastCheckpoint, heldoutLoss);
+    return new Result(step, tokensSeen, lastCheckpoint, heldoutLoss, sampler.epochs());
   }
 
   /** The directory of the checkpoint taken after {@code step} steps. */
@@ -298,6 +298,7 @@ public final class Trainer {
     o.put("grad_norm", r.gradNorm());
     o.put("tokens_per_s", Math.round(r.tokensPerSecond() * 10) / 10.0);
     if (r.heldoutLoss() != null) o.put("heldout_loss", r.heldoutLoss());
+    o.put("epochs", Math.round(r.epochs() * 1e6) / 1e6);
     return JSON.writeValueAsString(o);
   }
 }
