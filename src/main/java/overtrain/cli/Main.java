@@ -138,6 +138,11 @@ public final class Main implements Runnable {
    * names, flags and number lists came out cut in two. Every table picocli builds for a help
    * message (synopsis, description, header, footer, option, parameter and command lists) is
    * built here as a {@link WordTable} with the same columns.
+   *
+   * <p>Some descriptions are written as one string per line, wrapped by hand at some width
+   * (each string then starts a new line of help, whatever the width). Strings are joined back
+   * into one paragraph here, a string with the next, unless it is blank or ends a sentence or a
+   * heading ('.', '!', '?', ':'): a paragraph is then wrapped to the width like any other.
    */
   static final class WordWrappingHelp extends CommandLine.Help {
     WordWrappingHelp(CommandSpec spec, ColorScheme colorScheme) {
@@ -173,19 +178,66 @@ public final class Main implements Runnable {
     }
 
     @Override public String description(Object... params) {
-      return join(usage().description(), params);
+      return join(paragraphs(usage().description()), params);
     }
 
     @Override public String header(Object... params) {
-      return join(usage().header(), params);
+      return join(paragraphs(usage().header()), params);
     }
 
     @Override public String footer(Object... params) {
-      return join(usage().footer(), params);
+      return join(paragraphs(usage().footer()), params);
     }
 
     @Override public String customSynopsis(Object... params) {
       return join(usage().customSynopsis(), params);
+    }
+
+    /** Hand-wrapped lines joined back into paragraphs (see the class comment). */
+    static String[] paragraphs(String[] lines) {
+      if (lines == null) return null;
+      List<String> out = new ArrayList<>();
+      for (String line : lines) {
+        int last = out.size() - 1;
+        if (last >= 0 && continues(out.get(last)) && !line.isBlank()) {
+          out.set(last, out.get(last).stripTrailing() + " " + line.strip());
+        } else {
+          out.add(line);
+        }
+      }
+      return out.toArray(new String[0]);
+    }
+
+    /** Whether a line of a description runs on into the next: not blank, no sentence ended. */
+    static boolean continues(String line) {
+      String s = line.stripTrailing();
+      if (s.isEmpty()) return false;
+      char c = s.charAt(s.length() - 1);
+      return c != '.' && c != '!' && c != '?' && c != ':';
+    }
+
+    /**
+     * The rows an option or parameter renderer made, with a description's hand-wrapped lines
+     * joined back into one row (the other columns of a continuation row are blank).
+     */
+    static Text[][] joinDescriptionLines(Text[][] rows) {
+      List<Text[]> out = new ArrayList<>();
+      for (Text[] row : rows) {
+        int last = row.length - 1;
+        if (!out.isEmpty() && last >= 0 && out.get(out.size() - 1).length == row.length) {
+          Text[] prev = out.get(out.size() - 1);
+          boolean onlyDescription = true;
+          for (int i = 0; i < last; i++) onlyDescription &= row[i].plainString().isBlank();
+          String text = row[last].plainString();
+          if (onlyDescription && continues(prev[last].plainString()) && !text.isBlank()) {
+            int lead = text.length() - text.stripLeading().length();
+            prev[last] = prev[last].concat(" ").concat(row[last].substring(lead));
+            continue;
+          }
+        }
+        out.add(row.clone());
+      }
+      return out.toArray(new Text[0][]);
     }
 
     /** picocli's cap on the synopsis's indent, a share of the width (private there). */
@@ -216,8 +268,11 @@ public final class Main implements Runnable {
           TextTable.forDefaultColumns(scheme, longOptions, usage().width()).columns();
       WordTable table = new WordTable(scheme, columns);
       table.setAdjustLineBreaksForWideCJKCharacters(usage().adjustLineBreaksForWideCJKCharacters());
-      return new Layout(scheme, table, createDefaultOptionRenderer(),
-          createDefaultParameterRenderer());
+      IOptionRenderer optionRenderer = createDefaultOptionRenderer();
+      IParameterRenderer paramRenderer = createDefaultParameterRenderer();
+      return new Layout(scheme, table,
+          (option, labels, colors) -> joinDescriptionLines(optionRenderer.render(option, labels, colors)),
+          (param, labels, colors) -> joinDescriptionLines(paramRenderer.render(param, labels, colors)));
     }
 
     @Override
@@ -246,8 +301,8 @@ public final class Main implements Runnable {
       for (Map.Entry<String, CommandLine.Help> e : subcommands.entrySet()) {
         CommandLine.Help help = e.getValue();
         UsageMessageSpec sub = help.commandSpec().usageMessage();
-        String first = sub.header().length > 0 ? sub.header()[0]
-            : sub.description().length > 0 ? sub.description()[0] : "";
+        String first = sub.header().length > 0 ? paragraphs(sub.header())[0]
+            : sub.description().length > 0 ? paragraphs(sub.description())[0] : "";
         Text[] lines = colorScheme().text(format(first)).splitLines();
         for (int i = 0; i < lines.length; i++) {
           table.addRowValues(

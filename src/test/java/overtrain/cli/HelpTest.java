@@ -93,6 +93,39 @@ class HelpTest {
     }
   }
 
+  @Test
+  void handWrappedLinesAreJoinedIntoParagraphs() {
+    String[] joined = Main.WordWrappingHelp.paragraphs(new String[] {
+        "Time steps on random", "tokens and print tokens/s.", "Threads: N", "(default 2).", "",
+        "Blank lines stay:", "a heading keeps its own line."});
+    assertEquals(List.of("Time steps on random tokens and print tokens/s.", "Threads: N (default 2).",
+        "", "Blank lines stay:", "a heading keeps its own line."), Arrays.asList(joined));
+  }
+
+  /**
+   * A command's description is wrapped to the width, not where a hand-wrapped string happened
+   * to end: within a paragraph no line ends while the next line's first word would still fit.
+   */
+  @Test
+  void descriptionsFillTheirLines() {
+    List<CommandLine> all = new ArrayList<>();
+    collect(Main.commandLine(), all);
+    for (CommandLine cl : all) {
+      String help = cl.getUsageMessage(Ansi.OFF);
+      int width = cl.getCommandSpec().usageMessage().width();
+      String[] lines = help.split("\\R");
+      int i = 1;
+      while (i < lines.length && lines[i].startsWith(" ")) i++; // the synopsis's continuation
+      for (; i + 1 < lines.length && !lines[i + 1].startsWith(" "); i++) {
+        String line = lines[i], next = lines[i + 1];
+        if (line.isBlank() || next.isBlank() || !Main.WordWrappingHelp.continues(line)) continue;
+        String word = next.strip().split("\\s+")[0];
+        assertTrue(line.length() + 1 + word.length() > width, cl.getCommandSpec().qualifiedName()
+            + ": '" + word + "' would fit on the line before it:\n" + line + "\n" + next);
+      }
+    }
+  }
+
   private static void collect(CommandLine cl, List<CommandLine> into) {
     into.add(cl);
     for (CommandLine sub : cl.getSubcommands().values()) collect(sub, into);
