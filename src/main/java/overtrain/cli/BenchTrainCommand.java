@@ -92,7 +92,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     long runtimeBytes = residentBytes("VmRSS:");
     long runtimeLiveBytes = liveHeapBytes();
     int ff = ffSize == null ? 4 * dModel : ffSize;
-    // an untied head, as the architecture and bench/peer_olmo.py have it
+    // an untied head, as the study's models and bench/peer_olmo.py have it
     ModelConfig config = new ModelConfig(vocab, dModel, layers, heads, ff, context, false, ModelConfig.DEFAULT_ROPE_THETA,
         Parameterization.MUP, dModel, 0.02);
     Parameters params = OlmoModel.initialize(config, 1);
@@ -108,9 +108,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
     long[] trainNanos = new long[steps], scoreNanos = new long[steps], nanos = new long[2];
     double loss = 0;
     // The Vector API boxes every vector until C2 has compiled the code that makes it, and on a
-    // busy host the compiler lags: with 3 warm-up steps, tiny-shape runs allocated 4-17 MiB in a
-    // timed step about half the time. So warm-up goes on past the steps asked for until a step
-    // allocates less than STEADY_BYTES, up to EXTRA_WARMUP_STEPS more.
+    // busy host the compiler lags: with a few warm-up steps, tiny-shape runs allocated MiBs in a
+    // timed step about half the time (bench/HISTORY.md). So warm-up goes on past the steps asked
+    // for until a step allocates less than STEADY_BYTES, up to EXTRA_WARMUP_STEPS more.
     int warmups = 0;
     long lastAllocated = Long.MAX_VALUE;
     while (warmups < warmupSteps

@@ -24,14 +24,13 @@ import jdk.incubator.vector.VectorSpecies;
  * runs an MR x NR register-tiled micro-kernel, 2 * MR vector accumulators fed by one broadcast
  * of A and one fused multiply-add per element, over its rows and the panels. A is read where it
  * lies, stepping by its row and depth strides: copying it into MR-row panels first, as Goto
- * does, cost more here than the panels saved (forward 4096 x 1024 x 256 NT on one thread went
- * from 162-174 to 186-190 GFLOP/s without it, weight gradients 256 x 256 x 4096 TN from 131-134
- * to 170-172). On two threads a product is split into at least {@link #ITEMS_PER_THREAD} items
- * a thread, as square as the shape allows, since square items read the fewest floats per
- * multiply-add; items are handed out dynamically because the second core of the machines this
- * runs on is often slowed by its neighbours. Buffers grow once per thread and are reused, so
- * after the first step no arrays are allocated here (only {@link Parallel}'s one small job
- * object when a product runs on two threads).
+ * does, cost more here than the panels saved, for the forward products and the weight gradients
+ * alike (figures in bench/HISTORY.md, "Numbers behind the code"). On two threads a product is
+ * split into at least {@link #ITEMS_PER_THREAD} items a thread, as square as the shape allows,
+ * since square items read the fewest floats per multiply-add; items are handed out dynamically
+ * because the second core of the machines this runs on is often slowed by its neighbours.
+ * Buffers grow once per thread and are reused, so after the first step no arrays are allocated
+ * here (only {@link Parallel}'s one small job object when a product runs on two threads).
  */
 public final class Gemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -50,11 +49,10 @@ public final class Gemm {
   static final int ITEMS_PER_THREAD = 2;
   /**
    * Below this many multiply-adds (m*n*k) a product stays on one thread: handing work to the
-   * other thread costs microseconds, more on a busy machine. Square products in
-   * GemmThresholdBenchmark gain from two threads from about 160^3 (2^22) on (two runs, GFLOP/s
-   * one thread vs two: 168 vs 184 and 168 vs 237; 256^3: 173 vs 232), but with the threshold
-   * at 2^22 a tiny-shape training step on two threads (d = 32: its 4096 x 32 x 32 products are
-   * thin) ran at 52-77k tok/s against 86-103k at 2^24, alternating.
+   * other thread costs microseconds, more on a busy machine. Square products
+   * (GemmThresholdBenchmark) gain from two threads from about 160^3 (2^22) on, but thin products
+   * do not: at d = 32 a training step's 4096 x 32 x 32 products ran slower on two threads with
+   * the threshold at 2^22 than at 2^24 (bench/HISTORY.md, "Numbers behind the code").
    */
   static final long PARALLEL_MIN_MACS = 1L << 24;
   /** Floats of a packed B worth packing on two threads when it is packed on its own. */
@@ -367,7 +365,7 @@ public final class Gemm {
   /**
    * kc rows of NR floats, stride ld, from x[src] to packed y[dst]. A method of its own and the
    * kernel's species: a 256-bit species for the MR-wide panels of A, tried too, made every
-   * product here ten times slower (the vectors no longer stayed unboxed).
+   * product here many times slower (the vectors no longer stayed unboxed).
    */
   private static void copyRows2(float[] x, int src, int ld, float[] y, int dst, int kc) {
     for (int p = 0; p < kc; p++, src += ld, dst += NR) {
@@ -413,7 +411,8 @@ public final class Gemm {
    * transposed, (1, MR) for a copied edge panel. Two copies, one setting C and one adding to
    * it, rather than a branch on a flag: with the flag, C2 compiled the first calls (all
    * setting) with the adding path cut out, and after the recompile that followed the first
-   * accumulating call, one process in four ran its products ten times slower to the end.
+   * accumulating call, some processes ran their products many times slower to the end
+   * (bench/HISTORY.md).
    */
   private static void kernelSet(
       int kc, float[] ap, int aOff, int rs, int ps, float[] bp, int bOff,
@@ -515,11 +514,11 @@ public final class Gemm {
 
   /**
    * The MR x L tile, one vector of columns: the last panel of a product whose width leaves
-   * exactly L columns (attention's products at head size 16). Through the edge path, which
-   * computes the full tile aside and copies it, 64 x 16 x 128 ran at 71-73 GFLOP/s against
-   * 182-191 for 64 x 32 x 128. With one broadcast of A per fma this kernel is bound by loads:
-   * 512 x 16 x 128 went from 96-97 to 138 GFLOP/s, not to the full tile's 207. Set and add
-   * copies for the reason given at {@link #kernelSet}.
+   * exactly L columns (attention's products at head size 16). The edge path, which computes the
+   * full tile aside and copies it, ran those products at well under half the speed of a full
+   * tile. With one broadcast of A per fma this kernel is bound by loads and stays below the full
+   * tile's speed (figures in bench/HISTORY.md, "Numbers behind the code"). Set and add copies
+   * for the reason given at {@link #kernelSet}.
    */
   private static void kernelSetHalf(
       int kc, float[] ap, int aOff, int rs, int ps, float[] bp, int bOff,

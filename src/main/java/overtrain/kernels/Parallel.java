@@ -11,8 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Why not a {@link java.util.concurrent.ForkJoinPool}: with the caller waiting on two pool
  * workers, joins made the pool start spare workers, and three threads took turns on the two
- * cores: a 4096 x 1024 x 256 product ran at 254-268 GFLOP/s on two threads while two separate
- * single-threaded processes ran one each at 186-194 at the same time. Here the caller works
+ * cores: a product on two threads ran well below two single-threaded processes side by side
+ * (bench/HISTORY.md, "Numbers behind the code"). Here the caller works
  * too, chunks are claimed from a counter (a thread slowed by a neighbour on the shared host
  * takes fewer), and waiting threads spin briefly before they park, since the next range usually
  * follows within microseconds.
@@ -27,7 +27,8 @@ public final class Parallel {
   static final int CHUNKS_PER_THREAD = 4;
   /**
    * Spin-wait iterations before a waiting thread parks: the next range usually starts within
-   * microseconds. 500, 5,000 and 50,000 gave the same two-thread product speed here.
+   * microseconds. The two-thread product speed does not depend on the exact count over two
+   * orders of magnitude around this one (bench/HISTORY.md).
    */
   private static final int SPINS = 5_000;
 

@@ -100,9 +100,8 @@ public final class VectorOps {
 
   /**
    * sum_i (x[xo+i] - mean)^2 for i in [0, n): a variance about a mean taken first, so that an
-   * offset shared by the row costs no digits. Four accumulators taken in turn, as in sum (with
-   * one, every fma waited on the one before: LayerNorm forward at d 256 went from 40-42 to 46-48
-   * GB/s in StepPassesBenchmark, alternating three times).
+   * offset shared by the row costs no digits. Four accumulators taken in turn, as in sum: with
+   * one, every fma waited on the one before (LayerNorm forward's figures in bench/HISTORY.md).
    */
   public static float squaredDeviations(float[] x, int xo, int n, float mean) {
     FloatVector vMean = FloatVector.broadcast(S, mean);
@@ -268,7 +267,7 @@ public final class VectorOps {
   // exp(x) = 2^n * exp(r), n = round(x / ln 2), r = x - n ln 2 in two parts (Cody and Waite),
   // exp(r) = 1 + r + r^2 (C0 + C1 r + ... + C4 r^4), a minimax fit of relative error 4.9e-9 on
   // |r| <= ln(2)/2 (bench/exp_fit.py): within 1.003 ulp of Math.exp, as Cephes' degree-7
-  // polynomial was, with one fma fewer (about a tenth of exp's time). Only add, multiply, fma
+  // polynomial was, with one fma fewer (bench/HISTORY.md has the timings). Only add, multiply, fma
   // and bit moves, so interpreted, C1 and C2 code give the same bits (the Vector API's own EXP
   // does not: compiled, it calls the JDK's vector math library; interpreted, Math.exp lane by
   // lane).
@@ -282,8 +281,9 @@ public final class VectorOps {
   private static final float C4 = 0.001387505210004747f;
   // |x| is clamped to 87.3 so that 2^n stays a normal float. The clamp works on the bits: for
   // non-negative floats, integer order is float order, and an integer min is one instruction,
-  // where a float min or max with Java's NaN and signed-zero rules is several (the clamp took
-  // half the time of exp on JDK 17). A NaN becomes e^(+-87.3); its neighbours still carry it.
+  // where a float min or max with Java's NaN and signed-zero rules is several (on JDK 17 such a
+  // clamp was a large share of exp's time). A NaN becomes e^(+-87.3); its neighbours still
+  // carry it.
   private static final int SIGN = 0x80000000;
   private static final int CLAMP = Float.floatToRawIntBits(87.3f);
   private static final int NEGATIVE_CLAMP = Float.floatToRawIntBits(-87.3f);

@@ -18,9 +18,9 @@ public final class GradientClipping {
    * within blocks of {@link #BLOCK} (at most 64 terms per partial sum, so a block's relative
    * error stays near 1e-6 at worst), the blocks on the engine's threads, then their sums added in
    * double in block order, so the bits do not depend on the thread count. One scalar chain in
-   * double, as this was, waited on every add: 6.1 GB/s in StepPassesBenchmark against the 178
-   * GB/s an L3-sized stream reaches on two threads, about 5.5 ms of a 4 x 256 training step;
-   * blocks on one thread, 17-20 GB/s; on two, 35-39 (three alternated runs each).
+   * double, as this was, waited on every add and ran at a small fraction of the memory's speed;
+   * the blocks on vectors, and then on both threads, each multiplied it (StepPassesBenchmark;
+   * figures in bench/HISTORY.md).
    */
   public static double globalNorm(float[] grads) {
     int blocks = (grads.length + BLOCK - 1) / BLOCK;

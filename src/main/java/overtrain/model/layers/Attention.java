@@ -86,11 +86,11 @@ public final class Attention {
    * Row {@code row} of the softmax's backward pass, in place of att: d(scores) = scale * att *
    * (d(att) - sum att d(att)). Runs over whole vectors up to the next multiple of the vector
    * length, as the forward pass does: past the diagonal att is zero, and d(att) is finite there
-   * (a product the causal blocks computed), so those columns add nothing and stay zero. In
-   * scalar double this loop took 0.67 ms of a tiny-shape layer's backward pass; now 0.39. The
-   * scale is a broadcast vector, not a float operand: written p.mul(scale), in 5 of about 20
-   * processes C2 later compiled the forward pass's softmax with a vector store left to its slow
-   * fallback (attention at 2 x 128 twice as slow), and in none of 22 written as below.
+   * (a product the causal blocks computed), so those columns add nothing and stay zero. (It was
+   * a scalar loop in double, and much slower.) The scale is a broadcast vector, not a float
+   * operand: written p.mul(scale), in some processes C2 later compiled the forward pass's softmax
+   * with a vector store left to its slow fallback, which made attention about twice as slow;
+   * written as below, no process did (bench/HISTORY.md).
    */
   private static void softmaxBackward(
       float[] att, int off, float[] dAtt, int dOff, int row, int t, float scale) {

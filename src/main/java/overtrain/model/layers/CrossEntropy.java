@@ -24,24 +24,16 @@ public final class CrossEntropy {
    * A training pass makes the logits of at most 16 x width x threads rows at a time, and at
    * most 2^23 logits (32 MiB): {@link #trainingChunk}. Fewer rows repack W and re-add dW more
    * often; more rows push the logits out of cache, which costs most where the width is small
-   * (the logits then outweigh the multiply-adds behind them). Cross-entropy forward and
-   * backward over 4096 rows, ms, by logits a chunk (the rule's choice in brackets):
-   *
-   * <pre>
-   *   width, vocab, threads   2^20      2^21        2^22         2^23
-   *   32,  4096, 1            24.0-24.8 [24.1-24.8] 26.9-27.1    30.7-31.5
-   *   32,  4096, 2            20.3-20.4 19.8        [18.8-19.5]  18.8-19.3
-   *   128, 4096, 2            55-60     50-51       48-49        [46-48]
-   *   256, 8192, 2            229-232                            [194-201]
-   * </pre>
-   *
-   * and on one thread at width 256, vocabulary 8192, 2^23 beat 2^21 by 5 to 15%.
+   * (the logits then outweigh the multiply-adds behind them). The rule was chosen from timings
+   * of cross-entropy's forward and backward passes for chunks of 2^20 to 2^23 logits at widths
+   * 32 to 256; the table is in bench/HISTORY.md ("Numbers behind the code").
    */
   private static final int CHUNK_LOGITS = 1 << 23, ROWS_PER_WIDTH_AND_THREAD = 16;
   /**
    * A forward pass alone makes about 2^16 logits (256 KiB) per thread at a time, at least
-   * {@link #SCORE_MIN_ROWS} rows so the product still fills the GEMM's tiles. Against 2^23 logits
-   * shared by all threads, 4096 rows x 32 x 4096 went from 13.9 to 10.2 ms on one thread.
+   * {@link #SCORE_MIN_ROWS} rows so the product still fills the GEMM's tiles: reduced while they
+   * are still in cache, they cost less than logits shared by all threads, written to memory and
+   * read back (bench/HISTORY.md).
    */
   private static final int SCORE_BLOCK_LOGITS = 1 << 16, SCORE_MIN_ROWS = 8;
   private static final ThreadLocal<ScoreScratch> SCORE_SCRATCH =

@@ -7,7 +7,8 @@ import overtrain.kernels.VectorOps;
 
 /**
  * OLMo's non-parametric LayerNorm: no weight, no bias, eps 1e-5. Runs on full vectors with a
- * scalar tail, one row at a time: in scalar double it took 6% of a forward pass. The variance is
+ * scalar tail, one row at a time: in scalar double it was a visible share of a forward pass in
+ * the profile (bench/HISTORY.md). The variance is
  * taken about the mean in a second pass, so an offset shared by the row costs no digits, and the
  * reductions keep one partial sum per lane, so a row of thousands of columns is summed in short
  * runs.

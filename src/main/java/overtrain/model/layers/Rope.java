@@ -11,8 +11,8 @@ import overtrain.kernels.Parallel;
  * invFreq[i] = theta^(-2i/headDim). The tables are built in float32 the way Hugging Face builds
  * them (float inverse frequencies times float positions), so long contexts round alike. Pairs
  * turn a vector at a time where half a head fills one, with a scalar tail that rounds as the
- * lanes do (no fused multiply-adds in either). At d 256 (StepPassesBenchmark) element by
- * element moved 28 GB/s, vectors 78-83, against 158-178 GB/s for a stream of that size. A head
+ * lanes do (no fused multiply-adds in either): element by element, the pass ran at a fraction
+ * of the speed of a stream of that size (StepPassesBenchmark, bench/HISTORY.md). A head
  * that fills exactly one vector (16 floats on AVX-512, the tiny study shape's heads) turns in
  * one piece: the vector, times the cosines, plus its halves swapped, times the sines negated
  * on the first half; the same products and sums as element by element, so the same bits.

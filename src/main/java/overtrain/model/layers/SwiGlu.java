@@ -7,8 +7,9 @@ import overtrain.kernels.VectorOps;
 
 /**
  * The gate of OLMo's MLP, h = silu(g) * u with silu(g) = g * sigmoid(g); the projections around
- * it are {@link Linear} layers. Runs on full vectors with {@link VectorOps#exp}: the profile
- * showed this layer as 8% of a training step when it called {@link Math#exp} element by element.
+ * it are {@link Linear} layers. Runs on full vectors with {@link VectorOps#exp}: element by
+ * element with {@link Math#exp}, this layer stood out in a training step's profile
+ * (bench/HISTORY.md).
  * The scalar tail computes what a lane would, so the result is the same for every thread count.
  *
  * <pre>

@@ -1,0 +1,4 @@
+/**
+ * AdamW over the flat parameter layout, gradient clipping and learning-rate schedules.
+ */
+package overtrain.optim;
