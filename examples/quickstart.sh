@@ -25,6 +25,7 @@ $ot pretrain --train-tokens data/tokens/train.npy --heldout-tokens data/tokens/h
   --warmup-steps 50 --tokens "$tokens" --seed 1 --out "$run/pretrain"
 
 checkpoint=$(ls -d "$run"/pretrain/checkpoints/step-* | sort | tail -n 1)
+[[ -f "$run/imdb/result.json" ]] || \
 $ot finetune --model "$checkpoint" --tokenizer data/tokenizer.json --task imdb \
   --lr 1e-4,3e-4 --epochs 1 --batch 8 --max-train-examples 2000 --max-eval-examples 400 \
   --heldout-tokens data/tokens/heldout.npy --out "$run/imdb"
