@@ -13,7 +13,9 @@ import overtrain.finetune.Monitor;
 import overtrain.finetune.Sweep;
 import overtrain.finetune.SweepConfig;
 import overtrain.finetune.SweepResult;
+import overtrain.tasks.Task;
 import overtrain.tokenizer.Tokenizer;
+import overtrain.tokenizer.TokenizerSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -118,12 +120,12 @@ public final class FinetuneCommand implements Callable<Integer> {
         lrs.get(0), epochs, batch, warmup, schedule, weightDecay, l2ToInit, clip, seed);
     SweepConfig sweep = new SweepConfig(lrs, run, evalBatch, maxTrain, maxEval, heldoutMaxTokens);
     Checkpoint.Loaded loaded = Checkpoint.load(model);
-    String tokenizerSource = TaskEval.tokenizerSource(tokenizer, model);
+    String tokenizerSource = TokenizerSource.resolve(tokenizer, model);
     Tokenizer tok = Tokenizer.loadOrNamed(tokenizerSource);
     TokenFile heldout = heldoutTokens == null
         ? null : TokenFile.open(heldoutTokens, loaded.config().vocabSize());
     Sweep.Inputs inputs = new Sweep.Inputs(model, loaded.config(), loaded.params(), tok,
-        tokenizerSource, TaskEval.resolveTask(task, tasksDir), heldout);
+        tokenizerSource, Task.resolve(task, tasksDir), heldout);
     SweepResult result = new Sweep(inputs, sweep, new BarMonitor()).run(out);
     if (json) {
       System.out.println(Files.readString(out.resolve(Sweep.RESULT)).strip());

@@ -4,13 +4,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import overtrain.eval.Batch;
-import overtrain.eval.Sequence;
 import overtrain.model.OlmoModel;
 import overtrain.model.Parameters;
 import overtrain.optim.AdamW;
 import overtrain.optim.GradientClipping;
 import overtrain.optim.Schedule;
+import overtrain.tasks.encoding.Batch;
+import overtrain.tasks.encoding.Sequence;
 
 /**
  * The fine-tuning loop: shuffled batches of sequences whose loss counts only the

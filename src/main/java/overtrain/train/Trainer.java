@@ -19,6 +19,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import overtrain.checkpoint.Checkpoint;
 import overtrain.data.TokenFile;
+import overtrain.eval.TokenLoss;
 import overtrain.model.ModelConfig;
 import overtrain.model.OlmoModel;
 import overtrain.model.Parameters;

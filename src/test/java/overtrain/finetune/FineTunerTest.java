@@ -10,16 +10,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import overtrain.eval.Batch;
-import overtrain.eval.ClassificationMetrics;
-import overtrain.eval.Score;
-import overtrain.eval.Sequence;
 import overtrain.eval.SequenceScorer;
 import overtrain.model.ModelConfig;
 import overtrain.model.OlmoModel;
 import overtrain.model.Parameterization;
 import overtrain.model.Parameters;
 import overtrain.model.TensorSpec;
+import overtrain.tasks.encoding.Batch;
+import overtrain.tasks.encoding.Sequence;
+import overtrain.tasks.metrics.ClassificationMetrics;
+import overtrain.tasks.metrics.Score;
 
 class FineTunerTest {
   private static final int VOCAB = 16;

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import overtrain.checkpoint.Checkpoint;
 import overtrain.data.TokenFile;
-import overtrain.eval.CandidateEncoder;
 import overtrain.eval.TaskEvaluation;
 import overtrain.eval.TaskEvaluator;
 import overtrain.formats.Npy;
@@ -25,6 +24,7 @@ import overtrain.model.Parameterization;
 import overtrain.tasks.Label;
 import overtrain.tasks.Task;
 import overtrain.tasks.TaskSpec;
+import overtrain.tasks.encoding.CandidateEncoder;
 import overtrain.tokenizer.BpeTrainer;
 import overtrain.tokenizer.Tokenizer;
 
