@@ -32,11 +32,6 @@ public record Classification(String labelField, List<Label> labels) implements T
   }
 
   @Override
-  public String key() {
-    return KEY;
-  }
-
-  @Override
   public void write(ObjectNode spec) {
     SpecKeys.put(spec, "label_field", labelField);
     SpecKeys.put(spec, "labels", labels);
@@ -93,16 +88,6 @@ public record Classification(String labelField, List<Label> labels) implements T
 
   /** Each class scored by its mean log-probability per label token. */
   private static ClassificationMetrics metrics(List<Example> examples, List<Score> scores) {
-    List<double[]> perClass = new ArrayList<>();
-    int[] gold = new int[examples.size()];
-    int k = 0;
-    for (int e = 0; e < examples.size(); e++) {
-      Example example = examples.get(e);
-      double[] s = new double[example.candidates().size()];
-      for (int c = 0; c < s.length; c++) s[c] = scores.get(k++).meanLogProb();
-      perClass.add(s);
-      gold[e] = example.gold();
-    }
-    return ClassificationMetrics.of(perClass, gold);
+    return ClassificationMetrics.of(Metric.perCandidate(examples, scores, Score::meanLogProb), Metric.gold(examples));
   }
 }

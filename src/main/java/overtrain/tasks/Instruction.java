@@ -26,11 +26,6 @@ public record Instruction(String responseTemplate, String messagesField, String 
   }
 
   @Override
-  public String key() {
-    return KEY;
-  }
-
-  @Override
   public void write(ObjectNode spec) {
     SpecKeys.put(spec, "response_template", responseTemplate);
     SpecKeys.put(spec, "messages_field", messagesField);

@@ -18,11 +18,6 @@ public record LanguageModelling() implements TaskType {
   }
 
   @Override
-  public String key() {
-    return KEY;
-  }
-
-  @Override
   public void write(ObjectNode spec) {}
 
   @Override

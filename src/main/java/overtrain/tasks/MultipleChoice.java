@@ -35,11 +35,6 @@ public record MultipleChoice(List<String> choices, String choiceTemplate, String
   }
 
   @Override
-  public String key() {
-    return KEY;
-  }
-
-  @Override
   public void write(ObjectNode spec) {
     SpecKeys.put(spec, "choices", choices);
     SpecKeys.put(spec, "choice_template", choiceTemplate);
@@ -128,22 +123,9 @@ public record MultipleChoice(List<String> choices, String choiceTemplate, String
 
   /** acc from each choice's summed log-likelihood, acc_norm from it per character. */
   private static MultipleChoiceMetrics metrics(List<Example> examples, List<Score> scores) {
-    List<double[]> logLikelihoods = new ArrayList<>();
-    List<int[]> characters = new ArrayList<>();
-    int[] gold = new int[examples.size()];
-    int k = 0;
-    for (int e = 0; e < examples.size(); e++) {
-      List<Candidate> choices = examples.get(e).candidates();
-      double[] ll = new double[choices.size()];
-      int[] chars = new int[choices.size()];
-      for (int c = 0; c < ll.length; c++) {
-        ll[c] = scores.get(k++).logProb();
-        chars[c] = MultipleChoiceMetrics.characters(choices.get(c).continuation());
-      }
-      logLikelihoods.add(ll);
-      characters.add(chars);
-      gold[e] = examples.get(e).gold();
-    }
-    return MultipleChoiceMetrics.of(logLikelihoods, characters, gold);
+    List<int[]> characters = new ArrayList<>(examples.size());
+    for (Example e : examples)
+      characters.add(e.candidates().stream().mapToInt(c -> MultipleChoiceMetrics.characters(c.continuation())).toArray());
+    return MultipleChoiceMetrics.of(Metric.perCandidate(examples, scores, Score::logProb), characters, Metric.gold(examples));
   }
 }

@@ -88,8 +88,11 @@ final class SpecKeys {
   GoldFormat gold(String key) throws TaskFormatException {
     String v = text(key);
     if (v == null) return null;
-    for (GoldFormat g : GoldFormat.values()) if (g.key().equals(v)) return g;
-    throw new TaskFormatException(file, 0, key, "unknown gold format '" + v + "', expected index, index1, key or text");
+    try {
+      return GoldFormat.of(v);
+    } catch (IllegalArgumentException e) {
+      throw new TaskFormatException(file, 0, key, e.getMessage());
+    }
   }
 
   /** Split names to file names, in the order written, or null. */

@@ -15,7 +15,9 @@ public sealed interface TaskType permits Classification, LanguageModelling, Inst
 
   /** The name a spec's {@code type} key gives, e.g. {@code multiple_choice}. */
   @JsonValue
-  String key();
+  default String key() {
+    return metric().type();
+  }
 
   /** Writes this type's keys into a spec tree, nulls left out. */
   void write(ObjectNode spec);
