@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * A kind of task, whole in one file: the spec keys only it uses, how it turns a JSONL record
- * into an example, and how its examples are scored. A new kind is a new implementation and
- * its name in {@link TaskTypes}.
+ * into an example, and how its examples are scored. A new kind is one new file, named in
+ * {@code permits} below and registered by its spec name in {@link TaskTypes}.
  */
 public sealed interface TaskType permits Classification, LanguageModelling, Instruction, MultipleChoice {
 
