@@ -1,6 +1,5 @@
 package overtrain.checkpoint;
 
-import overtrain.io.AtomicWrite;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -10,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import overtrain.io.AtomicWrite;
 import overtrain.model.ModelConfig;
 import overtrain.model.Parameterization;
 import overtrain.model.TensorSpec;

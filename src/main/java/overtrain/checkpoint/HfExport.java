@@ -1,9 +1,9 @@
 package overtrain.checkpoint;
 
-import overtrain.io.AtomicWrite;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import overtrain.io.AtomicWrite;
 import overtrain.model.ModelConfig;
 import overtrain.model.OlmoModel;
 import overtrain.model.Parameterization;

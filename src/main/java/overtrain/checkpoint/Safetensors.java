@@ -1,6 +1,5 @@
 package overtrain.checkpoint;
 
-import overtrain.io.AtomicWrite;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +17,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import overtrain.io.AtomicWrite;
 
 /**
  * The {@code safetensors} format: an 8-byte little-endian header length, a JSON header mapping

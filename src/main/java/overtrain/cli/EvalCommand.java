@@ -3,14 +3,21 @@ package overtrain.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import overtrain.checkpoint.Checkpoint;
 import overtrain.data.TokenFile;
 import overtrain.eval.TaskEvaluation;
+import overtrain.eval.TaskEvaluator;
+import overtrain.eval.TokenLoss;
 import overtrain.model.OlmoModel;
+import overtrain.tasks.Example;
 import overtrain.tasks.Task;
-import overtrain.train.TokenLoss;
+import overtrain.tasks.encoding.CandidateEncoder;
+import overtrain.tokenizer.Tokenizer;
+import overtrain.tokenizer.TokenizerSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -103,9 +110,9 @@ public final class EvalCommand implements Callable<Integer> {
 
   private int callTask() throws Exception {
     if (batch < 1) throw new IllegalArgumentException("--batch must be positive, got " + batch);
-    Task t = TaskEval.resolveTask(task, tasksDir);
-    String tok = TaskEval.tokenizerSource(tokenizer, model);
-    TaskEvaluation e = TaskEval.run(model, t, split, tok, batch, maxExamples);
+    Task t = Task.resolve(task, tasksDir);
+    String tok = TokenizerSource.resolve(tokenizer, model);
+    TaskEvaluation e = scoreTask(t, tok);
     if (json) {
       ObjectNode o = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .valueToTree(e);
@@ -119,5 +126,38 @@ public final class EvalCommand implements Callable<Integer> {
           t.name(), split, e.metrics().summary(), e.examples(), e.truncated());
     }
     return 0;
+  }
+
+  /**
+   * Scores {@code split} of {@code task} through the same batched forward-only path
+   * fine-tuning uses; {@code maxExamples} > 0 keeps only the first ones.
+   */
+  private TaskEvaluation scoreTask(Task task, String tokenizer) throws IOException {
+    Checkpoint.Loaded loaded = Checkpoint.load(model);
+    Tokenizer tok = Tokenizer.loadOrNamed(tokenizer);
+    if (tok.vocabSize() > loaded.config().vocabSize()) {
+      throw new IllegalArgumentException("tokenizer " + tokenizer + " has " + tok.vocabSize()
+          + " tokens but the model " + model + " only " + loaded.config().vocabSize());
+    }
+    List<Example> examples = task.examples(split);
+    if (maxExamples > 0 && examples.size() > maxExamples) examples = examples.subList(0, maxExamples);
+    OlmoModel olmo = new OlmoModel(loaded.config(), loaded.params());
+    TaskEvaluator evaluator = new TaskEvaluator(
+        olmo::targetLogProbs, new CandidateEncoder(tok, loaded.config().maxContext()), batch);
+    Progress[] bar = new Progress[1];
+    TaskEvaluation result = evaluator.evaluate(task.spec().type(), examples,
+        new TaskEvaluator.Listener() {
+          @Override
+          public void begin(int sequences) {
+            bar[0] = new Progress("scoring " + task.name() + "/" + split, sequences);
+          }
+
+          @Override
+          public void scored(int sequences) {
+            bar[0].advance(sequences);
+          }
+        });
+    bar[0].finish(result.truncated() + " of " + result.candidates() + " inputs cut on the left to fit");
+    return result;
   }
 }

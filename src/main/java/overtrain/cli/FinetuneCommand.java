@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import overtrain.checkpoint.Checkpoint;
 import overtrain.data.TokenFile;
@@ -12,14 +13,15 @@ import overtrain.finetune.Monitor;
 import overtrain.finetune.Sweep;
 import overtrain.finetune.SweepConfig;
 import overtrain.finetune.SweepResult;
+import overtrain.tasks.Task;
 import overtrain.tokenizer.Tokenizer;
-import java.util.Set;
-import picocli.CommandLine;
+import overtrain.tokenizer.TokenizerSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code overtrain finetune}: fine-tune a checkpoint on a task, one run per learning rate. */
 @Command(
@@ -156,12 +158,12 @@ public final class FinetuneCommand implements Callable<Integer> {
     SweepConfig sweep = SweepConfig.load(ConfigFlags.layers(spec, configFlags));
     Sweep.prepareOutput(out, overwrite);
     Checkpoint.Loaded loaded = Checkpoint.load(model);
-    String tokenizerSource = TaskEval.tokenizerSource(tokenizer, model);
+    String tokenizerSource = TokenizerSource.resolve(tokenizer, model);
     Tokenizer tok = Tokenizer.loadOrNamed(tokenizerSource);
     TokenFile heldout = heldoutTokens == null
         ? null : TokenFile.open(heldoutTokens, loaded.config().vocabSize());
     Sweep.Inputs inputs = new Sweep.Inputs(model, loaded.config(), loaded.params(), tok,
-        tokenizerSource, TaskEval.resolveTask(task, tasksDir), heldout);
+        tokenizerSource, Task.resolve(task, tasksDir), heldout);
     SweepResult result = new Sweep(inputs, sweep, new BarMonitor()).run(out);
     if (json) {
       System.out.println(Files.readString(out.resolve(Sweep.RESULT)).strip());

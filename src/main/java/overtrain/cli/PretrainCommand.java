@@ -7,12 +7,12 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import overtrain.train.TrainConfig;
 import overtrain.train.Trainer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code overtrain pretrain}: one run from a YAML config, any key overridable by a flag. */
 @Command(

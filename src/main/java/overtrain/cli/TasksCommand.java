@@ -14,18 +14,17 @@ import overtrain.tasks.Example;
 import overtrain.tasks.Presets;
 import overtrain.tasks.Task;
 import overtrain.tasks.TaskSpec;
-import overtrain.tasks.TaskType;
 import overtrain.tasks.builtin.Built;
 import overtrain.tasks.builtin.BuiltinTasks;
 import overtrain.tasks.builtin.PythonStdlib;
 import overtrain.tasks.builtin.Sources;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code overtrain tasks}: build the built-in downstream tasks, list and inspect tasks. */
 @Command(
@@ -116,7 +115,7 @@ public final class TasksCommand implements Runnable {
       for (Path folder : folders) {
         Task task = Task.load(folder);
         TaskSpec s = task.spec();
-        String classes = s.type() == TaskType.CLASSIFICATION ? Integer.toString(s.labels().size()) : "-";
+        String classes = s.labels().isEmpty() ? "-" : Integer.toString(s.labels().size());
         o.printf("%-22s %-16s %7s %9s %10s %9s%n", s.name(), s.type().key(), classes,
             size(task, "train"), size(task, "validation"), size(task, "test"));
       }
@@ -148,8 +147,7 @@ public final class TasksCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      Path where = Files.exists(Path.of(task)) ? Path.of(task) : dir.resolve(task);
-      List<Example> examples = Task.load(where).examples(split);
+      List<Example> examples = Task.resolve(task, dir).examples(split);
       for (Example e : examples.subList(0, Math.min(count, examples.size()))) {
         System.out.println("=".repeat(72));
         // Classification candidates share one context; print it once.

@@ -5,6 +5,9 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.IntConsumer;
+import overtrain.tasks.encoding.Batch;
+import overtrain.tasks.encoding.Sequence;
+import overtrain.tasks.metrics.Score;
 
 /**
  * The one scoring path of evaluation: forward-only, batched. Sequences are scored longest

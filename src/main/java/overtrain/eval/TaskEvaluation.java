@@ -1,11 +1,11 @@
 package overtrain.eval;
 
-import overtrain.tasks.TaskType;
+import overtrain.tasks.metrics.TaskMetrics;
 
 /**
  * A task split's metrics and how its sequences fitted the context.
  *
- * @param type the task type, which decides the metrics
+ * @param type the task type's name ({@code classification}, ...), whose metric was taken
  * @param examples examples scored
  * @param candidates candidates scored (classes, choices, texts)
  * @param sequences sequences scored: one per candidate, more where a long continuation is
@@ -14,5 +14,5 @@ import overtrain.tasks.TaskType;
  * @param metrics the type's metrics
  */
 public record TaskEvaluation(
-    TaskType type, int examples, int candidates, int sequences, int truncated,
+    String type, int examples, int candidates, int sequences, int truncated,
     TaskMetrics metrics) {}

@@ -4,12 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import overtrain.tasks.Candidate;
 import overtrain.tasks.Example;
+import overtrain.tasks.Metric;
 import overtrain.tasks.TaskType;
+import overtrain.tasks.encoding.CandidateEncoder;
+import overtrain.tasks.encoding.Sequence;
+import overtrain.tasks.metrics.Score;
 
 /**
- * Scores a task split with a model, by the task's type: classification by length-normalised
- * label likelihood, multiple choice by acc and acc_norm, language modelling and instructions
- * by the loss on what is to be produced. Every type goes through one {@link SequenceScorer}.
+ * Scores a task split with a model, by its type's {@link Metric}: the candidates it names are
+ * encoded and scored through one {@link SequenceScorer}, and the metric turns their
+ * log-likelihoods into the type's metrics.
  */
 public final class TaskEvaluator {
   private final CandidateEncoder encoder;
@@ -38,17 +42,20 @@ public final class TaskEvaluator {
     };
   }
 
+  /** Scores {@code examples} of a task of {@code type}, by its metric. */
   public TaskEvaluation evaluate(TaskType type, List<Example> examples, Listener listener) {
+    return evaluate(type.metric(), examples, listener);
+  }
+
+  /** Scores the candidates {@code metric} names and measures them by it. */
+  public TaskEvaluation evaluate(Metric metric, List<Example> examples, Listener listener) {
     if (examples.isEmpty()) throw new IllegalArgumentException("no examples to evaluate");
     List<Sequence> sequences = new ArrayList<>();
     // Candidate k's sequences are sequences[bounds[k] .. bounds[k + 1]).
     List<Integer> bounds = new ArrayList<>(List.of(0));
     int truncated = 0;
     for (int e = 0; e < examples.size(); e++) {
-      Example example = examples.get(e);
-      List<Candidate> scored =
-          scoresEveryCandidate(type) ? example.candidates() : List.of(example.target());
-      for (Candidate c : scored) {
+      for (Candidate c : metric.scored(examples.get(e))) {
         List<Sequence> windows;
         try {
           windows = encoder.encode(c);
@@ -72,50 +79,7 @@ public final class TaskEvaluator {
       }
       scores.add(new Score(logProb, tokens));
     }
-    TaskMetrics metrics = switch (type) {
-      case CLASSIFICATION -> classification(examples, scores);
-      case MULTIPLE_CHOICE -> multipleChoice(examples, scores);
-      case LM, INSTRUCTION -> LossMetrics.of(scores);
-    };
-    return new TaskEvaluation(
-        type, examples.size(), scores.size(), sequences.size(), truncated, metrics);
-  }
-
-  private static boolean scoresEveryCandidate(TaskType type) {
-    return type == TaskType.CLASSIFICATION || type == TaskType.MULTIPLE_CHOICE;
-  }
-
-  private static ClassificationMetrics classification(List<Example> examples, List<Score> scores) {
-    List<double[]> perClass = new ArrayList<>();
-    int[] gold = new int[examples.size()];
-    int k = 0;
-    for (int e = 0; e < examples.size(); e++) {
-      Example example = examples.get(e);
-      double[] s = new double[example.candidates().size()];
-      for (int c = 0; c < s.length; c++) s[c] = scores.get(k++).meanLogProb();
-      perClass.add(s);
-      gold[e] = example.gold();
-    }
-    return ClassificationMetrics.of(perClass, gold);
-  }
-
-  private static MultipleChoiceMetrics multipleChoice(List<Example> examples, List<Score> scores) {
-    List<double[]> logLikelihoods = new ArrayList<>();
-    List<int[]> characters = new ArrayList<>();
-    int[] gold = new int[examples.size()];
-    int k = 0;
-    for (int e = 0; e < examples.size(); e++) {
-      List<Candidate> choices = examples.get(e).candidates();
-      double[] ll = new double[choices.size()];
-      int[] chars = new int[choices.size()];
-      for (int c = 0; c < ll.length; c++) {
-        ll[c] = scores.get(k++).logProb();
-        chars[c] = MultipleChoiceMetrics.characters(choices.get(c).continuation());
-      }
-      logLikelihoods.add(ll);
-      characters.add(chars);
-      gold[e] = examples.get(e).gold();
-    }
-    return MultipleChoiceMetrics.of(logLikelihoods, characters, gold);
+    return new TaskEvaluation(metric.type(), examples.size(), scores.size(), sequences.size(), truncated,
+        metric.of(examples, scores));
   }
 }

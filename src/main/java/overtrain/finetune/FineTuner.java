@@ -3,11 +3,11 @@ package overtrain.finetune;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import overtrain.eval.Batch;
-import overtrain.eval.Sequence;
 import overtrain.model.OlmoModel;
 import overtrain.model.Parameters;
 import overtrain.optim.AdamW;
+import overtrain.tasks.encoding.Batch;
+import overtrain.tasks.encoding.Sequence;
 import overtrain.train.Step;
 
 /**

@@ -1,6 +1,5 @@
 package overtrain.finetune;
 
-import overtrain.io.AtomicWrite;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -14,18 +13,19 @@ import java.util.ArrayList;
 import java.util.List;
 import overtrain.checkpoint.Checkpoint;
 import overtrain.data.TokenFile;
-import overtrain.eval.CandidateEncoder;
-import overtrain.eval.LossMetrics;
-import overtrain.eval.Sequence;
 import overtrain.eval.TaskEvaluation;
 import overtrain.eval.TaskEvaluator;
+import overtrain.eval.TokenLoss;
+import overtrain.io.AtomicWrite;
 import overtrain.model.ModelConfig;
 import overtrain.model.OlmoModel;
 import overtrain.model.Parameters;
 import overtrain.tasks.Example;
 import overtrain.tasks.Task;
+import overtrain.tasks.encoding.CandidateEncoder;
+import overtrain.tasks.encoding.Sequence;
+import overtrain.tasks.metrics.LossMetrics;
 import overtrain.tokenizer.Tokenizer;
-import overtrain.train.TokenLoss;
 
 /**
  * A learning-rate sweep over one task from one checkpoint. Writes into its output folder the

@@ -1,9 +1,9 @@
 package overtrain.finetune;
 
 import java.util.List;
-import overtrain.eval.LossMetrics;
 import overtrain.eval.TaskEvaluation;
 import overtrain.tasks.TaskType;
+import overtrain.tasks.metrics.LossMetrics;
 
 /**
  * What {@code result.json} holds: the task metrics and the held-out pre-training loss before

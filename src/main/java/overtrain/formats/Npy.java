@@ -1,6 +1,5 @@
 package overtrain.formats;
 
-import overtrain.io.AtomicWrite;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import overtrain.io.AtomicWrite;
 
 /**
  * NumPy's {@code .npy} format (version 1.0 and 2.0 headers), little-endian, C order: the

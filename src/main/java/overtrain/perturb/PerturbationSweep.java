@@ -3,10 +3,10 @@ package overtrain.perturb;
 import java.util.ArrayList;
 import java.util.List;
 import overtrain.data.TokenFile;
+import overtrain.eval.TokenLoss;
 import overtrain.model.ModelConfig;
 import overtrain.model.OlmoModel;
 import overtrain.model.Parameters;
-import overtrain.train.TokenLoss;
 
 /**
  * How much a checkpoint's held-out pre-training loss degrades under Gaussian perturbations:

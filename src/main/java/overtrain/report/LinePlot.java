@@ -1,7 +1,5 @@
 package overtrain.report;
 
-import overtrain.io.AtomicWrite;
-
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -15,6 +13,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import overtrain.io.AtomicWrite;
 
 /**
  * A line chart of named (x, y) series, written as PNG and SVG side by side. Log axes for

@@ -1,8 +1,5 @@
 package overtrain.report;
 
-import overtrain.io.AtomicWrite;
-import overtrain.io.Configs;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -13,9 +10,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import overtrain.io.AtomicWrite;
+import overtrain.io.Configs;
 import overtrain.theory.TheoryConfig;
-import overtrain.theory.TheoryResult;
 import overtrain.theory.TheoryResult.Setting;
+import overtrain.theory.TheoryResult;
 
 /**
  * Writes what the linear-network simulation measured: CSV of every plotted number, JSON of the

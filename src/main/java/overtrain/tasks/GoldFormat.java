@@ -1,6 +1,5 @@
 package overtrain.tasks;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
@@ -20,7 +19,6 @@ public enum GoldFormat {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  @JsonCreator
   public static GoldFormat of(String key) {
     for (GoldFormat g : values()) if (g.key().equals(key)) return g;
     throw new IllegalArgumentException("unknown gold format '" + key + "', expected index, index1, key or text");

@@ -1,6 +1,5 @@
 package overtrain.tasks;
 
-import overtrain.io.AtomicWrite;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import overtrain.io.AtomicWrite;
 
 /** JSON Lines: one object per line. Blank lines are skipped; errors name the file and line. */
 public final class Jsonl {

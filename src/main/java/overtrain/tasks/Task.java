@@ -22,6 +22,12 @@ public record Task(TaskSpec spec, Path dir) {
     return new Task(TaskSpec.load(spec), dir);
   }
 
+  /** A task folder or spec file when {@code task} is a path that exists, else a name under {@code tasksDir}. */
+  public static Task resolve(String task, Path tasksDir) throws IOException {
+    Path direct = Path.of(task);
+    return load(Files.exists(direct) ? direct : tasksDir.resolve(task));
+  }
+
   public String name() {
     return spec.name();
   }

@@ -1,10 +1,9 @@
 package overtrain.theory;
 
-import overtrain.io.Configs;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import overtrain.io.Configs;
 
 /**
  * Everything the linear-network simulation needs, as read from YAML (snake_case keys). Keys a

@@ -1,6 +1,5 @@
 package overtrain.tokenizer;
 
-import overtrain.io.AtomicWrite;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +15,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import overtrain.io.AtomicWrite;
 
 /**
  * Hugging Face's {@code tokenizer.json} for byte-level BPE: model.type BPE with vocab and merges

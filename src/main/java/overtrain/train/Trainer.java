@@ -1,6 +1,5 @@
 package overtrain.train;
 
-import overtrain.io.AtomicWrite;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,8 +15,10 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import overtrain.checkpoint.Checkpoint;
-import overtrain.io.Configs;
 import overtrain.data.TokenFile;
+import overtrain.eval.TokenLoss;
+import overtrain.io.AtomicWrite;
+import overtrain.io.Configs;
 import overtrain.model.ModelConfig;
 import overtrain.model.OlmoModel;
 import overtrain.model.Parameters;

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import overtrain.tasks.encoding.Sequence;
+import overtrain.tasks.metrics.ClassificationMetrics;
+import overtrain.tasks.metrics.LossMetrics;
+import overtrain.tasks.metrics.MultipleChoiceMetrics;
+import overtrain.tasks.metrics.Score;
 
 class MetricsTest {
 

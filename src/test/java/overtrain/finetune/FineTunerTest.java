@@ -1,8 +1,5 @@
 package overtrain.finetune;
 
-import overtrain.optim.OptimConfig;
-import overtrain.optim.ScheduleConfig;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,16 +10,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import overtrain.eval.Batch;
-import overtrain.eval.ClassificationMetrics;
-import overtrain.eval.Score;
-import overtrain.eval.Sequence;
 import overtrain.eval.SequenceScorer;
 import overtrain.model.ModelConfig;
 import overtrain.model.OlmoModel;
 import overtrain.model.Parameterization;
 import overtrain.model.Parameters;
 import overtrain.model.TensorSpec;
+import overtrain.optim.OptimConfig;
+import overtrain.optim.ScheduleConfig;
+import overtrain.tasks.encoding.Batch;
+import overtrain.tasks.encoding.Sequence;
+import overtrain.tasks.metrics.ClassificationMetrics;
+import overtrain.tasks.metrics.Score;
 
 class FineTunerTest {
   private static final int VOCAB = 16;

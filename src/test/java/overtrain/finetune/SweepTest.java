@@ -1,8 +1,5 @@
 package overtrain.finetune;
 
-import overtrain.optim.OptimConfig;
-import overtrain.optim.ScheduleConfig;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,16 +15,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import overtrain.checkpoint.Checkpoint;
 import overtrain.data.TokenFile;
-import overtrain.eval.CandidateEncoder;
 import overtrain.eval.TaskEvaluation;
 import overtrain.eval.TaskEvaluator;
 import overtrain.formats.Npy;
 import overtrain.model.ModelConfig;
 import overtrain.model.OlmoModel;
 import overtrain.model.Parameterization;
+import overtrain.optim.OptimConfig;
+import overtrain.optim.ScheduleConfig;
 import overtrain.tasks.Label;
 import overtrain.tasks.Task;
 import overtrain.tasks.TaskSpec;
+import overtrain.tasks.encoding.CandidateEncoder;
 import overtrain.tokenizer.BpeTrainer;
 import overtrain.tokenizer.Tokenizer;
 

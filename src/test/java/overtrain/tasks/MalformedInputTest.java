@@ -99,4 +99,22 @@ class MalformedInputTest {
     assertMentions(errorFor("{preset: nope}", "{}\n"), "field 'preset'", "unknown preset 'nope'");
     assertMentions(errorFor("name: [unclosed\n", "{}\n"), "spec.yaml", "not valid YAML");
   }
+
+  @Test
+  void specErrorsNameTheValueAndWhatIsAllowed() throws IOException {
+    assertMentions(errorFor("{name: s, type: regression}", "{}\n"),
+        "spec.yaml", "field 'type'", "'regression'", "classification, lm, instruction, multiple_choice");
+    assertMentions(errorFor("{name: s}", "{}\n"), "field 'type'", "missing", "classification, lm");
+    assertMentions(errorFor(SENTIMENT + "lables: []\n", "{}\n"),
+        "spec.yaml", "field 'lables'", "value []", "label_field, labels");
+    assertMentions(errorFor("{name: s, type: lm, gold: index}", "{}\n"), "value \"index\"", "splits, template");
+    assertMentions(errorFor("{name: s, type: lm, splits: [a]}", "{}\n"),
+        "spec.yaml", "field 'splits'", "expected a mapping of split name to JSONL file", "[\"a\"]");
+    assertMentions(errorFor("{name: s, type: classification, template: x, label_field: [y], labels: []}", "{}\n"),
+        "field 'label_field'", "expected text", "[\"y\"]");
+    assertMentions(errorFor(SENTIMENT.replace("labels: [", "labels: [{name: x, verbaliser: y}, "), "{}\n"),
+        "field 'labels'", "'verbaliser'", "expected name and verbalizer");
+    assertMentions(errorFor("{preset: arc, gold: first}", "{}\n"),
+        "field 'gold'", "'first'", "index, index1, key or text");
+  }
 }

@@ -1,16 +1,15 @@
 package overtrain.train;
 
-import overtrain.io.Configs;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import overtrain.io.Configs;
 
 /** A tiny model trained on a real book learns more than byte frequencies. */
 class TrainerLearnsTest {

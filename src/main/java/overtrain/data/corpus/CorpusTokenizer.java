@@ -1,6 +1,5 @@
 package overtrain.data.corpus;
 
-import overtrain.io.AtomicWrite;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,6 +19,7 @@ import java.util.Map;
 import java.util.function.LongConsumer;
 import overtrain.data.Documents;
 import overtrain.formats.Npy;
+import overtrain.io.AtomicWrite;
 import overtrain.tokenizer.Tokenizer;
 
 /**

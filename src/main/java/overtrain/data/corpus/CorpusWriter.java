@@ -1,6 +1,5 @@
 package overtrain.data.corpus;
 
-import overtrain.io.AtomicWrite;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
 import java.io.Closeable;
@@ -20,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import overtrain.io.AtomicWrite;
 
 /**
  * Writes a corpus folder: {@code train.jsonl} and {@code heldout.jsonl} (one {@code {"id",

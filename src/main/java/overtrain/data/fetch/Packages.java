@@ -1,6 +1,5 @@
 package overtrain.data.fetch;
 
-import overtrain.io.AtomicWrite;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -19,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import overtrain.io.AtomicWrite;
 
 /**
  * Fetches pinned packages through their registries' own clients ({@code npm pack}, {@code

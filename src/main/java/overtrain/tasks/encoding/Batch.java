@@ -1,4 +1,4 @@
-package overtrain.eval;
+package overtrain.tasks.encoding;
 
 import java.util.Arrays;
 import java.util.List;

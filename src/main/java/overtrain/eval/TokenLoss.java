@@ -1,4 +1,4 @@
-package overtrain.train;
+package overtrain.eval;
 
 import java.util.Arrays;
 import overtrain.data.TokenFile;

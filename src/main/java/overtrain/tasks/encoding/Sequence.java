@@ -1,4 +1,4 @@
-package overtrain.eval;
+package overtrain.tasks.encoding;
 
 import java.util.ArrayList;
 import java.util.Arrays;

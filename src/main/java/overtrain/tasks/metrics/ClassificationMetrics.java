@@ -1,4 +1,4 @@
-package overtrain.eval;
+package overtrain.tasks.metrics;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package overtrain.eval;
+package overtrain.tasks.encoding;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

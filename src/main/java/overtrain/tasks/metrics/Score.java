@@ -1,4 +1,4 @@
-package overtrain.eval;
+package overtrain.tasks.metrics;
 
 /**
  * The log-likelihood a model gives one sequence's continuation.

@@ -1,4 +1,4 @@
-package overtrain.eval;
+package overtrain.tasks.metrics;
 
 /**
  * The metrics of one task type. A sweep picks the run whose validation metrics have the
