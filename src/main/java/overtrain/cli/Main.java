@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       PerturbCommand.class,
       ExportCommand.class,
       TheoryCommand.class,
+      StudyCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
