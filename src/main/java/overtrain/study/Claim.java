@@ -21,11 +21,10 @@ import java.util.UUID;
  * which fails when the name exists, on local disks and NFS alike), kept fresh by touching it.
  *
  * <p>A claim is stale when its last heartbeat is older than the timeout, or at once when its
- * owner ran on this host and that process is gone. A stale claim is taken over by renaming it
- * aside under a name of the taker's own: of two takers, one rename moves it and the other
- * finds nothing to move. The mover checks that what it moved is the stale claim it judged (the
- * same owner token, still silent); if a fresh claim slipped in between, it puts that one back.
- * The owner checks its token at every heartbeat and stops when the claim is no longer its own.
+ * owner ran on this host and that process is gone. A stale claim is taken over by renaming a
+ * new claim over it, by one taker at a time, after checking it is still the claim judged stale
+ * (the same owner token, still silent). An owner that was only paused past the timeout finds
+ * at its next heartbeat that the claim carries another token, and stops.
  */
 public final class Claim {
   /** Who holds a claim, and when it last showed it was alive. */
@@ -76,7 +75,8 @@ public final class Claim {
           Optional<Owner> owner = read(file);
           if (owner.isEmpty()) continue; // released between the two calls
           if (!isStale(owner.get(), timeout)) return Optional.empty();
-          takeOver(file, owner.get(), timeout, token);
+          if (takeOver(file, owner.get(), timeout, mine, token)) return Optional.of(new Claim(file, token));
+          Thread.onSpinWait();
         }
       }
       return Optional.empty(); // lost every race: someone else is at it
@@ -85,23 +85,41 @@ public final class Claim {
     }
   }
 
-  private static void takeOver(Path file, Owner stale, Duration timeout, String token) throws IOException {
-    Path aside = file.resolveSibling(".claim-stale-" + token);
+  /**
+   * Replaces the stale claim with ours, or does nothing when another taker is at it or the
+   * claim is no longer the one judged stale. The name {@code claim} never stops existing during
+   * a takeover (the new claim is renamed over the old), so a plain claimer cannot slip in, and
+   * takers of one stale claim go one at a time through a lock named for it (a folder: made
+   * exclusively, and nothing written). A taker that died holding the lock leaves it; it is
+   * cleared once older than the timeout.
+   */
+  private static boolean takeOver(Path file, Owner stale, Duration timeout, Path mine, String token)
+      throws IOException {
+    Path lock = file.resolveSibling(".takeover-" + stale.token());
     try {
-      Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
-    } catch (NoSuchFileException e) {
-      return; // another taker moved it first
-    }
-    Optional<Owner> moved = read(aside);
-    if (moved.isPresent() && !(moved.get().token().equals(stale.token()) && isStale(moved.get(), timeout))) {
-      // A live claim was moved by mistake (made after ours was judged): restore it.
+      Files.createDirectory(lock);
+    } catch (FileAlreadyExistsException busy) {
       try {
-        link(file, aside);
-      } catch (FileAlreadyExistsException e) {
-        // A third worker claimed meanwhile; the restored owner will find its claim gone.
+        if (Files.getLastModifiedTime(lock).toInstant().plus(timeout).isBefore(Instant.now())) {
+          Files.deleteIfExists(lock);
+        }
+      } catch (NoSuchFileException gone) {
+        // its taker finished
       }
+      return false;
     }
-    Files.deleteIfExists(aside);
+    try {
+      Optional<Owner> now = read(file);
+      if (now.isEmpty() || !now.get().token().equals(stale.token()) || !isStale(now.get(), timeout)) {
+        return false;
+      }
+      Path copy = file.resolveSibling(".claim-" + token + ".take");
+      link(copy, mine);
+      Files.move(copy, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return true;
+    } finally {
+      Files.deleteIfExists(lock);
+    }
   }
 
   private static void link(Path file, Path existing) throws IOException {
