@@ -21,7 +21,8 @@ import overtrain.io.AtomicWrite;
  * failed or cancelled task would leave the whole next stage pending forever, cells that do not
  * depend on it included. Under afterany every task checks its own cell's dependencies (run-cell
  * refuses, at once and with a message, a cell whose dependency is neither done nor running),
- * so only the cells behind a failure fail, and a resubmission sends exactly the cells not done.
+ * so only the cells behind a failure fail, and a resubmission sends exactly the cells neither
+ * done nor running.
  */
 public final class Slurm {
   /** sbatch settings; null ones are left to the cluster's defaults. */
@@ -46,11 +47,18 @@ public final class Slurm {
     List<Submitted> submitted = new ArrayList<>();
     String previous = null;
     List<List<Cell>> stages = plan.stages();
+    int running = 0;
     for (int k = 1; k <= stages.size(); k++) {
       List<String> ids = new ArrayList<>();
       int threads = 1;
       for (Cell c : stages.get(k - 1)) {
         if (dir.isDone(c.id())) continue;
+        // A cell a live worker holds is on its way; the tasks behind it wait for it.
+        var owner = dir.owner(c.id());
+        if (owner.isPresent() && !Claim.isStale(owner.get(), plan.claimTimeout())) {
+          running++;
+          continue;
+        }
         ids.add(c.id());
         threads = Math.max(threads, c.threads());
       }
@@ -77,7 +85,8 @@ public final class Slurm {
       }
       submitted.add(new Submitted(k, script, ids.size(), jobId));
     }
-    if (submitted.isEmpty()) out.println(plan.name() + ": every cell is done; nothing to submit");
+    if (running > 0) out.println(running + " cells are running now (claimed by a live worker): not sent again");
+    if (submitted.isEmpty()) out.println(plan.name() + ": every cell is done or running; nothing to submit");
     return submitted;
   }
 

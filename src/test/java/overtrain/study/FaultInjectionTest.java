@@ -24,7 +24,7 @@ class FaultInjectionTest {
   void killedWorkersAndAKilledRunStillGiveTheCleanResults() throws Exception {
     // A kill aimed at a worker that has ended meanwhile is not counted; the loop aims again
     // at the next, so the faults happen whatever the machine's speed.
-    String selftest = "{stages: 2, cells_per_stage: 3, seconds: 0.3, seed: 11}";
+    String selftest = "{stages: 2, cells_per_stage: 2, seconds: 0.3, seed: 11}";
     Path file = Studies.selftest(root.resolve("faults"), "faults", selftest);
     StudyDir clean = Studies.runClean(Studies.selftest(root.resolve("clean"), "faults", selftest));
     StudyDir dir = new StudyDir(StudyFile.load(file));
@@ -36,7 +36,7 @@ class FaultInjectionTest {
     for (int round = 0; round < 20; round++) {
       Process run = new ProcessBuilder(Studies.overtrain("study", "run", file.toString(), "--workers", "2"))
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(output)).start();
-      while (run.isAlive() && (workerKills < 4 || !runKilled)) {
+      while (run.isAlive() && (workerKills < 3 || !runKilled)) {
         ProcessHandle worker = waitForWorker(run);
         if (worker == null) break;
         Thread.sleep(random.nextInt(400));
