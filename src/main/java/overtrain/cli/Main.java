@@ -36,6 +36,7 @@ import picocli.CommandLine;
       PerturbCommand.class,
       ExportCommand.class,
       TheoryCommand.class,
+      StudyCommand.class,
       BenchCommand.class,
       Main.HelpCommand.class
     })

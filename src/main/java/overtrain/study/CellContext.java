@@ -1,0 +1,20 @@
+package overtrain.study;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** What a running cell sees of the study. */
+public interface CellContext {
+  /** The cell's own folder (scratch, checkpoints, resumable state). */
+  Path dir();
+
+  /** A finished dependency's folder. */
+  Path dirOf(String cellId);
+
+  /** A finished dependency's result.json. */
+  JsonNode resultOf(String cellId) throws IOException;
+
+  /** Tokens done so far, for the study's progress bar. */
+  void progress(long tokensDone);
+}

@@ -1,0 +1,65 @@
+package overtrain.study;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * How long a study takes on a local pool: each cell's seconds from its kind's {@link
+ * Estimator}, plus the start of its worker, scheduled the way {@link LocalPool} schedules them
+ * (in stage order, when the dependencies are done and the threads fit in the cores).
+ *
+ * @param cellSeconds the cells' seconds added up (one core's work, starts included)
+ * @param wallSeconds the simulated pool's wall time
+ * @param unknownKinds kinds without an estimator (their cells count as taking no time)
+ */
+public record PlanEstimate(double cellSeconds, double wallSeconds, Set<String> unknownKinds) {
+
+  /** A worker JVM's start and the study's loading, before the cell's work begins. */
+  public static final double WORKER_START_SECONDS = 0.5;
+
+  public static PlanEstimate of(StudyPlan plan, int maxWorkers, int cores, Set<String> done) {
+    Map<String, Double> seconds = new HashMap<>();
+    Set<String> unknown = new TreeSet<>();
+    double total = 0;
+    List<Cell> order = new ArrayList<>();
+    plan.stages().forEach(order::addAll);
+    for (Cell c : order) {
+      if (done.contains(c.id())) continue;
+      Estimator e = plan.estimators().get(c.kind());
+      double s = WORKER_START_SECONDS;
+      if (e == null) unknown.add(c.kind());
+      else s += e.seconds(c);
+      seconds.put(c.id(), s);
+      total += s;
+    }
+    record Running(String id, double end, int threads) {}
+    PriorityQueue<Running> running = new PriorityQueue<>((a, b) -> Double.compare(a.end, b.end));
+    Map<String, Double> finished = new HashMap<>();
+    for (String d : done) finished.put(d, 0.0);
+    List<Cell> pending = new ArrayList<>(order);
+    pending.removeIf(c -> done.contains(c.id()));
+    double now = 0;
+    int threads = 0;
+    while (!pending.isEmpty() || !running.isEmpty()) {
+      for (var it = pending.iterator(); it.hasNext(); ) {
+        Cell c = it.next();
+        if (!c.dependsOn().stream().allMatch(finished::containsKey)) continue;
+        if (running.size() >= maxWorkers || (threads + c.threads() > cores && !running.isEmpty())) continue;
+        running.add(new Running(c.id(), now + seconds.get(c.id()), c.threads()));
+        threads += c.threads();
+        it.remove();
+      }
+      Running r = running.poll();
+      if (r == null) break; // only cells behind missing ones remain: cannot happen in a valid plan
+      now = r.end;
+      threads -= r.threads;
+      finished.put(r.id, now);
+    }
+    return new PlanEstimate(total, now, unknown);
+  }
+}
