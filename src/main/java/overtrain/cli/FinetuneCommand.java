@@ -137,6 +137,11 @@ public final class FinetuneCommand implements Callable<Integer> {
       description = "Held-out predictions scored per measurement (eval.heldout_tokens; default ${DEFAULT-VALUE}).")
   Long heldoutMaxTokens;
 
+  @ConfigFlags.Key("eval.test_every_rate")
+  @Option(names = "--test-every-rate", arity = "0..1", paramLabel = "true|false",
+      description = "Score every rate's model on the test split, not only the chosen one (eval.test_every_rate; default ${DEFAULT-VALUE}).")
+  Boolean testEveryRate;
+
   @Spec CommandSpec spec;
 
   /** Help's defaults, read from {@link SweepConfig#DEFAULTS}. */

@@ -138,8 +138,9 @@ public final class Sweep {
         int last = runConfig.epochs() - 1;
         double finalLoss = epochLoss[last] / epochSteps[last];
         monitor.end(String.format("final epoch's training loss %.4f", finalLoss));
-        SweepResult.Run run = new SweepResult.Run(
-            lr, total, finalLoss, evaluate(model, "validation", validation), heldout(model));
+        SweepResult.Run run = new SweepResult.Run(lr, total, finalLoss,
+            evaluate(model, "validation", validation),
+            config.eval().testEveryRate() ? evaluate(model, "test", test) : null, heldout(model));
         ObjectNode line = JSON.valueToTree(run);
         line.put("event", "validation");
         metrics.write(JSON.writeValueAsString(line));

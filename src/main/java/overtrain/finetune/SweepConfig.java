@@ -18,7 +18,7 @@ import overtrain.optim.ScheduleConfig;
  * l2_to_init: 0.0
  * seed: 1
  * max_train_examples: 0  # 0: all
- * eval: {batch: 16, max_examples: 0, heldout_tokens: 65536}
+ * eval: {batch: 16, max_examples: 0, heldout_tokens: 65536, test_every_rate: false}
  * </pre>
  *
  * @param lr the peak learning rates to try
@@ -40,8 +40,9 @@ public record SweepConfig(
    * @param batch sequences per forward pass when scoring
    * @param maxExamples score at most this many validation and test examples; 0 for all
    * @param heldoutTokens held-out pre-training predictions scored per measurement
+   * @param testEveryRate score every rate's model on the test split, not only the chosen one
    */
-  public record Eval(int batch, int maxExamples, long heldoutTokens) {
+  public record Eval(int batch, int maxExamples, long heldoutTokens, boolean testEveryRate) {
     public Eval {
       if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
       if (maxExamples < 0) throw new IllegalArgumentException("max_examples must be >= 0 (0 means all), got " + maxExamples);
@@ -52,7 +53,7 @@ public record SweepConfig(
   /** Every default, defined once ({@code --help} reads them from here). */
   public static final SweepConfig DEFAULTS = new SweepConfig(List.of(1e-4), 3, 16,
       new ScheduleConfig("cosine", 0, 0.06, 0.2), new OptimConfig(0.0, 1.0), 0.0, 1, 0,
-      new Eval(16, 0, 65536));
+      new Eval(16, 0, 65536, false));
 
   /** Keys a sweep cannot start without. */
   public static final List<String> REQUIRED = List.of("lr");

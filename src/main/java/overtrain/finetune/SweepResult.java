@@ -54,8 +54,10 @@ public record SweepResult(
    * @param steps optimiser steps taken
    * @param finalTrainLoss the mean training loss over the last epoch
    * @param validation the validation split after fine-tuning
+   * @param test the test split after fine-tuning, when every rate is scored on it (a
+   *     fixed-rate study needs them all); null otherwise
    * @param heldout held-out pre-training loss after fine-tuning; null without a token file
    */
-  public record Run(
-      double lr, long steps, double finalTrainLoss, TaskEvaluation validation, LossMetrics heldout) {}
+  public record Run(double lr, long steps, double finalTrainLoss, TaskEvaluation validation,
+      TaskEvaluation test, LossMetrics heldout) {}
 }

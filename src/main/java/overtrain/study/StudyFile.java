@@ -33,6 +33,11 @@ public final class StudyFile {
      */
     List<Cell> expand(JsonNode section, String where, List<Cell> earlier);
 
+    /** The same, for sections that also read the file's shared keys ({@code data:}, {@code measure:}). */
+    default List<Cell> expand(JsonNode root, JsonNode section, String where, List<Cell> earlier) {
+      return expand(section, where, earlier);
+    }
+
     /** An executor per cell kind the section makes. */
     Map<String, CellExecutor> executors();
 
@@ -43,13 +48,16 @@ public final class StudyFile {
   }
 
   /** Top-level keys that are settings of the whole study, not sections. */
-  private static final Set<String> SETTINGS = Set.of("name", "dir", "claim_timeout");
+  private static final Set<String> SETTINGS = Set.of("name", "dir", "claim_timeout", "data", "measure");
 
   /** Section name to expander, in the order the sections are expanded. */
   private static final Map<String, Section> SECTIONS = new LinkedHashMap<>();
 
   static {
     SECTIONS.put("selftest", new Selftest());
+    SECTIONS.put("pretrain", new PretrainSection());
+    SECTIONS.put("perturb", new PerturbSection());
+    SECTIONS.put("finetune", new FinetuneSection());
   }
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -111,7 +119,7 @@ public final class StudyFile {
     for (Map.Entry<String, Section> e : SECTIONS.entrySet()) {
       JsonNode section = root.get(e.getKey());
       if (section == null) continue;
-      cells.addAll(e.getValue().expand(section, source + ": " + e.getKey(), List.copyOf(cells)));
+      cells.addAll(e.getValue().expand(root, section, source + ": " + e.getKey(), List.copyOf(cells)));
       executors.putAll(e.getValue().executors());
       estimators.putAll(e.getValue().estimators());
     }

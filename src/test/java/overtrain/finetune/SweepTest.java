@@ -79,7 +79,7 @@ class SweepTest {
         OlmoModel.initialize(config, 5), tokenizer, "trained in the test",
         Task.load(taskDir), TokenFile.open(heldoutFile, config.vocabSize()));
     SweepConfig sweep = new SweepConfig(List.of(1e-5, 1e-2), 4, 16, new ScheduleConfig("cosine", 0, 0.1, 0.2),
-        new OptimConfig(0.0, 1.0), 0.0, 7, 0, new SweepConfig.Eval(16, 0, 256));
+        new OptimConfig(0.0, 1.0), 0.0, 7, 0, new SweepConfig.Eval(16, 0, 256, false));
     Path out = dir.resolve("out");
     SweepResult result = new Sweep(inputs, sweep, Monitor.SILENT).run(out);
 
