@@ -130,7 +130,7 @@ public final class TokenizerCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       Tokenizer t = Tokenizer.loadOrNamed(tokenizer);
-      Npy.Array array = Npy.read(ids);
+      Npy.Array array = Npy.read(ids, Npy.TOKEN_IDS);
       if (array.length() > Integer.MAX_VALUE) throw new IOException(ids + ": too many ids to decode at once");
       int[] values = new int[(int) array.length()];
       for (int i = 0; i < values.length; i++) {
