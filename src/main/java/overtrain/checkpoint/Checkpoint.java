@@ -111,9 +111,8 @@ public final class Checkpoint {
       throw new IOException(dir + ": not a checkpoint directory (no " + CONFIG + ")");
     }
     verify(dir, CONFIG);
-    ModelConfig config = HfConfig.read(configFile);
+    ModelConfig config = HfConfig.readShape(configFile);
     List<TensorSpec> specs = OlmoModel.layout(config);
-    checkInitStds(configFile, specs);
     Parameters params = new Parameters(specs);
     boolean whole = Files.isRegularFile(dir.resolve(MODEL));
     Path source = dir.resolve(whole ? MODEL : MODEL_INDEX);
@@ -123,12 +122,25 @@ public final class Checkpoint {
     if (whole) verify(dir, MODEL);
     Map<String, Safetensors.Reader> weights =
         whole ? wholeFile(Safetensors.open(source)) : shards(source);
-    Set<String> expected = new HashSet<>();
+    // Shapes first: a size in config.json that disagrees with the weights is named as that.
     for (TensorSpec s : specs) {
       Safetensors.Reader reader = weights.get(s.name());
       if (reader == null) {
         throw new IOException(source + ": no tensor '" + s.name() + "'; has " + weights.keySet());
       }
+      int[] shape = reader.entries().get(s.name()).shape();
+      if (!java.util.Arrays.equals(shape, s.shape())) {
+        throw new IOException(reader.file() + ": tensor '" + s.name() + "' has shape "
+            + java.util.Arrays.toString(shape) + ", but " + configFile + " implies "
+            + java.util.Arrays.toString(s.shape()) + " (vocab_size " + config.vocabSize() + ", hidden_size "
+            + config.hiddenSize() + ", intermediate_size " + config.intermediateSize() + ")");
+      }
+    }
+    HfConfig.checkMultipliers(configFile, config);
+    checkInitStds(configFile, specs);
+    Set<String> expected = new HashSet<>();
+    for (TensorSpec s : specs) {
+      Safetensors.Reader reader = weights.get(s.name());
       reader.read(s.name(), s.shape(), params.data(), s.offset());
       requireFinite(reader.file(), s.name(), s.shape(), params.data(), s.offset());
       expected.add(s.name());
