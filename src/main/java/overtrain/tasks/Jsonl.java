@@ -45,6 +45,8 @@ public final class Jsonl {
       }
     } catch (NoSuchFileException e) {
       throw new TaskFormatException(file, 0, null, "no such file");
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new TaskFormatException(file, line + 1, null, "not UTF-8 text");
     }
     if (records == 0) throw new TaskFormatException(file, 0, null, "empty file: no records");
     return records;
