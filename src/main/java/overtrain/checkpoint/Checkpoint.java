@@ -112,8 +112,11 @@ public final class Checkpoint {
     }
     verify(dir, CONFIG);
     ModelConfig config = HfConfig.readShape(configFile);
+    if (OlmoModel.parameterCount(config) > Integer.MAX_VALUE - 8) {
+      throw new IOException(configFile + ": " + OlmoModel.parameterCount(config) + " parameters, more than"
+          + " one Java array holds (2^31 - 1)");
+    }
     List<TensorSpec> specs = OlmoModel.layout(config);
-    Parameters params = new Parameters(specs);
     boolean whole = Files.isRegularFile(dir.resolve(MODEL));
     Path source = dir.resolve(whole ? MODEL : MODEL_INDEX);
     if (!Files.isRegularFile(source)) {
@@ -138,6 +141,8 @@ public final class Checkpoint {
     }
     HfConfig.checkMultipliers(configFile, config);
     checkInitStds(configFile, specs);
+    // allocated only now: the shapes, checked against the files, bound it
+    Parameters params = new Parameters(specs);
     Set<String> expected = new HashSet<>();
     for (TensorSpec s : specs) {
       Safetensors.Reader reader = weights.get(s.name());

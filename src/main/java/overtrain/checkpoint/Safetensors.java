@@ -275,11 +275,15 @@ public final class Safetensors {
     long at = 0;
     String previous = null;
     for (Entry e : sorted) {
-      if (e.begin() != at) {
+      if (e.begin() > at) {
         throw new IOException(file + ": tensor '" + e.name() + "' begins at data byte " + e.begin()
-            + (e.begin() > at ? ", leaving a gap" : ", overlapping tensor '" + previous + "'")
-            + " after byte " + at + (previous == null ? "" : " where '" + previous + "' ends")
+            + ", leaving bytes " + at + " to " + e.begin() + " to no tensor"
+            + (previous == null ? "" : " (the one before, '" + previous + "', ends at " + at + ")")
             + "; tensors must tile the data section");
+      }
+      if (e.begin() < at) {
+        throw new IOException(file + ": tensor '" + e.name() + "' begins at data byte " + e.begin()
+            + ", inside tensor '" + previous + "', which ends at " + at + "; tensors must not overlap");
       }
       at = e.end();
       previous = e.name();
