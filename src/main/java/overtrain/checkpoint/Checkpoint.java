@@ -30,6 +30,12 @@ import overtrain.model.TensorSpec;
  *
  * <p>A directory is built under a temporary name and renamed into place, so a reader never
  * sees half of one, and a run killed while saving leaves the previous checkpoint intact.
+ *
+ * <p>{@code manifest.json} records each file's size and SHA-256 when it is saved; loading
+ * checks a file against it before reading it, so a file cut short, damaged on disk or changed
+ * by hand is named as such rather than read. A directory without one (saved before manifests,
+ * or published by Hugging Face) is read with the formats' own checks only: every safetensors
+ * header must account for the file's bytes exactly.
  */
 public final class Checkpoint {
   public static final String CONFIG = "config.json";
@@ -38,6 +44,9 @@ public final class Checkpoint {
   public static final String MODEL_INDEX = "model.safetensors.index.json";
   public static final String OPTIMIZER = "optimizer.safetensors";
   public static final String TRAINER_STATE = "trainer_state.json";
+  public static final String MANIFEST = "manifest.json";
+  /** The files a saved checkpoint may hold, each recorded in the manifest. */
+  private static final List<String> SAVED = List.of(CONFIG, MODEL, OPTIMIZER, TRAINER_STATE);
   private static final String EXP_AVG = "exp_avg.";
   private static final String EXP_AVG_SQ = "exp_avg_sq.";
 
@@ -82,6 +91,7 @@ public final class Checkpoint {
         Safetensors.write(tmp.resolve(OPTIMIZER), moments, Map.of("step", Long.toString(optimizer.step())));
       }
       if (trainerState != null) HfConfig.writeJson(tmp.resolve(TRAINER_STATE), trainerState);
+      writeManifest(tmp);
       replace(tmp, abs);
     } catch (IOException | RuntimeException e) {
       deleteTree(tmp);
@@ -100,24 +110,44 @@ public final class Checkpoint {
     if (!Files.isRegularFile(configFile)) {
       throw new IOException(dir + ": not a checkpoint directory (no " + CONFIG + ")");
     }
-    ModelConfig config = HfConfig.read(configFile);
+    verify(dir, CONFIG);
+    ModelConfig config = HfConfig.readShape(configFile);
+    if (OlmoModel.parameterCount(config) > Integer.MAX_VALUE - 8) {
+      throw new IOException(configFile + ": " + OlmoModel.parameterCount(config) + " parameters, more than"
+          + " one Java array holds (2^31 - 1)");
+    }
     List<TensorSpec> specs = OlmoModel.layout(config);
-    checkInitStds(configFile, specs);
-    Parameters params = new Parameters(specs);
     boolean whole = Files.isRegularFile(dir.resolve(MODEL));
     Path source = dir.resolve(whole ? MODEL : MODEL_INDEX);
     if (!Files.isRegularFile(source)) {
       throw new IOException(dir + ": no weights (neither " + MODEL + " nor " + MODEL_INDEX + ")");
     }
+    if (whole) verify(dir, MODEL);
     Map<String, Safetensors.Reader> weights =
         whole ? wholeFile(Safetensors.open(source)) : shards(source);
-    Set<String> expected = new HashSet<>();
+    // Shapes first: a size in config.json that disagrees with the weights is named as that.
     for (TensorSpec s : specs) {
       Safetensors.Reader reader = weights.get(s.name());
       if (reader == null) {
         throw new IOException(source + ": no tensor '" + s.name() + "'; has " + weights.keySet());
       }
+      int[] shape = reader.entries().get(s.name()).shape();
+      if (!java.util.Arrays.equals(shape, s.shape())) {
+        throw new IOException(reader.file() + ": tensor '" + s.name() + "' has shape "
+            + java.util.Arrays.toString(shape) + ", but " + configFile + " implies "
+            + java.util.Arrays.toString(s.shape()) + " (vocab_size " + config.vocabSize() + ", hidden_size "
+            + config.hiddenSize() + ", intermediate_size " + config.intermediateSize() + ")");
+      }
+    }
+    HfConfig.checkMultipliers(configFile, config);
+    checkInitStds(configFile, specs);
+    // allocated only now: the shapes, checked against the files, bound it
+    Parameters params = new Parameters(specs);
+    Set<String> expected = new HashSet<>();
+    for (TensorSpec s : specs) {
+      Safetensors.Reader reader = weights.get(s.name());
       reader.read(s.name(), s.shape(), params.data(), s.offset());
+      requireFinite(reader.file(), s.name(), s.shape(), params.data(), s.offset());
       expected.add(s.name());
     }
     for (String name : weights.keySet()) {
@@ -177,12 +207,15 @@ public final class Checkpoint {
 
   /** The optimiser's moments as saved in {@code dir}, checked against the layout of {@code params}. */
   public static Moments loadMoments(Path dir, Parameters params) throws IOException {
+    verify(dir, OPTIMIZER);
     Safetensors.Reader reader = Safetensors.open(dir.resolve(OPTIMIZER));
     float[] m = new float[params.size()];
     float[] v = new float[params.size()];
     for (TensorSpec s : params.specs()) {
       reader.read(EXP_AVG + s.name(), s.shape(), m, s.offset());
+      requireFinite(reader.file(), EXP_AVG + s.name(), s.shape(), m, s.offset());
       reader.read(EXP_AVG_SQ + s.name(), s.shape(), v, s.offset());
+      requireFinite(reader.file(), EXP_AVG_SQ + s.name(), s.shape(), v, s.offset());
     }
     String step = reader.metadata().get("step");
     try {
@@ -194,12 +227,129 @@ public final class Checkpoint {
 
   /** The trainer's state as saved in {@code dir}. */
   public static JsonNode loadTrainerState(Path dir) throws IOException {
+    verify(dir, TRAINER_STATE);
     Path file = dir.resolve(TRAINER_STATE);
+    JsonNode state;
     try {
-      return HfConfig.JSON.readTree(file.toFile());
+      state = HfConfig.JSON.readTree(file.toFile());
     } catch (IOException e) {
       throw new IOException(file + ": not readable as JSON: " + e.getMessage(), e);
     }
+    // An empty file reads as no node at all; neither it nor {} is a trainer's state.
+    if (state == null || !state.isObject() || state.isEmpty()) {
+      throw new IOException(file + ": " + (state == null || state.isMissingNode() ? "empty" : "holds " + abbreviate(state))
+          + ", expected the trainer's state as a JSON object");
+    }
+    return state;
+  }
+
+  /**
+   * Why the checkpoint in {@code dir} cannot be resumed from, or empty when it can: a file that
+   * differs from the manifest, or a config, safetensors header or trainer state that does not
+   * read. The weights themselves are read only by {@link #load}.
+   */
+  public static java.util.Optional<String> damage(Path dir) {
+    try {
+      for (String name : SAVED) verify(dir, name);
+      HfConfig.read(dir.resolve(CONFIG));
+      Safetensors.open(dir.resolve(MODEL));
+      Safetensors.open(dir.resolve(OPTIMIZER));
+      loadTrainerState(dir);
+      return java.util.Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      String why = e instanceof java.nio.file.NoSuchFileException f ? f.getFile() + ": missing" : e.getMessage();
+      return java.util.Optional.of(String.valueOf(why));
+    }
+  }
+
+  /**
+   * Checks {@code dir/name} against the size and SHA-256 that {@code dir}'s manifest records,
+   * when there is a manifest and it lists the file.
+   */
+  static void verify(Path dir, String name) throws IOException {
+    Path manifest = dir.resolve(MANIFEST);
+    if (!Files.isRegularFile(manifest)) return;
+    JsonNode files;
+    try {
+      files = HfConfig.JSON.readTree(manifest.toFile());
+    } catch (IOException e) {
+      throw new IOException(manifest + ": not readable as JSON: " + e.getMessage(), e);
+    }
+    files = files == null ? null : files.get("files");
+    if (files == null || !files.isObject()) {
+      throw new IOException(manifest + ": field 'files' is missing or not an object; the manifest is damaged");
+    }
+    JsonNode expected = files.get(name);
+    if (expected == null) return;
+    Path file = dir.resolve(name);
+    long bytes = expected.path("bytes").asLong(-1);
+    String sha = expected.path("sha256").asText("");
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(file + ": missing, but " + MANIFEST + " records it (" + bytes + " bytes)");
+    }
+    long size = Files.size(file);
+    if (size != bytes) {
+      throw new IOException(file + ": " + size + " bytes, but " + MANIFEST + " records " + bytes
+          + (size < bytes ? ": the file was cut short" : ": the file changed after it was saved"));
+    }
+    String actual = sha256(file);
+    if (!actual.equals(sha)) {
+      throw new IOException(file + ": SHA-256 " + actual + ", but " + MANIFEST + " records " + sha
+          + ": the file was damaged or changed after it was saved (delete " + MANIFEST
+          + " to read it unchecked)");
+    }
+  }
+
+  /** Records the size and SHA-256 of every file {@link #save} wrote into {@code dir}. */
+  private static void writeManifest(Path dir) throws IOException {
+    com.fasterxml.jackson.databind.node.ObjectNode manifest = HfConfig.JSON.createObjectNode();
+    com.fasterxml.jackson.databind.node.ObjectNode files = manifest.putObject("files");
+    for (String name : SAVED) {
+      Path file = dir.resolve(name);
+      if (!Files.isRegularFile(file)) continue;
+      files.putObject(name).put("bytes", Files.size(file)).put("sha256", sha256(file));
+    }
+    HfConfig.writeJson(dir.resolve(MANIFEST), manifest);
+  }
+
+  private static String sha256(Path file) throws IOException {
+    java.security.MessageDigest digest;
+    try {
+      digest = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[1 << 20];
+      for (int r; (r = in.read(buf)) > 0; ) digest.update(buf, 0, r);
+    }
+    return java.util.HexFormat.of().formatHex(digest.digest());
+  }
+
+  /**
+   * Weights or moments with a NaN or infinity would score as loss NaN or train into it: refused
+   * here, with where the first one is.
+   */
+  private static void requireFinite(Path file, String name, int[] shape, float[] data, int offset)
+      throws IOException {
+    long n = 1;
+    for (int s : shape) n *= s;
+    for (int i = 0; i < n; i++) {
+      float x = data[offset + i];
+      if (Float.isFinite(x)) continue;
+      int[] at = new int[shape.length];
+      for (int k = shape.length - 1, rest = i; k >= 0; k--) {
+        at[k] = rest % shape[k];
+        rest /= shape[k];
+      }
+      throw new IOException(file + ": tensor '" + name + "' holds " + x + " at index "
+          + java.util.Arrays.toString(at) + " (element " + i + " of " + n + ")");
+    }
+  }
+
+  private static String abbreviate(JsonNode node) {
+    String text = node.toString();
+    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
   }
 
   private static void checkInitStds(Path file, List<TensorSpec> specs) throws IOException {

@@ -72,6 +72,17 @@ public final class HfConfig {
    * {@code initializer_range}; features we do not implement are rejected by name.
    */
   public static ModelConfig read(Path file) throws IOException {
+    ModelConfig config = readShape(file);
+    checkMultipliers(file, config);
+    return config;
+  }
+
+  /**
+   * The config without the multipliers it records checked: a checkpoint checks its tensors'
+   * shapes against the sizes first, since a wrong size explains a wrong multiplier and not the
+   * other way round.
+   */
+  static ModelConfig readShape(Path file) throws IOException {
     JsonNode o;
     try {
       o = JSON.readTree(file.toFile());
@@ -82,10 +93,21 @@ public final class HfConfig {
     Fields f = new Fields(file, o);
     f.expectText("model_type", "olmo");
     int heads = f.integer("num_attention_heads");
-    if (o.has("num_key_value_heads") && !o.get("num_key_value_heads").isNull()
-        && f.integer("num_key_value_heads") != heads) {
-      throw new IOException(file + ": field 'num_key_value_heads' is " + o.get("num_key_value_heads")
-          + ", expected " + heads + " (grouped-query attention is not supported)");
+    int hidden = f.integer("hidden_size");
+    if (heads <= 0 || hidden % heads != 0) {
+      throw new IOException(file + ": field 'num_attention_heads' is " + heads + ", which must divide"
+          + " hidden_size " + hidden + " (each head gets hidden_size / num_attention_heads dimensions)");
+    }
+    if (o.has("num_key_value_heads") && !o.get("num_key_value_heads").isNull()) {
+      int kvHeads = f.integer("num_key_value_heads");
+      if (kvHeads <= 0 || heads % kvHeads != 0) {
+        throw new IOException(file + ": field 'num_key_value_heads' is " + kvHeads + ", which must divide"
+            + " num_attention_heads " + heads);
+      }
+      if (kvHeads != heads) {
+        throw new IOException(file + ": field 'num_key_value_heads' is " + kvHeads + ", expected "
+            + heads + " like num_attention_heads (grouped-query attention is not supported)");
+      }
     }
     if (o.has("hidden_act")) f.expectText("hidden_act", "silu");
     if (o.path("attention_bias").asBoolean(false)) {
@@ -97,7 +119,6 @@ public final class HfConfig {
     if (o.has("rope_scaling") && !o.get("rope_scaling").isNull()) {
       throw new IOException(file + ": field 'rope_scaling' is " + o.get("rope_scaling") + ", expected null");
     }
-    int hidden = f.integer("hidden_size");
     Parameterization p = Parameterization.STANDARD;
     if (o.has("parameterization")) {
       String name = f.text("parameterization");
@@ -125,10 +146,53 @@ public final class HfConfig {
     } catch (IllegalArgumentException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
     }
-    f.expectNumber("attention_scale", config.attentionScale());
-    f.expectNumber("logit_scale", config.logitScale());
-    f.expectNumber("embedding_scale", config.embeddingScale());
     return config;
+  }
+
+  /**
+   * The multipliers {@code file} records must be those its sizes imply. Each is a function of
+   * sizes (attention_scale of head_dim, logit_scale of hidden_size and base_width), so a
+   * mismatch is reported as the size the recorded value belongs to against the size the file
+   * gives: a hand-edited hidden_size shows up as that, not as a multiplier.
+   */
+  static void checkMultipliers(Path file, ModelConfig config) throws IOException {
+    JsonNode o;
+    try {
+      o = JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new IOException(file + ": not readable as JSON: " + e.getMessage(), e);
+    }
+    Fields f = new Fields(file, o);
+    boolean mup = config.parameterization() == Parameterization.MUP;
+    String sizes = "hidden_size " + config.hiddenSize() + " / num_attention_heads " + config.numHeads()
+        + " gives head_dim " + config.headDim();
+    if (f.differs("attention_scale", config.attentionScale())) {
+      double v = f.number("attention_scale");
+      // muP: 1/head_dim; standard: 1/sqrt(head_dim)
+      double headDim = v > 0 ? (mup ? 1 / v : 1 / (v * v)) : Double.NaN;
+      throw new IOException(file + ": field 'attention_scale' is " + v + ", which is "
+          + (mup ? "1/head_dim" : "1/sqrt(head_dim)") + " for head_dim " + round(headDim) + ", but " + sizes
+          + ": hidden_size or num_attention_heads disagrees with the attention_scale recorded beside them");
+    }
+    if (f.differs("logit_scale", config.logitScale())) {
+      double v = f.number("logit_scale");
+      if (!mup) {
+        throw new IOException(file + ": field 'logit_scale' is " + v + ", expected 1 under standard"
+            + " parameterisation (is 'parameterization' right?)");
+      }
+      throw new IOException(file + ": field 'logit_scale' is " + v + ", which is base_width/hidden_size"
+          + " for hidden_size " + round(config.baseWidth() / v) + " at base_width " + config.baseWidth()
+          + ", but hidden_size is " + config.hiddenSize() + ": hidden_size or base_width disagrees with the"
+          + " logit_scale recorded beside them");
+    }
+    if (f.differs("embedding_scale", config.embeddingScale())) {
+      throw new IOException(file + ": field 'embedding_scale' is " + f.number("embedding_scale")
+          + ", expected " + config.embeddingScale() + " (no embedding multiplier in either parameterisation)");
+    }
+  }
+
+  private static String round(double x) {
+    return Math.abs(x - Math.rint(x)) < 1e-9 * Math.max(1, Math.abs(x)) ? Long.toString(Math.round(x)) : Double.toString(x);
   }
 
   static void writeJson(Path file, JsonNode node) throws IOException {
@@ -176,14 +240,10 @@ public final class HfConfig {
       }
     }
 
-    /** A multiplier the config implies must match the one written, when one was written. */
-    void expectNumber(String name, double expected) throws IOException {
-      if (!o.has(name)) return;
-      double v = number(name);
-      if (Math.abs(v - expected) > 1e-12 * Math.abs(expected)) {
-        throw new IOException(file + ": field '" + name + "' is " + v + " but the config implies "
-            + expected);
-      }
+    /** Whether a multiplier is written and differs from the one the sizes imply. */
+    boolean differs(String name, double expected) throws IOException {
+      if (!o.has(name)) return false;
+      return Math.abs(number(name) - expected) > 1e-12 * Math.abs(expected);
     }
   }
 }

@@ -28,7 +28,9 @@ import overtrain.io.AtomicWrite;
  * mapped on its own, so a file may exceed the 2 GiB that one mapping holds.
  */
 public final class Safetensors {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // A name given twice would otherwise keep its last entry and leave the first's bytes unread.
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   private static final String METADATA = "__metadata__";
 
   private Safetensors() {}
@@ -182,7 +184,8 @@ public final class Safetensors {
       ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
       while (len.hasRemaining()) if (ch.read(len, len.position()) < 0) break;
       long headerLen = len.getLong(0);
-      if (headerLen < 2 || 8 + headerLen > size || headerLen > 100_000_000) {
+      // Checked against the file's size before anything is allocated for it.
+      if (headerLen < 2 || headerLen > size - 8 || headerLen > 100_000_000) {
         throw new IOException(file + ": header length " + headerLen + " does not fit a file of " + size + " bytes");
       }
       ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
@@ -205,6 +208,7 @@ public final class Safetensors {
         }
         entries.put(f.getKey(), entry(file, f.getKey(), f.getValue(), dataLen));
       }
+      checkTiling(file, entries.values(), dataLen);
       return new Reader(file, 8 + headerLen, entries, metadata);
     }
   }
@@ -226,27 +230,69 @@ public final class Safetensors {
       throw new IOException(where + ": field 'data_offsets' must be [begin, end]");
     }
     int[] shape = new int[shapeNode.size()];
-    long n = 1;
+    long bytes = dtype.bytes;
+    boolean overflow = false;
     for (int i = 0; i < shape.length; i++) {
-      if (!shapeNode.get(i).canConvertToInt() || shapeNode.get(i).asInt() < 0) {
-        throw new IOException(where + ": field 'shape' holds " + shapeNode.get(i) + ", expected a size");
+      JsonNode dim = shapeNode.get(i);
+      if (!dim.isIntegralNumber() || !dim.canConvertToInt() || dim.asInt() < 0) {
+        throw new IOException(where + ": field 'shape' holds " + dim + ", expected a size");
       }
-      shape[i] = shapeNode.get(i).asInt();
-      n *= shape[i];
+      shape[i] = dim.asInt();
+      try {
+        bytes = Math.multiplyExact(bytes, shape[i]);
+      } catch (ArithmeticException tooMany) {
+        overflow = true;
+      }
+    }
+    if (!offsets.get(0).isIntegralNumber() || !offsets.get(1).isIntegralNumber()) {
+      throw new IOException(where + ": field 'data_offsets' must be [begin, end]");
     }
     long begin = offsets.get(0).asLong(), end = offsets.get(1).asLong();
     if (begin < 0 || end < begin || end > dataLen) {
       throw new IOException(where + ": data_offsets [" + begin + ", " + end + "] outside the "
           + dataLen + " data bytes");
     }
-    if (end - begin != dtype.bytes * n) {
+    if (overflow || end - begin != bytes) {
       throw new IOException(where + ": data_offsets span " + (end - begin) + " bytes, shape "
-          + Arrays.toString(shape) + " of " + dtype + " needs " + dtype.bytes * n);
+          + Arrays.toString(shape) + " of " + dtype + " needs "
+          + (overflow ? "more than 2^63" : Long.toString(bytes)));
     }
     if (end - begin > Integer.MAX_VALUE) {
       throw new IOException(where + " is " + (end - begin) + " bytes, more than one mapping holds (2 GiB)");
     }
     return new Entry(name, dtype, shape, begin, end);
+  }
+
+  /**
+   * The tensors must tile the data section, as the reference implementation requires: sorted by
+   * where they begin, the first at 0, each where the one before ended, the last at the end. A
+   * gap is bytes no tensor owns (a file cut or padded), an overlap two tensors sharing bytes.
+   */
+  private static void checkTiling(Path file, java.util.Collection<Entry> entries, long dataLen)
+      throws IOException {
+    List<Entry> sorted = new java.util.ArrayList<>(entries);
+    sorted.sort(java.util.Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+    long at = 0;
+    String previous = null;
+    for (Entry e : sorted) {
+      if (e.begin() > at) {
+        throw new IOException(file + ": tensor '" + e.name() + "' begins at data byte " + e.begin()
+            + ", leaving bytes " + at + " to " + e.begin() + " to no tensor"
+            + (previous == null ? "" : " (the one before, '" + previous + "', ends at " + at + ")")
+            + "; tensors must tile the data section");
+      }
+      if (e.begin() < at) {
+        throw new IOException(file + ": tensor '" + e.name() + "' begins at data byte " + e.begin()
+            + ", inside tensor '" + previous + "', which ends at " + at + "; tensors must not overlap");
+      }
+      at = e.end();
+      previous = e.name();
+    }
+    if (at != dataLen) {
+      throw new IOException(file + ": the tensors end at data byte " + at + (previous == null ? ""
+          : " (the last is '" + previous + "')") + ", but the data section has " + dataLen
+          + " bytes: " + (dataLen - at) + " bytes at its end belong to no tensor");
+    }
   }
 
   private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {

@@ -34,7 +34,9 @@ import picocli.CommandLine.Option;
       "shape is timed, so that both see the same load on a shared machine; the",
       "scoring speed-up is the median of the per-step time ratios.",
       "Memory: the peak resident memory next to what weights, gradients, Adam",
-      "moments and one step's activations need, and what was resident before the",
+      "moments, one step's activations and the threads' workspace need (the",
+      "model's own formula, which training runs are checked against before they",
+      "start), and what was resident before the",
       "model was built (the JVM and its classes); the Java heap's peak (the",
       "program's own arrays, without the runtime, garbage not yet collected",
       "included); what the heap holds after a full collection at the end (the",
@@ -95,6 +97,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     // an untied head, as the study's models and bench/peer_olmo.py have it
     ModelConfig config = new ModelConfig(vocab, dModel, layers, heads, ff, context, false, ModelConfig.DEFAULT_ROPE_THETA,
         Parameterization.MUP, dModel, 0.02);
+    OlmoModel.checkFits(config, batch, context, "bench train");
     Parameters params = OlmoModel.initialize(config, 1);
     OlmoModel model = new OlmoModel(config, params);
     AdamW adam = new AdamW(params.specs(), 0.1);
@@ -142,7 +145,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     double scoreTokensPerSecond = noScore ? -1
         : (double) n * steps / (Arrays.stream(scoreNanos).sum() / 1e9);
     double scoreSpeedup = noScore ? -1 : medianRatio(trainNanos, scoreNanos);
-    long needBytes = 4L * (4L * params.size() + activationFloats(config, batch, context));
+    long needBytes = OlmoModel.trainingMemory(config, batch, context).total();
     long peakBytes = residentBytes("VmHWM:");
     long heapBytes = heapPeakBytes();
     long liveBytes = liveHeapBytes();
@@ -183,7 +186,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
             + "per-step ratios)%n", scoreTokensPerSecond, scoreSpeedup);
       }
       System.out.printf("peak resident memory %.0f MiB (%.0f MiB resident before the model was "
-          + "built); weights, gradients, Adam moments and one step's activations need %.0f MiB%n",
+          + "built); weights, gradients, Adam moments, one step's activations and the threads' "
+          + "workspace need %.0f MiB%n",
           peakBytes / (1024.0 * 1024), runtimeBytes / (1024.0 * 1024), needBytes / (1024.0 * 1024));
       System.out.printf("Java heap peak %.0f MiB, %.2fx the need: the arrays this run held, "
           + "without the runtime%n", heapBytes / (1024.0 * 1024), (double) heapBytes / needBytes);
@@ -228,17 +232,6 @@ public final class BenchTrainCommand implements Callable<Integer> {
     for (int i = 0; i < r.length; i++) r[i] = (double) train[i] / score[i];
     Arrays.sort(r);
     return r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
-  }
-
-  /**
-   * Floats a training step must hold besides the parameters' four copies: per layer what
-   * backward reads (two normalised inputs and their rstd, q, k, v, attention probabilities,
-   * attention output, gate, up and their product), and the final norm's output.
-   */
-  static long activationFloats(ModelConfig c, int batch, int context) {
-    long n = (long) batch * context, d = c.hiddenSize(), f = c.intermediateSize();
-    long perLayer = 6 * n * d + 2 * n + 3 * n * f + n * context * c.numHeads();
-    return c.numLayers() * perLayer + n * d + n;
   }
 
   /**

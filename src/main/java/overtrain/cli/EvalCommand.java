@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
       "With --task: the checkpoint's metrics on a task split. Classification: accuracy and the"
           + " perplexity over the classes, each class scored by the length-normalised log-likelihood"
           + " of its label words. Multiple choice: acc and acc_norm as lm-evaluation-harness defines"
-          + " them. Language modelling and instructions: loss and perplexity on the text or responses."
+          + " them. Language modelling and instructions: loss and perplexity on the text or responses.",
+      "Limits (--max-tokens, --max-examples): 0, the default, means no limit; a negative one is an error."
     },
     sortOptions = false)
 public final class EvalCommand implements Callable<Integer> {
@@ -70,8 +71,9 @@ public final class EvalCommand implements Callable<Integer> {
       description = "windows (or task sequences) per forward pass (default ${DEFAULT-VALUE})")
   int batch;
 
-  @Option(names = "--max-tokens", description = "score at most this many tokens (default: the whole file)")
-  Long maxTokens;
+  @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "0",
+      description = "for --tokens: score at most N tokens (whole windows); 0 for the whole file (default ${DEFAULT-VALUE})")
+  long maxTokens;
 
   @Option(names = "--json",
       description = "print one JSON object: loss, perplexity, tokens, context; for --task, the task's metrics")
@@ -82,12 +84,15 @@ public final class EvalCommand implements Callable<Integer> {
     if ((tokens == null) == (task == null)) {
       throw new IllegalArgumentException("give one of --tokens FILE.npy or --task TASK");
     }
+    // One convention for every limit: 0 is none. Checked before the model is read.
+    if (maxTokens < 0) throw new IllegalArgumentException("--max-tokens must be >= 0 (0: the whole file), got " + maxTokens);
+    if (maxExamples < 0) throw new IllegalArgumentException("--max-examples must be >= 0 (0: all), got " + maxExamples);
+    if (batch < 1) throw new IllegalArgumentException("--batch must be positive, got " + batch);
     if (task != null) return callTask();
     Checkpoint.Loaded loaded = Checkpoint.load(model);
     int ctx = ContextOption.resolve(loaded.config(), context);
-    if (batch < 1) throw new IllegalArgumentException("--batch must be positive, got " + batch);
     TokenFile file = TokenFile.open(tokens, loaded.config().vocabSize());
-    long limit = maxTokens == null ? Long.MAX_VALUE : maxTokens;
+    long limit = maxTokens == 0 ? Long.MAX_VALUE : maxTokens;
     Progress progress = new Progress("eval", Math.min((file.length() - 1) / ctx, limit / ctx));
     TokenLoss.Result r = TokenLoss.evaluate(new OlmoModel(loaded.config(), loaded.params()), file, ctx, batch,
         limit, (done, total) -> progress.advanceTo(done));
@@ -109,7 +114,6 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   private int callTask() throws Exception {
-    if (batch < 1) throw new IllegalArgumentException("--batch must be positive, got " + batch);
     Task t = Task.resolve(task, tasksDir);
     String tok = TokenizerSource.resolve(tokenizer, model);
     TaskEvaluation e = scoreTask(t, tok);

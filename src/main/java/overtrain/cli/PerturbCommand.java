@@ -73,6 +73,7 @@ public final class PerturbCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (out != null) checkWritable(out, List.of("result.json", "degradation.png", "degradation.svg"));
     Checkpoint.Loaded loaded = Checkpoint.load(model);
     int ctx = ContextOption.resolve(loaded.config(), context);
     PerturbationSweep.Config config =
@@ -85,11 +86,7 @@ public final class PerturbCommand implements Callable<Integer> {
 
     ObjectMapper mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     String resultJson = mapper.writerWithDefaultPrettyPrinter().writeValueAsString(result);
-    if (out != null) {
-      Files.createDirectories(out);
-      AtomicWrite.writeString(out.resolve("result.json"), resultJson + "\n");
-      plot(result).write(out, "degradation");
-    }
+    // The result is printed first: should a write still fail, the measurement is not lost.
     if (json) {
       System.out.println(resultJson);
     } else {
@@ -102,7 +99,45 @@ public final class PerturbCommand implements Callable<Integer> {
             s.gamma(), s.meanLoss(), s.meanDegradation(), s.sdDegradation());
       }
     }
+    System.out.flush();
+    if (out != null) {
+      AtomicWrite.writeString(out.resolve("result.json"), resultJson + "\n");
+      plot(result).write(out, "degradation");
+    }
     return 0;
+  }
+
+  /**
+   * Makes {@code dir} and writes (then removes) a file in it, so that an output the sweep
+   * cannot write is found before the sweep runs, not after; each named output must be a file
+   * or not yet exist.
+   */
+  static void checkWritable(Path dir, List<String> outputs) throws java.io.IOException {
+    for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
+      if (!Files.exists(p)) continue;
+      if (!Files.isDirectory(p)) {
+        throw new java.io.IOException(dir + ": cannot make this output folder: " + p + " is a file");
+      }
+      break;
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (java.nio.file.FileSystemException e) {
+      throw new java.io.IOException(dir + ": cannot make this output folder ("
+          + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason()) + ")", e);
+    }
+    for (String name : outputs) {
+      Path target = dir.resolve(name);
+      if (Files.exists(target) && !Files.isRegularFile(target)) {
+        throw new java.io.IOException(target + ": exists and is not a file, so the output cannot replace it");
+      }
+    }
+    try (AtomicWrite.Pending probe = AtomicWrite.open(dir.resolve(outputs.get(0)))) {
+      probe.stream().write('\n'); // closed uncommitted: the temporary file goes, nothing is replaced
+    } catch (java.nio.file.FileSystemException e) {
+      throw new java.io.IOException(dir + ": cannot write in this output folder ("
+          + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason()) + ")", e);
+    }
   }
 
   /** Degradation against gamma: the mean over seeds, and each seed's line beneath it, pale. */

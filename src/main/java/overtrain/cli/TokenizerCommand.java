@@ -63,6 +63,10 @@ public final class TokenizerCommand implements Runnable {
       for (String t : texts) bytes += t.getBytes(StandardCharsets.UTF_8).length;
       long t1 = System.nanoTime();
       System.err.printf("read %,d documents, %,d bytes in %.1f s%n", texts.size(), bytes, (t1 - t0) / 1e9);
+      if (bytes == 0) {
+        throw new IllegalArgumentException(corpus + ": no text to train on (" + texts.size()
+            + " documents, all empty); give .txt files or JSONL records with a \"text\" field");
+      }
       Tokenizer tokenizer = BpeTrainer.train(texts, vocabSize, specials);
       long t2 = System.nanoTime();
       tokenizer.save(out);
@@ -70,6 +74,10 @@ public final class TokenizerCommand implements Runnable {
       for (int[] ids : tokenizer.encodeAll(texts)) tokens += ids.length;
       System.err.printf("trained %,d ids in %.1f s; %.3f bytes per token on the training text%n",
           tokenizer.vocabSize(), (t2 - t1) / 1e9, (double) bytes / tokens);
+      if (tokenizer.vocabSize() < vocabSize) {
+        System.err.printf("the corpus ran out of pairs to merge: %,d ids, not the %,d asked for%n",
+            tokenizer.vocabSize(), vocabSize);
+      }
       System.out.println(out);
       return 0;
     }
@@ -130,7 +138,7 @@ public final class TokenizerCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       Tokenizer t = Tokenizer.loadOrNamed(tokenizer);
-      Npy.Array array = Npy.read(ids);
+      Npy.Array array = Npy.read(ids, Npy.TOKEN_IDS);
       if (array.length() > Integer.MAX_VALUE) throw new IOException(ids + ": too many ids to decode at once");
       int[] values = new int[(int) array.length()];
       for (int i = 0; i < values.length; i++) {

@@ -24,10 +24,7 @@ public final class TokenFile {
 
   /** Opens {@code file} and checks that it is a 1-D uint16/uint32 array of ids below {@code vocab}. */
   public static TokenFile open(Path file, int vocab) throws IOException {
-    Npy.Array a = Npy.read(file);
-    if (a.dtype() != Npy.DType.UINT16 && a.dtype() != Npy.DType.UINT32) {
-      throw new IOException(file + ": token ids must be uint16 or uint32, got " + a.dtype().descr);
-    }
+    Npy.Array a = Npy.read(file, Npy.TOKEN_IDS);
     if (a.shape().length != 1) {
       throw new IOException(file + ": token file must be 1-D, got shape " + Arrays.toString(a.shape()));
     }

@@ -7,6 +7,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import overtrain.io.AtomicWrite;
@@ -39,12 +42,30 @@ public final class Npy {
       this.bytes = bytes;
     }
 
-    static DType of(String descr, Path file) throws IOException {
+    /** NumPy's name for it, as {@code ids.astype(np.uint16)} spells it. */
+    public String numpyName() {
+      return switch (this) {
+        case UINT16 -> "uint16";
+        case UINT32 -> "uint32";
+        case INT32 -> "int32";
+        case FLOAT32 -> "float32";
+      };
+    }
+
+    /** {@code descr} as one of {@code accepted}, or an error that lists exactly those. */
+    static DType of(String descr, Path file, Set<DType> accepted) throws IOException {
       String d = descr.replace('|', '<').replace('=', '<');
-      for (DType t : values()) if (t.descr.equals(d)) return t;
-      throw new IOException(file + ": unsupported dtype '" + descr + "', expected one of <u2 <u4 <i4 <f4");
+      for (DType t : accepted) if (t.descr.equals(d)) return t;
+      StringBuilder names = new StringBuilder();
+      for (DType t : accepted) {
+        names.append(names.length() == 0 ? "" : ", ").append(t.descr).append(" (").append(t.numpyName()).append(')');
+      }
+      throw new IOException(file + ": dtype '" + descr + "' is not supported here, expected one of " + names);
     }
   }
+
+  /** The element types of token ids, wherever a token file is read. */
+  public static final Set<DType> TOKEN_IDS = Collections.unmodifiableSet(EnumSet.of(DType.UINT16, DType.UINT32));
 
   /** A memory-mapped array: its element type, shape and little-endian data. */
   public record Array(DType dtype, long[] shape, ByteBuffer data) {
@@ -71,8 +92,16 @@ public final class Npy {
     }
   }
 
-  /** Memory-maps {@code file}; errors name the file and what was wrong with it. */
+  /** Memory-maps {@code file}, of any element type this class knows. */
   public static Array read(Path file) throws IOException {
+    return read(file, EnumSet.allOf(DType.class));
+  }
+
+  /**
+   * Memory-maps {@code file}, whose element type must be one of {@code accepted}; errors name
+   * the file and what was wrong with it.
+   */
+  public static Array read(Path file, Set<DType> accepted) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       ByteBuffer head = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
       readFully(ch, head, 0, file);
@@ -89,20 +118,28 @@ public final class Npy {
         headerLen = head.getInt(8);
         dataStart = 12 + headerLen;
       } else {
-        throw new IOException(file + ": unsupported .npy version " + major);
+        throw new IOException(file + ": unsupported .npy version " + major + ", expected 1, 2 or 3");
+      }
+      // Checked against the file before a buffer of that size is allocated.
+      if (headerLen < 0 || headerLen > ch.size() - (dataStart - (long) headerLen)) {
+        throw new IOException(file + ": header length " + Integer.toUnsignedLong(headerLen)
+            + " does not fit a file of " + ch.size() + " bytes");
       }
       ByteBuffer hb = ByteBuffer.allocate(headerLen);
       readFully(ch, hb, dataStart - headerLen, file);
       String header = new String(hb.array(), StandardCharsets.ISO_8859_1);
 
-      DType dtype = DType.of(field(DESCR, header, "descr", file), file);
+      DType dtype = DType.of(field(DESCR, header, "descr", file), file, accepted);
       if (field(ORDER, header, "fortran_order", file).equals("True")) {
         throw new IOException(file + ": Fortran-ordered arrays are not supported; save with C order");
       }
       long[] shape = parseShape(field(SHAPE, header, "shape", file), file);
-      long n = 1;
-      for (long s : shape) n *= s;
-      long bytes = n * dtype.bytes;
+      long bytes = dtype.bytes;
+      try {
+        for (long s : shape) bytes = Math.multiplyExact(bytes, s);
+      } catch (ArithmeticException e) {
+        throw new IOException(file + ": shape " + java.util.Arrays.toString(shape) + " holds more than 2^63 bytes");
+      }
       if (ch.size() < dataStart + bytes) {
         throw new IOException(file + ": truncated, header promises " + bytes + " bytes of data, file has "
             + (ch.size() - dataStart));
@@ -173,10 +210,11 @@ public final class Npy {
       String t = p.trim();
       if (t.isEmpty()) continue;
       try {
-        shape[n++] = Long.parseLong(t);
+        shape[n] = Long.parseLong(t);
       } catch (NumberFormatException e) {
-        throw new IOException(file + ": bad shape (" + dims + ")");
+        throw new IOException(file + ": bad shape (" + dims + "), expected sizes separated by commas");
       }
+      if (shape[n++] < 0) throw new IOException(file + ": bad shape (" + dims + "), a size is negative");
     }
     return java.util.Arrays.copyOf(shape, n);
   }

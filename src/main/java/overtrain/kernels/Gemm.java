@@ -134,6 +134,16 @@ public final class Gemm {
     private float[] data = new float[0];
     private int n, k, nPad;
 
+    /** Floats packing a k x n op(B) holds (columns padded to whole panels). */
+    public static long floats(int n, int k) {
+      return (long) k * roundUp(n, NR);
+    }
+
+    /** Floats this one holds now. */
+    public long heldFloats() {
+      return data.length;
+    }
+
     /** Packs op(B), k x n: B stored [k,n], or [n,k] when transB. */
     public PackedB pack(boolean transB, int n, int k, float[] b, int bOff, int ldb) {
       if (n < 0 || k < 0) {

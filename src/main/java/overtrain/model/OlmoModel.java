@@ -123,6 +123,109 @@ public final class OlmoModel {
     return config;
   }
 
+  /**
+   * What training {@code batch} x {@code context} holds, in bytes: the weights, their gradients,
+   * AdamW's two moments, the activations one step keeps for backward (every layer's, the
+   * residual stream and the final norm, the output head's chunk of logits and its packed
+   * weights) and the workspace each engine thread keeps (attention's context x context
+   * gradient). The one memory formula: commands check a run against it before starting.
+   */
+  public record Memory(long weights, long gradients, long adamMoments, long activations, long workspace) {
+    public long total() {
+      return weights + gradients + adamMoments + activations + workspace;
+    }
+
+    @Override
+    public String toString() {
+      return String.format("%s (weights %s, gradients %s, Adam moments %s, activations %s,"
+          + " per-thread workspace %s)", mib(total()), mib(weights), mib(gradients), mib(adamMoments),
+          mib(activations), mib(workspace));
+    }
+  }
+
+  /** {@link Memory} for training {@code config} on {@code batch} sequences of {@code context} tokens. */
+  public static Memory trainingMemory(ModelConfig config, int batch, int context) {
+    long params = parameterCount(config);
+    long n = (long) batch * context, d = config.hiddenSize(), f = config.intermediateSize();
+    long perLayer = 6 * n * d + 2 * n + 3 * n * f + n * context * config.numHeads();
+    long shared = 3 * n * d + n; // residual (and its gradient), the final norm's output and rstd, dxn
+    long activations = 4 * (config.numLayers() * perLayer + shared) + CrossEntropy.trainingBytes(
+        config.vocabSize(), config.hiddenSize(), n,
+        CrossEntropy.trainingChunk(config.vocabSize(), config.hiddenSize()));
+    long workspace = 4L * Parallel.threads() * context * context;
+    return new Memory(4 * params, 4 * params, 8 * params, activations, workspace);
+  }
+
+  /** Parameters in {@link #layout}, counted without overflow. */
+  public static long parameterCount(ModelConfig c) {
+    long vd = (long) c.vocabSize() * c.hiddenSize();
+    return (c.tieWordEmbeddings() ? 1 : 2) * vd + c.nonEmbeddingParameters();
+  }
+
+  /**
+   * Refuses, before anything is allocated, a run that cannot be held: one whose buffers would
+   * need more elements than a Java array has, or whose {@link Memory} exceeds the JVM's max heap
+   * ({@code -Xmx}). The message says what the run would need and what it is allowed.
+   *
+   * @param what the run, as the message should name it ("pretrain", "bench train")
+   */
+  public static void checkFits(ModelConfig config, int batch, int context, String what) {
+    checkArraySizes(config, batch, context);
+    Memory need = trainingMemory(config, batch, context);
+    long max = Runtime.getRuntime().maxMemory();
+    if (need.total() > max) {
+      throw new IllegalArgumentException(what + " with batch " + batch + " x context " + context
+          + " needs " + need + ", but the JVM's max heap is " + mib(max)
+          + "; raise -Xmx (JAVA_OPTS) or lower the batch, the context or the model");
+    }
+  }
+
+  /**
+   * Each buffer is one Java array, at most 2^31 - 1 elements: sizes past that are refused with
+   * what they would need rather than left to overflow an int.
+   */
+  static void checkArraySizes(ModelConfig config, long batch, long seqLen) {
+    long n = batch * seqLen, d = config.hiddenSize(), f = config.intermediateSize();
+    long params = parameterCount(config);
+    requireArray(params, "the parameters", "a smaller model");
+    requireArray(n, "batch x context = " + batch + " x " + seqLen + " token ids", "a smaller batch or context");
+    requireArray(n * d, "one activation of batch x context x hidden_size", "a smaller batch or context");
+    requireArray(n * f, "one MLP activation of batch x context x intermediate_size", "a smaller batch or context");
+    requireArray(n * seqLen * config.numHeads(),
+        "the attention probabilities (batch x context x context x heads)", "a smaller context or batch");
+    requireArray(seqLen * seqLen, "attention's gradient (context x context)", "a smaller context");
+  }
+
+  private static void requireArray(long elements, String what, String remedy) {
+    if (elements > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(what + " would need " + elements + " floats (" + mib(4 * elements)
+          + "), more than one Java array holds (2^31 - 1 elements); use " + remedy);
+    }
+  }
+
+  private static String mib(long bytes) {
+    return String.format("%,.0f MiB", bytes / (1024.0 * 1024));
+  }
+
+  /**
+   * Bytes of the step-sized buffers this model holds now: every layer's activations, the shared
+   * scratch and the output head's. After a training step of batch x context it is
+   * {@link #trainingMemory}'s activations.
+   */
+  public long heldActivationBytes() {
+    long floats = 0;
+    for (Activations a : layers) {
+      if (a.rows < 0) continue;
+      for (float[] x : new float[][] {a.xn1, a.rstd1, a.q, a.k, a.v, a.att, a.y, a.xn2, a.rstd2, a.g, a.u, a.h}) {
+        floats += x.length;
+      }
+    }
+    for (float[] x : new float[][] {scratch.residual, scratch.xf, scratch.rstdf, scratch.dxn}) {
+      if (x != null) floats += x.length;
+    }
+    return 4 * floats + crossEntropy.heldBytes();
+  }
+
   public Parameters parameters() {
     return params;
   }
@@ -280,6 +383,7 @@ public final class OlmoModel {
       throw new IllegalArgumentException("seqLen " + seqLen
           + " exceeds max_position_embeddings " + config.maxContext());
     }
+    checkArraySizes(config, batch, seqLen);
     int n = batch * seqLen, vocab = config.vocabSize();
     if (tokens.length < n || targets.length < n) {
       throw new IllegalArgumentException("tokens (" + tokens.length + ") and targets ("

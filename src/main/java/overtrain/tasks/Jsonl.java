@@ -45,6 +45,9 @@ public final class Jsonl {
       }
     } catch (NoSuchFileException e) {
       throw new TaskFormatException(file, 0, null, "no such file");
+    } catch (java.nio.charset.CharacterCodingException e) {
+      // decoding runs ahead of the lines handed out, so only where it failed after is known
+      throw new TaskFormatException(file, 0, null, "not UTF-8 text" + (line > 0 ? " after line " + line : ""));
     }
     if (records == 0) throw new TaskFormatException(file, 0, null, "empty file: no records");
     return records;

@@ -87,6 +87,8 @@ public record TaskSpec(
     } catch (JsonProcessingException e) {
       throw new TaskFormatException(file, e.getLocation() == null ? 0 : e.getLocation().getLineNr(), null,
           "not valid YAML or JSON: " + e.getOriginalMessage());
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new TaskFormatException(file, 0, null, "not UTF-8 text");
     }
     if (tree == null || !tree.isObject()) throw new TaskFormatException(file, 0, null, "expected a mapping of spec keys");
     ObjectNode spec = (ObjectNode) tree;

@@ -40,7 +40,10 @@ public final class BpeTrainer {
       throw new IllegalArgumentException("vocabulary size " + vocabSize + " is below the 256 bytes and "
           + allSpecials.size() + " special tokens");
     }
-    Trainer t = new Trainer(countWords(texts));
+    Map<String, long[]> words = countWords(texts);
+    // Without text there is nothing to merge: the result would be the bare byte vocabulary.
+    if (words.isEmpty()) throw new IllegalArgumentException("the corpus holds no text to learn merges from");
+    Trainer t = new Trainer(words);
     int[][] done = t.run(newTokens);
     byte[][] vocab = t.tokens.toArray(new byte[0][]);
     Map<String, Integer> specialIds = new LinkedHashMap<>();

@@ -34,6 +34,9 @@ final class TokenizerJson {
       root = JSON.readTree(file.toFile());
     } catch (JsonProcessingException e) {
       throw new IOException(file + ": not valid JSON: " + e.getOriginalMessage());
+    } catch (java.io.CharConversionException e) {
+      // Jackson guesses UTF-16 or UTF-32 from the first bytes and can then find them cut short
+      throw new IOException(file + ": not valid JSON text: " + e.getMessage(), e);
     }
     Reader r = new Reader(file);
     if (root == null || !root.isObject()) throw r.error("(top level)", "a JSON object");

@@ -186,17 +186,27 @@ public final class Trainer {
     return out.resolve(CHECKPOINTS).resolve(String.format("step-%08d", step));
   }
 
-  /** The resumable checkpoint with the most steps under run directory {@code out}, if any. */
+  /**
+   * The resumable checkpoint with the most steps under run directory {@code out}, if any; a
+   * damaged one is passed over for the one before it, saying so on stderr.
+   */
   public static Optional<Path> latestCheckpoint(Path out) throws IOException {
     Path root = out.resolve(CHECKPOINTS);
     if (!Files.isDirectory(root)) return Optional.empty();
+    List<Path> newestFirst;
     try (Stream<Path> dirs = Files.list(root)) {
       // Names are zero-padded, so the last in name order has the most steps; temporary and
       // half-replaced directories carry a suffix and never match.
-      return dirs.filter(d -> d.getFileName().toString().matches("step-\\d{8}"))
+      newestFirst = dirs.filter(d -> d.getFileName().toString().matches("step-\\d{8}"))
           .filter(Checkpoint::isResumable)
-          .max(Path::compareTo);
+          .sorted(java.util.Comparator.reverseOrder()).toList();
     }
+    for (Path d : newestFirst) {
+      Optional<String> damage = Checkpoint.damage(d);
+      if (damage.isEmpty()) return Optional.of(d);
+      System.err.println("checkpoint " + d + " is damaged, passed over for the one before it: " + damage.get());
+    }
+    return Optional.empty();
   }
 
   /** Deletes checkpoint directories that a killed run left half-written (never read). */

@@ -131,4 +131,75 @@ class SafetensorsTest {
 
     }
   }
+
+  /** A file from a hand-written header and {@code dataBytes} zero bytes of data. */
+  private Path raw(String name, String header, int dataBytes) throws IOException {
+    byte[] h = header.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(8 + h.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(h.length).put(h);
+    Path file = dir.resolve(name);
+    Files.write(file, b.array());
+    return file;
+  }
+
+  private static String tensor(String name, String shape, long begin, long end) {
+    return "\"" + name + "\": {\"dtype\": \"F32\", \"shape\": " + shape + ", \"data_offsets\": ["
+        + begin + ", " + end + "]}";
+  }
+
+  private IOException refused(Path file) {
+    return assertThrows(IOException.class, () -> Safetensors.open(file));
+  }
+
+  /** The data offsets tile the data section, in any header order, or the file is refused. */
+  @Test
+  void offsetsMustTileTheDataSection() throws IOException {
+    // header order need not be data order
+    Safetensors.Reader ok = Safetensors.open(raw("ok.safetensors",
+        "{" + tensor("late", "[2]", 8, 16) + ", " + tensor("early", "[2]", 0, 8) + "}", 16));
+    assertEquals(List.of("late", "early"), List.copyOf(ok.entries().keySet()));
+
+    IOException gap = refused(raw("gap.safetensors",
+        "{" + tensor("a", "[2]", 0, 8) + ", " + tensor("b", "[2]", 12, 20) + "}", 20));
+    assertTrue(gap.getMessage().contains("gap.safetensors") && gap.getMessage().contains(
+        "tensor 'b' begins at data byte 12, leaving bytes 8 to 12 to no tensor (the one before, 'a', ends at 8)"),
+        gap.getMessage());
+
+    IOException overlap = refused(raw("overlap.safetensors",
+        "{" + tensor("a", "[2]", 0, 8) + ", " + tensor("b", "[2]", 4, 12) + "}", 12));
+    assertTrue(overlap.getMessage().contains("tensor 'b' begins at data byte 4, inside tensor 'a', which ends at 8"),
+        overlap.getMessage());
+
+    IOException notAtZero = refused(raw("late-start.safetensors", "{" + tensor("a", "[2]", 4, 12) + "}", 12));
+    assertTrue(notAtZero.getMessage().contains("'a' begins at data byte 4, leaving bytes 0 to 4 to no tensor;"),
+        notAtZero.getMessage());
+
+    IOException trailing = refused(raw("trailing.safetensors", "{" + tensor("a", "[2]", 0, 8) + "}", 11));
+    assertTrue(trailing.getMessage().contains("trailing.safetensors")
+        && trailing.getMessage().contains("3 bytes at its end belong to no tensor"), trailing.getMessage());
+
+    IOException twice = refused(raw("twice.safetensors",
+        "{" + tensor("a", "[2]", 0, 8) + ", " + tensor("a", "[2]", 8, 16) + "}", 16));
+    assertTrue(twice.getMessage().contains("twice.safetensors") && twice.getMessage().contains("'a'"),
+        twice.getMessage());
+  }
+
+  /** A shape's byte size is computed without overflow; a header longer than the file is refused unread. */
+  @Test
+  void sizesFromTheHeaderAreChecked() throws IOException {
+    IOException huge = refused(raw("huge.safetensors",
+        "{" + tensor("w", "[2147483647, 2147483647, 2147483647]", 0, 8) + "}", 8));
+    assertTrue(huge.getMessage().contains("'w'") && huge.getMessage().contains("more than 2^63"), huge.getMessage());
+
+    IOException fractional = refused(raw("fraction.safetensors", "{" + tensor("w", "[2.5]", 0, 8) + "}", 8));
+    assertTrue(fractional.getMessage().contains("'shape'") && fractional.getMessage().contains("2.5"),
+        fractional.getMessage());
+
+    Path longHeader = dir.resolve("long-header.safetensors");
+    ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(Long.MAX_VALUE - 3).putLong(0);
+    Files.write(longHeader, b.array());
+    IOException tooLong = refused(longHeader);
+    assertTrue(tooLong.getMessage().contains("long-header.safetensors")
+        && tooLong.getMessage().contains("does not fit a file of 16 bytes"), tooLong.getMessage());
+  }
 }

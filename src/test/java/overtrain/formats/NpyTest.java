@@ -55,4 +55,55 @@ class NpyTest {
     e = assertThrows(IOException.class, () -> Npy.read(g));
     assertTrue(e.getMessage().contains("truncated"), e.getMessage());
   }
+
+  /** A hand-made .npy: magic, version, header length as given, then the header text and data. */
+  private Path raw(String name, int major, long headerLen, String header, int dataBytes) throws IOException {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12 + header.length() + dataBytes)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'}).put((byte) major).put((byte) 0);
+    if (major == 1) b.putShort((short) headerLen);
+    else b.putInt((int) headerLen);
+    b.put(header.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    Path f = dir.resolve(name);
+    Files.write(f, java.util.Arrays.copyOf(b.array(), b.position() + dataBytes));
+    return f;
+  }
+
+  /** Where only token ids are read, the message lists exactly the dtypes taken there. */
+  @Test
+  void theDtypesListedAreTheDtypesTaken() throws IOException {
+    Path floats = dir.resolve("f.npy");
+    Npy.writeFloats(floats, new float[] {1, 2}, 2);
+    assertEquals(Npy.DType.FLOAT32, Npy.read(floats).dtype());
+    IOException e = assertThrows(IOException.class, () -> Npy.read(floats, Npy.TOKEN_IDS));
+    assertTrue(e.getMessage().contains("f.npy") && e.getMessage().contains("'<f4'")
+        && e.getMessage().endsWith("expected one of <u2 (uint16), <u4 (uint32)"), e.getMessage());
+
+    Path i8 = raw("i8.npy", 1, 64, String.format("%-63s\n", "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }"), 16);
+    e = assertThrows(IOException.class, () -> Npy.read(i8));
+    assertTrue(e.getMessage().contains("'<i8'")
+        && e.getMessage().endsWith("expected one of <u2 (uint16), <u4 (uint32), <i4 (int32), <f4 (float32)"),
+        e.getMessage());
+  }
+
+  /** Header lengths and shapes from the file are checked against it before anything is allocated. */
+  @Test
+  void headerSizesAreBoundedByTheFile() throws IOException {
+    Path negative = raw("negative.npy", 2, -8, "", 0);
+    IOException e = assertThrows(IOException.class, () -> Npy.read(negative));
+    assertTrue(e.getMessage().contains("negative.npy") && e.getMessage().contains("header length 4294967288")
+        && e.getMessage().contains("does not fit a file of 12 bytes"), e.getMessage());
+    Path huge = raw("huge.npy", 2, 2_000_000_000, "{}", 0);
+    e = assertThrows(IOException.class, () -> Npy.read(huge));
+    assertTrue(e.getMessage().contains("header length 2000000000"), e.getMessage());
+
+    String big = "{'descr': '<u2', 'fortran_order': False, 'shape': (4294967296, 4294967296), }";
+    Path overflow = raw("overflow.npy", 1, 80, String.format("%-79s\n", big), 0);
+    e = assertThrows(IOException.class, () -> Npy.read(overflow));
+    assertTrue(e.getMessage().contains("overflow.npy") && e.getMessage().contains("more than 2^63"), e.getMessage());
+    String minus = "{'descr': '<u2', 'fortran_order': False, 'shape': (-2,), }";
+    Path negativeShape = raw("minus.npy", 1, 64, String.format("%-63s\n", minus), 0);
+    e = assertThrows(IOException.class, () -> Npy.read(negativeShape));
+    assertTrue(e.getMessage().contains("minus.npy") && e.getMessage().contains("negative"), e.getMessage());
+  }
 }

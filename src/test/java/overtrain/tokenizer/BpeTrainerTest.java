@@ -115,4 +115,13 @@ class BpeTrainerTest {
   void refusesAVocabularyTooSmallForBytesAndSpecials() {
     assertThrows(IllegalArgumentException.class, () -> BpeTrainer.train(List.of("x"), 260, List.of()));
   }
+
+  /** No text, no merges to learn: an error, not the bare byte vocabulary. */
+  @Test
+  void aCorpusWithoutTextIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> BpeTrainer.train(List.of("", ""), 300, List.of()));
+    assertTrue(e.getMessage().contains("no text"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> BpeTrainer.train(List.of(), 300, List.of()));
+  }
 }

@@ -131,4 +131,14 @@ class TokenizerJsonTest {
     assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
     assertTrue(e.getMessage().contains(expected), e.getMessage());
   }
+
+  /** Bytes Jackson takes for UTF-32 and finds cut short: an error naming the file. */
+  @org.junit.jupiter.api.Test
+  void jsonTextCutShortIsNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws java.io.IOException {
+    java.nio.file.Path file = tmp.resolve("tokenizer.json");
+    java.nio.file.Files.write(file, new byte[] {0x2d, 0, 0, 0, 4});
+    java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        () -> Tokenizer.load(file));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith(file + ": not valid JSON text"), e.getMessage());
+  }
 }

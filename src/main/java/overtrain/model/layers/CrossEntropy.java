@@ -55,6 +55,20 @@ public final class CrossEntropy {
     this.chunkLogits = chunkLogits;
   }
 
+  /**
+   * Bytes a training pass over {@code n} rows makes this hold: a chunk's logits and row losses,
+   * and the head packed for them. {@link #heldBytes} is what it holds after such a pass.
+   */
+  public static long trainingBytes(int vocab, int width, long n, int chunkLogits) {
+    long chunk = Math.max(1, Math.min(n, chunkLogits / vocab));
+    return 4 * chunk * vocab + 8 * chunk + 4 * Gemm.PackedB.floats(vocab, width);
+  }
+
+  /** Bytes of the buffers this holds now (not the per-thread scoring ones). */
+  public long heldBytes() {
+    return 4L * logits.length + 8L * rowLoss.length + 4L * countedRows.length + 4 * headT.heldFloats();
+  }
+
   /** The training chunk for rows of this width on the engine's threads: see CHUNK_LOGITS. */
   public static int trainingChunk(int vocab, int width) {
     return (int) Math.min(CHUNK_LOGITS,
