@@ -73,8 +73,13 @@ public final class StudyCommand implements Runnable {
     @Option(names = "--workers", paramLabel = "N", description = "Workers the estimate assumes (default: one per core).")
     Integer workers;
 
+    @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
+
     @Override
     public Integer call() throws Exception {
+      if (workers != null && workers < 1) {
+        throw new CommandLine.ParameterException(cmd.commandLine(), "--workers must be at least 1, got " + workers);
+      }
       StudyPlan plan = load(file);
       StudyDir dir = new StudyDir(plan);
       PrintStream out = System.out;
@@ -125,12 +130,12 @@ public final class StudyCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      StudyPlan plan = load(file);
-      StudyDir dir = new StudyDir(plan);
-      dir.prepare(file);
       int cores = Runtime.getRuntime().availableProcessors();
       int n = workers == null ? cores : workers;
       if (n < 1) throw new CommandLine.ParameterException(cmd.commandLine(), "--workers must be at least 1, got " + n);
+      StudyPlan plan = load(file);
+      StudyDir dir = new StudyDir(plan);
+      dir.prepare(file);
       Path abs = file.toAbsolutePath();
       Bar bar = new Bar(System.err, System.console() != null);
       List<String> failures = new ArrayList<>();
