@@ -72,6 +72,31 @@ class FaultInjectionTest {
     }
   }
 
+  @Test
+  void aStoppedRunEndsItsWorkersAndReleasesTheirCells() throws Exception {
+    // Cells long enough to be stopped in the middle of, on any machine.
+    Path file = Studies.selftest(root, "stopped", "{stages: 1, cells_per_stage: 2, seconds: 30}");
+    StudyDir dir = new StudyDir(StudyFile.load(file));
+    Process run = new ProcessBuilder(Studies.overtrain("study", "run", file.toString(), "--workers", "2"))
+        .redirectErrorStream(true).redirectOutput(root.resolve("stopped.txt").toFile()).start();
+    List<Cell> cells = dir.plan().cells();
+    while (!cells.stream().allMatch(c -> Files.exists(dir.claim(c.id())))) {
+      assertTrue(run.isAlive(), "study run ended early: " + Files.readString(root.resolve("stopped.txt")));
+      Thread.sleep(20);
+    }
+    List<ProcessHandle> workers = run.toHandle().children().toList();
+    assertEquals(2, workers.size());
+    run.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the JVM's shutdown hooks run
+    assertTrue(run.waitFor(60, TimeUnit.SECONDS));
+    for (ProcessHandle w : workers) {
+      assertTrue(w.onExit().get(60, TimeUnit.SECONDS) != null && !w.isAlive());
+    }
+    for (Cell c : cells) {
+      assertTrue(!Files.exists(dir.claim(c.id())), c.label() + " is still claimed");
+      assertTrue(!dir.isDone(c.id()));
+    }
+  }
+
   private static void deleteTree(Path p) throws java.io.IOException {
     try (var all = Files.walk(p)) {
       for (Path q : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
