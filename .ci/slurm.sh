@@ -18,9 +18,8 @@ if [[ ! -s /etc/munge/munge.key ]]; then
 fi
 chown munge:munge /etc/munge/munge.key
 chmod 0400 /etc/munge/munge.key
-if ! pgrep -u munge -x munged >/dev/null; then
-  runuser -u munge -- /usr/sbin/munged
-fi
+pidfile_alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+pidfile_alive /run/munge/munged.pid || runuser -u munge -- /usr/sbin/munged
 
 # The node line is what slurmd measures here (CPUs, sockets, memory), so the one node is
 # exactly this machine; linuxproc and task/none need no cgroups, which containers often lack.
@@ -57,13 +56,12 @@ CONF
 if [[ ! -f "$conf_dir/slurm.conf" ]] || [[ "$(cat "$conf_dir/slurm.conf")" != "$conf" ]]; then
   printf '%s\n' "$conf" > "$conf_dir/slurm.conf"
   # A changed configuration needs the daemons started afresh.
-  pkill_pidfile() { [[ -f $1 ]] && kill "$(cat "$1")" 2>/dev/null || true; }
-  pkill_pidfile /run/slurmd.pid
-  pkill_pidfile /run/slurmctld.pid
+  stop_pidfile() { [[ -f $1 ]] && kill "$(cat "$1")" 2>/dev/null || true; }
+  stop_pidfile /run/slurmd.pid
+  stop_pidfile /run/slurmctld.pid
   sleep 1
 fi
 
-pidfile_alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 pidfile_alive /run/slurmctld.pid || slurmctld
 pidfile_alive /run/slurmd.pid || slurmd
 

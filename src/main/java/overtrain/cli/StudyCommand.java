@@ -73,8 +73,13 @@ public final class StudyCommand implements Runnable {
     @Option(names = "--workers", paramLabel = "N", description = "Workers the estimate assumes (default: one per core).")
     Integer workers;
 
+    @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
+
     @Override
     public Integer call() throws Exception {
+      if (workers != null && workers < 1) {
+        throw new CommandLine.ParameterException(cmd.commandLine(), "--workers must be at least 1, got " + workers);
+      }
       StudyPlan plan = load(file);
       StudyDir dir = new StudyDir(plan);
       PrintStream out = System.out;
@@ -114,6 +119,8 @@ public final class StudyCommand implements Runnable {
           + "with its log; the cells that do not depend on it go on; the exit code is then 1.",
           "", "Example: overtrain study run studies/demo.yaml --workers 2"})
   static final class Run implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
+
     @Parameters(paramLabel = "FILE", description = "The study file (YAML).") Path file;
 
     @Option(names = "--workers", paramLabel = "N",
@@ -123,12 +130,12 @@ public final class StudyCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      int cores = Runtime.getRuntime().availableProcessors();
+      int n = workers == null ? cores : workers;
+      if (n < 1) throw new CommandLine.ParameterException(cmd.commandLine(), "--workers must be at least 1, got " + n);
       StudyPlan plan = load(file);
       StudyDir dir = new StudyDir(plan);
       dir.prepare(file);
-      int cores = Runtime.getRuntime().availableProcessors();
-      int n = workers == null ? cores : workers;
-      if (n < 1) throw new CommandLine.ParameterException(new CommandLine(this), "--workers must be at least 1, got " + n);
       Path abs = file.toAbsolutePath();
       Bar bar = new Bar(System.err, System.console() != null);
       List<String> failures = new ArrayList<>();
@@ -236,6 +243,8 @@ public final class StudyCommand implements Runnable {
           + "per grid coordinate, then metric and value. Done cells only.",
           "", "Example: overtrain study results studies/demo.yaml --format csv --out demo.csv"})
   static final class ResultsCmd implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
+
     @Parameters(paramLabel = "FILE", description = "The study file (YAML).") Path file;
 
     @Option(names = "--format", defaultValue = "csv", paramLabel = "csv|json",
@@ -248,7 +257,7 @@ public final class StudyCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       if (!format.equals("csv") && !format.equals("json")) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "--format: expected csv or json, got " + format);
+        throw new CommandLine.ParameterException(cmd.commandLine(), "--format: expected csv or json, got " + format);
       }
       StudyPlan plan = load(file);
       Results.Table t = Results.of(new StudyDir(plan));
@@ -266,6 +275,8 @@ public final class StudyCommand implements Runnable {
           + "again after a failure or cancellation: it sends only what is not done.",
           "", "Example: overtrain study submit studies/demo.yaml --slurm --partition cpu --time 02:00:00"})
   static final class Submit implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
+
     @Parameters(paramLabel = "FILE", description = "The study file (YAML).") Path file;
 
     @Option(names = "--slurm", required = true, description = "Submit with sbatch (the only scheduler so far).")
@@ -285,7 +296,7 @@ public final class StudyCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       if (cpus != null && cpus < 1) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "--cpus-per-task must be at least 1, got " + cpus);
+        throw new CommandLine.ParameterException(cmd.commandLine(), "--cpus-per-task must be at least 1, got " + cpus);
       }
       StudyPlan plan = load(file);
       StudyDir dir = new StudyDir(plan);

@@ -1,7 +1,6 @@
 package overtrain.study;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Path;
 
 /** What a running cell sees of the study. */
@@ -12,8 +11,8 @@ public interface CellContext {
   /** A finished dependency's folder. */
   Path dirOf(String cellId);
 
-  /** A finished dependency's result.json. */
-  JsonNode resultOf(String cellId) throws IOException;
+  /** A finished dependency's result.json (an unreadable one throws UncheckedIOException). */
+  JsonNode resultOf(String cellId);
 
   /** Tokens done so far, for the study's progress bar. */
   void progress(long tokensDone);

@@ -172,9 +172,13 @@ public final class CellRunner {
       }
 
       @Override
-      public JsonNode resultOf(String cellId) throws IOException {
+      public JsonNode resultOf(String cellId) {
         requireDependency(cellId);
-        return dir.readResult(cellId);
+        try {
+          return dir.readResult(cellId);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
       }
 
       @Override

@@ -162,15 +162,18 @@ public final class LocalPool {
   private void start(Cell c) throws IOException {
     Path log = dir.log(c.id());
     Files.createDirectories(log.getParent());
-    // The worker's own output: appended, so every attempt's lines stay in the record.
-    Process p = new ProcessBuilder(command.apply(c))
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .redirectInput(ProcessBuilder.Redirect.PIPE)
-        .start();
-    // Workers read nothing; a closed stdin keeps them from waiting on the terminal.
-    p.getOutputStream().close();
+    // Under the lock that stop() takes: a worker is either started before stop() looks, and
+    // stopped by it, or not started at all.
     synchronized (running) {
+      if (stopping) return;
+      // The worker's own output: appended, so every attempt's lines stay in the record.
+      Process p = new ProcessBuilder(command.apply(c))
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .redirectInput(ProcessBuilder.Redirect.PIPE)
+          .start();
+      // Workers read nothing; a closed stdin keeps them from waiting on the terminal.
+      p.getOutputStream().close();
       running.put(c.id(), new Worker(c, p, Instant.now()));
     }
   }
@@ -217,9 +220,9 @@ public final class LocalPool {
    * those that have not within a few seconds and removes the claims they still hold.
    */
   public void stop() {
-    stopping = true;
     List<Worker> workers;
     synchronized (running) {
+      stopping = true;
       workers = new ArrayList<>(running.values());
     }
     for (Worker w : workers) w.process().destroy();

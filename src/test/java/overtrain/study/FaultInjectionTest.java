@@ -52,7 +52,12 @@ class FaultInjectionTest {
         }
       }
       assertTrue(run.waitFor(120, TimeUnit.SECONDS), "study run did not end");
-      if (run.exitValue() == 0) break;
+      if (run.exitValue() == 0) {
+        if (workerKills >= 1 && runKilled) break;
+        // Done before the faults were all made (a fast machine): start the study afresh. No
+        // orphan writes to it: the run was not killed, so it ended after all its workers.
+        deleteTree(dir.root());
+      }
     }
     String log = Files.readString(output.toPath());
     assertTrue(workerKills >= 1 && runKilled, "faults injected: " + workerKills + " worker kills, run killed " + runKilled);
@@ -64,6 +69,37 @@ class FaultInjectionTest {
     // Every claim is gone, and nothing half-written is left.
     for (Cell c : dir.plan().cells()) {
       assertTrue(!Files.exists(dir.claim(c.id())), c.label() + " still claimed");
+    }
+  }
+
+  @Test
+  void aStoppedRunEndsItsWorkersAndReleasesTheirCells() throws Exception {
+    // Cells long enough to be stopped in the middle of, on any machine.
+    Path file = Studies.selftest(root, "stopped", "{stages: 1, cells_per_stage: 2, seconds: 30}");
+    StudyDir dir = new StudyDir(StudyFile.load(file));
+    Process run = new ProcessBuilder(Studies.overtrain("study", "run", file.toString(), "--workers", "2"))
+        .redirectErrorStream(true).redirectOutput(root.resolve("stopped.txt").toFile()).start();
+    List<Cell> cells = dir.plan().cells();
+    while (!cells.stream().allMatch(c -> Files.exists(dir.claim(c.id())))) {
+      assertTrue(run.isAlive(), "study run ended early: " + Files.readString(root.resolve("stopped.txt")));
+      Thread.sleep(20);
+    }
+    List<ProcessHandle> workers = run.toHandle().children().toList();
+    assertEquals(2, workers.size());
+    run.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the JVM's shutdown hooks run
+    assertTrue(run.waitFor(60, TimeUnit.SECONDS));
+    for (ProcessHandle w : workers) {
+      assertTrue(w.onExit().get(60, TimeUnit.SECONDS) != null && !w.isAlive());
+    }
+    for (Cell c : cells) {
+      assertTrue(!Files.exists(dir.claim(c.id())), c.label() + " is still claimed");
+      assertTrue(!dir.isDone(c.id()));
+    }
+  }
+
+  private static void deleteTree(Path p) throws java.io.IOException {
+    try (var all = Files.walk(p)) {
+      for (Path q : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
     }
   }
 
