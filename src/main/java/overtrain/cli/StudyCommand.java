@@ -13,8 +13,8 @@ import java.util.concurrent.Callable;
 import overtrain.io.AtomicWrite;
 import overtrain.study.Cell;
 import overtrain.study.CellRunner;
-import overtrain.study.Json;
 import overtrain.study.JavaCommand;
+import overtrain.study.Json;
 import overtrain.study.LocalPool;
 import overtrain.study.PlanEstimate;
 import overtrain.study.Results;
@@ -23,10 +23,10 @@ import overtrain.study.StudyDir;
 import overtrain.study.StudyFile;
 import overtrain.study.StudyPlan;
 import overtrain.study.StudyStatus;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code overtrain study}: run a study file's grid of cells, locally or on Slurm. */
 @Command(
@@ -37,8 +37,16 @@ import picocli.CommandLine.Parameters;
           + "YAML file, each cell's result kept in the study's folder (runs/NAME by default). "
           + "A cell is done once; an interrupted study picks up where it was.",
       "",
-      "A study to try the machinery with: printf 'name: demo%nselftest: {stages: 2, "
-          + "cells_per_stage: 4, seconds: 1}%n' > demo.yaml; overtrain study run demo.yaml"
+      "A study file has data: and measure: (the token files, the tokenizer and tasks, and the "
+          + "one held-out slice every forgetting figure is measured on) and the sections pretrain: "
+          + "(the pre-training config's keys plus the grid: models, budgets or "
+          + "tokens_per_parameter, seeds), perturb: (gammas, directions, seed) and finetune: (the "
+          + "fine-tuning config's keys plus tasks). A selftest: section makes cells that only "
+          + "compute, to try the machinery (a cluster's, say) without data.",
+      "",
+      "Presets ship with overtrain and are named instead of a file: demo (minutes on 2 cores), "
+          + "cpu (the CPU-scale reproduction) and paper (the paper's setup, for a cluster), e.g. "
+          + "'overtrain study plan paper'; 'overtrain study preset NAME' prints one to start from."
     },
     subcommands = {
       StudyCommand.Plan.class,
@@ -46,7 +54,8 @@ import picocli.CommandLine.Parameters;
       StudyCommand.RunCell.class,
       StudyCommand.Status.class,
       StudyCommand.ResultsCmd.class,
-      StudyCommand.Submit.class
+      StudyCommand.Submit.class,
+      StudyCommand.Preset.class
     })
 public final class StudyCommand implements Runnable {
   /** The main class a worker runs: this command line's. */
@@ -67,6 +76,27 @@ public final class StudyCommand implements Runnable {
       description = {"Print a study's cells stage by stage (label, kind, tokens, dependencies), "
           + "the totals, and an estimate of the wall time on this machine's local pool.",
           "", "Example: overtrain study plan studies/demo.yaml"})
+  /** 95 s as "1 min 35 s", 2 days as "2.0 days". */
+  static String duration(double seconds) {
+    if (seconds < 60) return String.format(Locale.ROOT, "%.1f s", seconds);
+    if (seconds < 3600) return String.format(Locale.ROOT, "%d min %d s", (long) seconds / 60, (long) seconds % 60);
+    if (seconds < 86400) return String.format(Locale.ROOT, "%d h %d min", (long) seconds / 3600, (long) seconds % 3600 / 60);
+    if (seconds < 86400 * 365) return String.format(Locale.ROOT, "%.1f days", seconds / 86400);
+    return String.format(Locale.ROOT, "%.1f years", seconds / (86400 * 365.25));
+  }
+
+  @Command(name = "preset", mixinStandardHelpOptions = true,
+      description = "Print a preset study file (demo, cpu or paper), to copy and edit.")
+  static final class Preset implements Callable<Integer> {
+    @Parameters(paramLabel = "NAME", description = "demo, cpu or paper.") String name;
+
+    @Override
+    public Integer call() throws Exception {
+      System.out.print(StudyFile.presetText(name));
+      return 0;
+    }
+  }
+
   static final class Plan implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The study file (YAML).") Path file;
 
@@ -101,9 +131,9 @@ public final class StudyCommand implements Runnable {
       int n = workers == null ? cores : workers;
       PlanEstimate e = PlanEstimate.of(plan, n, cores, done);
       out.printf(Locale.ROOT, "total: %d cells (%d done), %,d tokens%n", plan.cells().size(), done.size(), tokens);
-      out.printf(Locale.ROOT, "estimate for what is left: %.1f s of cell time, %.1f s wall on %d workers"
+      out.printf(Locale.ROOT, "estimate for what is left: %s of cell time, %s wall on %d workers"
           + " and %d cores (including %.1f s to start each worker)%n",
-          e.cellSeconds(), e.wallSeconds(), n, cores, PlanEstimate.WORKER_START_SECONDS);
+          duration(e.cellSeconds()), duration(e.wallSeconds()), n, cores, PlanEstimate.WORKER_START_SECONDS);
       if (!e.unknownKinds().isEmpty()) {
         out.println("  no estimate for cells of kind " + e.unknownKinds() + ": they count as starts only");
       }

@@ -62,10 +62,17 @@ final class Estimates {
   static Speed speed(ModelConfig m, int batch, int threads) {
     String key = m.numLayers() + "x" + m.hiddenSize() + "x" + m.intermediateSize() + "x" + m.vocabSize()
         + "/" + m.numHeads() + "/" + m.maxContext() + "/" + batch + "/" + threads;
-    return MEASURED.computeIfAbsent(key, k -> measure(m, batch, threads));
+    int cores = Runtime.getRuntime().availableProcessors();
+    return MEASURED.computeIfAbsent(key, k -> measure(m, batch, Math.min(threads, cores)));
   }
 
-  private static Speed measure(ModelConfig m, int batch, int threads) {
+  /**
+   * Runs {@code bench train}; NaN speeds when the shape cannot be run here (too large for this
+   * machine's memory, say), which leaves the cells without an estimate. Large batches are
+   * timed at a few thousand tokens a step: a step's tokens/s hardly depends on the batch.
+   */
+  private static Speed measure(ModelConfig m, int fullBatch, int threads) {
+    int batch = Math.max(1, Math.min(fullBatch, 8192 / m.maxContext()));
     List<String> args = List.of("bench", "train", "--layers", "" + m.numLayers(), "--heads", "" + m.numHeads(),
         "--d-model", "" + m.hiddenSize(), "--ff-size", "" + m.intermediateSize(), "--vocab", "" + m.vocabSize(),
         "--context", "" + m.maxContext(), "--batch", "" + batch, "--steps", "4", "--warmup-steps", "2", "--json");
@@ -76,8 +83,13 @@ final class Estimates {
       if (p.waitFor() != 0) throw new IOException("bench train exited " + p.exitValue());
       JsonNode r = Json.MAPPER.readTree(out);
       return new Speed(r.get("tokens_per_s").asDouble(), r.get("score_tokens_per_s").asDouble());
-    } catch (IOException | InterruptedException e) {
-      throw new IllegalStateException("measuring the engine's speed for the estimate: " + e.getMessage(), e);
+    } catch (IOException e) {
+      System.err.printf("no estimate for %d layers x %d wide at batch %d on %d threads: %s%n",
+          m.numLayers(), m.hiddenSize(), batch, threads, e.getMessage());
+      return new Speed(Double.NaN, Double.NaN);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Speed(Double.NaN, Double.NaN);
     }
   }
 

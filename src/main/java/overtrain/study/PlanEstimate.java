@@ -32,8 +32,9 @@ public record PlanEstimate(double cellSeconds, double wallSeconds, Set<String> u
       if (done.contains(c.id())) continue;
       Estimator e = plan.estimators().get(c.kind());
       double s = WORKER_START_SECONDS;
-      if (e == null) unknown.add(c.kind());
-      else s += e.seconds(c);
+      double cellSeconds = e == null ? Double.NaN : e.seconds(c);
+      if (Double.isFinite(cellSeconds)) s += cellSeconds;
+      else unknown.add(c.kind());
       seconds.put(c.id(), s);
       total += s;
     }

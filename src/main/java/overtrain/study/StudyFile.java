@@ -66,7 +66,28 @@ public final class StudyFile {
 
   /** Reads and expands {@code yaml}. */
   public static StudyPlan load(Path yaml) throws IOException {
+    if (!Files.exists(yaml) && PRESETS.contains(yaml.toString())) {
+      try (var in = StudyFile.class.getResourceAsStream("/overtrain/studies/" + yaml + ".yaml")) {
+        return parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
+            "preset " + yaml);
+      }
+    }
     return parse(Files.readString(yaml), yaml.toString());
+  }
+
+  /**
+   * The studies that ship with overtrain, loaded by name where no file of that name exists:
+   * {@code demo} (minutes on 2 cores), {@code cpu} (the CPU-scale reproduction) and
+   * {@code paper} (the paper's setup, for a cluster).
+   */
+  public static final List<String> PRESETS = List.of("demo", "cpu", "paper");
+
+  /** A preset's text, to start a study file of one's own from. */
+  public static String presetText(String name) throws IOException {
+    if (!PRESETS.contains(name)) throw new IllegalArgumentException("no preset '" + name + "'; presets: " + PRESETS);
+    try (var in = StudyFile.class.getResourceAsStream("/overtrain/studies/" + name + ".yaml")) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
   }
 
   /** Expands a study file's text; {@code source} names it in messages. */

@@ -1,0 +1,153 @@
+package overtrain.study;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import overtrain.formats.Npy;
+import overtrain.tasks.Label;
+import overtrain.tasks.Task;
+import overtrain.tasks.TaskSpec;
+import overtrain.tokenizer.BpeTrainer;
+import overtrain.tokenizer.Tokenizer;
+
+/** The paper's grid as a study: real pre-training, perturbation and fine-tuning cells, tiny. */
+class GridStudyTest {
+  @TempDir Path dir;
+
+  /** Token files, a tokenizer and a two-class task; returns the study file's shared keys. */
+  private String data() throws IOException {
+    SplittableRandom r = new SplittableRandom(5);
+    List<String> texts = new ArrayList<>();
+    Path task = Files.createDirectories(dir.resolve("tasks/cue"));
+    TaskSpec.classification("cue", "cue words", "synthetic", "Text: {text}\nLabel:", "label",
+            List.of(new Label("a", " yes"), new Label("b", " no")))
+        .save(task.resolve(Task.SPEC_FILE));
+    for (String split : List.of("train", "validation", "test")) {
+      List<String> lines = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        boolean a = r.nextBoolean();
+        String text = (a ? "sun" : "rain") + " over the hill";
+        texts.add(text);
+        lines.add("{\"text\": \"" + text + "\", \"label\": \"" + (a ? "a" : "b") + "\"}");
+      }
+      Files.write(task.resolve(split + ".jsonl"), lines);
+    }
+    texts.add("Text: Label: yes no");
+    Tokenizer tok = BpeTrainer.train(texts, 280, List.of());
+    tok.save(dir.resolve("tokenizer.json"));
+    for (String name : List.of("train", "heldout")) {
+      int[] ids = new int[name.equals("train") ? 6000 : 1200];
+      for (int i = 0; i < ids.length; i++) ids[i] = r.nextInt(3) == 0 ? r.nextInt(256) : i % 11;
+      Npy.writeTokens(dir.resolve(name + ".npy"), ids, ids.length);
+    }
+    return String.join("\n",
+        "data: {train: " + dir.resolve("train.npy") + ", heldout: " + dir.resolve("heldout.npy")
+            + ", tokenizer: " + dir.resolve("tokenizer.json") + ", tasks_dir: " + dir.resolve("tasks") + "}",
+        "measure: {heldout_tokens: 512, batch: 4}", "");
+  }
+
+  private Path study(String name, String sections) throws IOException {
+    return Files.writeString(dir.resolve(name + ".yaml"), "name: " + name + "\ndir: " + dir.resolve(name)
+        + "\n" + data() + sections);
+  }
+
+  private static final String GRID = String.join("\n",
+      "pretrain:",
+      "  models: {d16: {hidden_size: 16, num_heads: 2, num_layers: 1}}",
+      "  budgets: [1024, 3072]",
+      "  seeds: [1]",
+      "  model: {vocab_size: 280, max_context: 16, base_width: 16}",
+      "  data: {batch: 4}",
+      "  lr: 1.0e-2",
+      "perturb: {gammas: [1.0], directions: 2}",
+      "finetune: {tasks: [cue], lr: [1.0e-3, 1.0e-2], epochs: 1, batch: 4}", "");
+
+  @Test
+  void everyForgettingFigureIsMeasuredOnTheSameSliceAndTheTableHasEveryCoordinate() throws Exception {
+    Path file = study("grid", GRID);
+    StudyPlan plan = StudyFile.load(file);
+    assertEquals(6, plan.cells().size(), "2 pretrain, 2 perturb, 2 finetune");
+    StudyDir done = Studies.runClean(file);
+
+    Map<Long, Double> base = new HashMap<>();
+    Map<Long, Double> perturbBase = new HashMap<>();
+    Map<Long, Double> finetuneBefore = new HashMap<>();
+    int perturbRows = 0, testRowsAfter = 0;
+    Results.Table table = Results.of(done);
+    List<String> cols = table.columns();
+    for (String c : List.of("model", "budget", "tokens_per_parameter", "pretrain_seed", "modification", "gamma",
+        "direction_seed", "task", "lr", "split", "stage", "metric", "value")) {
+      assertTrue(cols.contains(c), c + " in " + cols);
+    }
+    for (List<JsonNode> row : table.rows()) {
+      Map<String, JsonNode> m = new HashMap<>();
+      for (int i = 0; i < cols.size(); i++) m.put(cols.get(i), row.get(i));
+      long budget = m.get("budget").asLong();
+      String kind = m.get("kind").asText(), metric = m.get("metric").asText();
+      if (kind.equals("pretrain")) base.put(budget, m.get("value").asDouble());
+      if (kind.equals("perturb")) perturbRows++;
+      if (kind.equals("finetune") && metric.equals("heldout_loss") && m.get("stage").asText().equals("before")) {
+        finetuneBefore.put(budget, m.get("value").asDouble());
+      }
+      if (kind.equals("finetune") && m.get("split").asText().equals("test") && m.get("stage").asText().equals("after")) {
+        testRowsAfter++;
+      }
+    }
+    for (Cell c : plan.cells()) {
+      if (c.kind().equals("perturb")) {
+        perturbBase.put(c.coords().get("budget").asLong(), done.readResult(c.id()).at("/outputs/base_loss").asDouble());
+      }
+    }
+    assertEquals(2, base.size());
+    assertEquals(base, perturbBase, "perturbation's unperturbed loss is the pre-training cell's, to the bit");
+    assertEquals(base, finetuneBefore, "fine-tuning's 'before' is the pre-training cell's, to the bit");
+    assertNotEquals(base.get(1024L), base.get(3072L));
+    assertEquals(2 * 2 * 2, perturbRows, "2 checkpoints x 2 directions x (loss, degradation)");
+    assertEquals(2 * 2 * 2, testRowsAfter, "every rate scored on test: 2 checkpoints x 2 rates x 2 metrics");
+  }
+
+  @Test
+  void cellIdsDependOnWhatDeterminesThemOnly() throws Exception {
+    StudyPlan a = StudyFile.load(study("ids", GRID));
+    StudyPlan b = StudyFile.load(study("ids", GRID.replace("lr: [1.0e-3, 1.0e-2]", "lr: [1.0e-3, 3.0e-2]")));
+    for (int i = 0; i < a.cells().size(); i++) {
+      Cell x = a.cells().get(i), y = b.cells().get(i);
+      assertEquals(x.kind().equals("finetune"), !x.id().equals(y.id()), x.label());
+    }
+  }
+
+  @Test
+  void badSettingsAreRefusedNamingTheFileSectionAndKey() throws IOException {
+    Path fraction = study("bad", GRID.replace("vocab_size: 280", "vocab_size: 280.5"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StudyFile.load(fraction));
+    assertTrue(e.getMessage().contains("bad.yaml: pretrain") && e.getMessage().contains("'model.vocab_size' must be an integer"),
+        e.getMessage());
+    Path both = study("bad", GRID.replace("  seeds: [1]", "  seeds: [1]\n  tokens_per_parameter: [10]"));
+    e = assertThrows(IllegalArgumentException.class, () -> StudyFile.load(both));
+    assertTrue(e.getMessage().contains("budgets") && e.getMessage().contains("tokens_per_parameter"), e.getMessage());
+    Path unknown = study("bad", GRID.replace("perturb: {gammas", "perturb: {gamas: [1], gammas"));
+    e = assertThrows(IllegalArgumentException.class, () -> StudyFile.load(unknown));
+    assertTrue(e.getMessage().contains("perturb") && e.getMessage().contains("gamas"), e.getMessage());
+  }
+
+  @Test
+  void thePresetsExpand() throws IOException {
+    for (String preset : StudyFile.PRESETS) {
+      StudyPlan p = StudyFile.parse(StudyFile.presetText(preset), "preset " + preset);
+      assertTrue(p.cells().size() > 10, preset);
+    }
+  }
+}
