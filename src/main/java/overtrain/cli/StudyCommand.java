@@ -72,10 +72,6 @@ public final class StudyCommand implements Runnable {
     return StudyFile.load(file);
   }
 
-  @Command(name = "plan", mixinStandardHelpOptions = true,
-      description = {"Print a study's cells stage by stage (label, kind, tokens, dependencies), "
-          + "the totals, and an estimate of the wall time on this machine's local pool.",
-          "", "Example: overtrain study plan studies/demo.yaml"})
   /** 95 s as "1 min 35 s", 2 days as "2.0 days". */
   static String duration(double seconds) {
     if (seconds < 60) return String.format(Locale.ROOT, "%.1f s", seconds);
@@ -97,6 +93,10 @@ public final class StudyCommand implements Runnable {
     }
   }
 
+  @Command(name = "plan", mixinStandardHelpOptions = true,
+      description = {"Print a study's cells stage by stage (label, kind, tokens, dependencies), "
+          + "the totals, and an estimate of the wall time on this machine's local pool.",
+          "", "Example: overtrain study plan demo"})
   static final class Plan implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The study file (YAML).") Path file;
 

@@ -89,6 +89,7 @@ public final class Sweep {
 
   /** Runs every learning rate, writes the outputs into {@code out}, returns the result. */
   public SweepResult run(Path out) throws IOException {
+    OlmoModel.checkFits(in.config(), config.batch(), in.config().maxContext(), "finetune");
     Files.createDirectories(out);
     List<Example> train = limit(in.task().examples("train"), config.maxTrainExamples());
     List<Example> validation = limit(in.task().examples("validation"), config.eval().maxExamples());

@@ -176,7 +176,7 @@ public final class OlmoModel {
     if (need.total() > max) {
       throw new IllegalArgumentException(what + " with batch " + batch + " x context " + context
           + " needs " + need + ", but the JVM's max heap is " + mib(max)
-          + "; raise -Xmx (JAVA_OPTS) or lower the batch, the context or the model");
+          + "; raise -Xmx (OVERTRAIN_JAVA_OPTS=-Xmx...) or lower the batch, the context or the model");
     }
   }
 

@@ -38,6 +38,7 @@ import overtrain.optim.Schedule;
 public final class Trainer {
   public static final String METRICS = "metrics.jsonl";
   public static final String CONFIG = "config.yaml";
+  public static final String SUMMARY = "summary.json";
   public static final String CHECKPOINTS = "checkpoints";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -82,6 +83,7 @@ public final class Trainer {
    * {@link #run()} continues the same run.
    */
   public Result run(long stopAfter) throws IOException {
+    long runStart = System.nanoTime();
     ModelConfig modelConfig = config.model();
     int b = config.data().batch(), t = modelConfig.maxContext();
     TokenFile train = TokenFile.open(Path.of(config.data().train()), modelConfig.vocabSize());
@@ -89,6 +91,7 @@ public final class Trainer {
         : TokenFile.open(Path.of(config.data().heldout()), modelConfig.vocabSize());
     // Every input checked before the first step: a run must not train for an hour and then
     // find that its held-out file cannot be scored.
+    OlmoModel.checkFits(modelConfig, b, t, "pretrain");
     requireWindow(train, t, "data.train");
     if (heldout != null) requireWindow(heldout, t, "data.heldout");
     WindowSampler sampler = WindowSampler.of(config.data().order(), train, t, config.seed());
@@ -178,7 +181,26 @@ public final class Trainer {
         listener.onStep(record, config.totalSteps());
       }
     }
-    return new Result(step, tokensSeen, lastCheckpoint, heldoutLoss, sampler.epochs());
+    Result result = new Result(step, tokensSeen, lastCheckpoint, heldoutLoss, sampler.epochs());
+    if (step == config.totalSteps()) writeSummary(result, (System.nanoTime() - runStart) / 1e9, resumeFrom.isPresent());
+    return result;
+  }
+
+  /**
+   * {@code summary.json}: where the finished run ended (final checkpoint, steps, tokens, epochs
+   * of the training file, held-out loss) and how long this invocation of it took.
+   */
+  private void writeSummary(Result r, double seconds, boolean resumed) throws IOException {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("steps", r.steps());
+    o.put("tokens", r.tokens());
+    o.put("epochs", r.epochs());
+    o.put("checkpoint", out.toAbsolutePath().relativize(r.checkpoint().toAbsolutePath()).toString());
+    if (r.heldoutLoss() != null) o.put("heldout_loss", r.heldoutLoss());
+    o.put("heldout_tokens", config.eval().tokens());
+    o.put("wall_seconds", Math.round(seconds * 10) / 10.0);
+    o.put("resumed", resumed);
+    AtomicWrite.writeString(out.resolve(SUMMARY), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n");
   }
 
   /** The directory of the checkpoint taken after {@code step} steps. */

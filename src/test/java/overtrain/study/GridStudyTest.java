@@ -94,7 +94,10 @@ class GridStudyTest {
     }
     for (List<JsonNode> row : table.rows()) {
       Map<String, JsonNode> m = new HashMap<>();
-      for (int i = 0; i < cols.size(); i++) m.put(cols.get(i), row.get(i));
+      for (int i = 0; i < cols.size(); i++) {
+        // a measurement without a column's key (chosen_lr has no split) leaves it empty
+        m.put(cols.get(i), row.get(i) == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : row.get(i));
+      }
       long budget = m.get("budget").asLong();
       String kind = m.get("kind").asText(), metric = m.get("metric").asText();
       if (kind.equals("pretrain")) base.put(budget, m.get("value").asDouble());
