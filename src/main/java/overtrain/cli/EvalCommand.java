@@ -19,6 +19,7 @@ import overtrain.tasks.encoding.CandidateEncoder;
 import overtrain.tokenizer.Tokenizer;
 import overtrain.tokenizer.TokenizerSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,8 +40,7 @@ import picocli.CommandLine.Option;
     },
     sortOptions = false)
 public final class EvalCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "checkpoint directory, ours or a Hugging Face OLMo one (config.json + model.safetensors, or its shards)")
-  Path model;
+  @Mixin SharedOptions.Model modelOption;
 
   @Option(names = "--tokens", paramLabel = "FILE.npy", description = "1-D uint16/uint32 token file")
   Path tokens;
@@ -52,13 +52,7 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--split", defaultValue = "test", description = "task split to score (default ${DEFAULT-VALUE})")
   String split;
 
-  @Option(names = "--tasks-dir", paramLabel = "DIR", defaultValue = "data/tasks",
-      description = "where task names are looked up (default ${DEFAULT-VALUE})")
-  Path tasksDir;
-
-  @Option(names = "--tokenizer", paramLabel = "FILE|NAME",
-      description = "for --task: tokenizer.json or a built-in name; default: tokenizer.json in the model folder")
-  String tokenizer;
+  @Mixin SharedOptions.Tasks tasks;
 
   @Option(names = "--max-examples", paramLabel = "N", defaultValue = "0",
       description = "for --task: score the first N examples only; 0 for all (default ${DEFAULT-VALUE})")
@@ -89,7 +83,7 @@ public final class EvalCommand implements Callable<Integer> {
     if (maxExamples < 0) throw new IllegalArgumentException("--max-examples must be >= 0 (0: all), got " + maxExamples);
     if (batch < 1) throw new IllegalArgumentException("--batch must be positive, got " + batch);
     if (task != null) return callTask();
-    Checkpoint.Loaded loaded = Checkpoint.load(model);
+    Checkpoint.Loaded loaded = Checkpoint.load(modelOption.dir);
     int ctx = ContextOption.resolve(loaded.config(), context);
     TokenFile file = TokenFile.open(tokens, loaded.config().vocabSize());
     long limit = maxTokens == 0 ? Long.MAX_VALUE : maxTokens;
@@ -103,7 +97,7 @@ public final class EvalCommand implements Callable<Integer> {
       o.put("perplexity", r.perplexity());
       o.put("tokens", r.tokens());
       o.put("context", ctx);
-      o.put("model", model.toString());
+      o.put("model", modelOption.dir.toString());
       o.put("file", tokens.toString());
       System.out.println(o);
     } else {
@@ -114,13 +108,13 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   private int callTask() throws Exception {
-    Task t = Task.resolve(task, tasksDir);
-    String tok = TokenizerSource.resolve(tokenizer, model);
+    Task t = Task.resolve(task, tasks.dir);
+    String tok = TokenizerSource.resolve(tasks.tokenizer, modelOption.dir);
     TaskEvaluation e = scoreTask(t, tok);
     if (json) {
       ObjectNode o = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .valueToTree(e);
-      o.put("model", model.toString());
+      o.put("model", modelOption.dir.toString());
       o.put("task", t.name());
       o.put("split", split);
       o.put("tokenizer", tok);
@@ -137,12 +131,9 @@ public final class EvalCommand implements Callable<Integer> {
    * fine-tuning uses; {@code maxExamples} > 0 keeps only the first ones.
    */
   private TaskEvaluation scoreTask(Task task, String tokenizer) throws IOException {
-    Checkpoint.Loaded loaded = Checkpoint.load(model);
+    Checkpoint.Loaded loaded = Checkpoint.load(modelOption.dir);
     Tokenizer tok = Tokenizer.loadOrNamed(tokenizer);
-    if (tok.vocabSize() > loaded.config().vocabSize()) {
-      throw new IllegalArgumentException("tokenizer " + tokenizer + " has " + tok.vocabSize()
-          + " tokens but the model " + model + " only " + loaded.config().vocabSize());
-    }
+    loaded.config().requireVocabulary(tok.vocabSize(), "tokenizer " + tokenizer, modelOption.dir);
     List<Example> examples = task.examples(split);
     if (maxExamples > 0 && examples.size() > maxExamples) examples = examples.subList(0, maxExamples);
     OlmoModel olmo = new OlmoModel(loaded.config(), loaded.params());

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import overtrain.checkpoint.Checkpoint;
 import overtrain.checkpoint.HfExport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code overtrain export}: a checkpoint that Hugging Face transformers computes as we do. */
@@ -23,8 +24,7 @@ import picocli.CommandLine.Option;
           + "come out unchanged."
     })
 public final class ExportCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Checkpoint folder to export.")
-  Path model;
+  @Mixin SharedOptions.Model modelOption;
 
   @Option(names = "--out", required = true, paramLabel = "DIR",
       description = "Folder for the exported checkpoint (replaced if it exists).")
@@ -32,7 +32,7 @@ public final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Checkpoint.Loaded folded = HfExport.export(model, out);
+    Checkpoint.Loaded folded = HfExport.export(modelOption.dir, out);
     System.out.printf("wrote %s: standard parameterisation, %s head%n", out,
         folded.config().tieWordEmbeddings() ? "tied" : "untied");
     return 0;

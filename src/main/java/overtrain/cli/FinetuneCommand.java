@@ -39,23 +39,13 @@ import picocli.CommandLine;
     })
 public final class FinetuneCommand implements Callable<Integer> {
 
-  @Option(names = "--model", required = true, paramLabel = "DIR",
-      description = "Pre-trained checkpoint folder, ours or a Hugging Face OLMo one (config.json + "
-          + "model.safetensors, or its shards; float32, bfloat16 or float16).")
-  Path model;
+  @Mixin SharedOptions.Model modelOption;
 
   @Option(names = "--task", required = true, paramLabel = "TASK",
       description = "Task folder or spec file, or a task name under --tasks-dir.")
   String task;
 
-  @Option(names = "--tasks-dir", paramLabel = "DIR", defaultValue = "data/tasks",
-      description = "Where task names are looked up (default: ${DEFAULT-VALUE}).")
-  Path tasksDir;
-
-  @Option(names = "--tokenizer", paramLabel = "FILE|NAME",
-      description = "tokenizer.json or a built-in name (r50k_base, cl100k_base); default:"
-          + " tokenizer.json in the model folder.")
-  String tokenizer;
+  @Mixin SharedOptions.Tasks tasks;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
   Path out;
@@ -162,13 +152,13 @@ public final class FinetuneCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SweepConfig sweep = SweepConfig.load(ConfigFlags.layers(spec, configFlags));
     Sweep.prepareOutput(out, overwrite);
-    Checkpoint.Loaded loaded = Checkpoint.load(model);
-    String tokenizerSource = TokenizerSource.resolve(tokenizer, model);
+    Checkpoint.Loaded loaded = Checkpoint.load(modelOption.dir);
+    String tokenizerSource = TokenizerSource.resolve(tasks.tokenizer, modelOption.dir);
     Tokenizer tok = Tokenizer.loadOrNamed(tokenizerSource);
     TokenFile heldout = heldoutTokens == null
         ? null : TokenFile.open(heldoutTokens, loaded.config().vocabSize());
-    Sweep.Inputs inputs = new Sweep.Inputs(model, loaded.config(), loaded.params(), tok,
-        tokenizerSource, Task.resolve(task, tasksDir), heldout);
+    Sweep.Inputs inputs = new Sweep.Inputs(modelOption.dir, loaded.config(), loaded.params(), tok,
+        tokenizerSource, Task.resolve(task, tasks.dir), heldout);
     SweepResult result = new Sweep(inputs, sweep, new BarMonitor()).run(out);
     if (json) {
       System.out.println(Files.readString(out.resolve(Sweep.RESULT)).strip());

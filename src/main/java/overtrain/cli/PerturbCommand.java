@@ -6,21 +6,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import overtrain.checkpoint.Checkpoint;
 import overtrain.data.TokenFile;
 import overtrain.io.AtomicWrite;
+import overtrain.io.Configs;
 import overtrain.perturb.PerturbationSweep;
 import overtrain.report.LinePlot;
 import overtrain.report.Series;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code overtrain perturb}: held-out loss under Gaussian perturbations of a checkpoint. */
 @Command(
     name = "perturb",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    defaultValueProvider = PerturbCommand.Defaults.class,
     description = {
       "Perturb a checkpoint with Gaussian noise and measure the held-out loss it costs.",
       "",
@@ -33,37 +40,56 @@ import picocli.CommandLine.Option;
           + "the settings and seeds) and degradation.png/.svg there."
     })
 public final class PerturbCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, paramLabel = "DIR",
-      description = "Checkpoint folder, ours or a Hugging Face OLMo one.")
-  Path model;
+  @Mixin SharedOptions.Model modelOption;
 
   @Option(names = "--heldout-tokens", required = true, paramLabel = "FILE.npy",
       description = "Held-out pre-training tokens the loss is measured on.")
   Path heldout;
 
-  @Option(names = "--gamma", required = true, split = ",", paramLabel = "G[,G...]",
-      description = "Perturbation magnitudes, e.g. 0.1,0.3,1 (0 leaves the weights as they are).")
+  @Mixin ConfigFlags.Mixin configFlags;
+
+  @ConfigFlags.Key("gammas")
+  @Option(names = "--gamma", split = ",", paramLabel = "G[,G...]",
+      description = "Perturbation magnitudes, e.g. 0.1,0.3,1 (0 leaves the weights as they are; required).")
   List<Double> gammas;
 
-  @Option(names = "--seeds", defaultValue = "3", paramLabel = "N",
+  @ConfigFlags.Key("seeds")
+  @Option(names = "--seeds", paramLabel = "N",
       description = "Directions eps drawn per magnitude (default: ${DEFAULT-VALUE}).")
-  int seeds;
+  Integer seeds;
 
-  @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
+  @ConfigFlags.Key("seed")
+  @Option(names = "--seed", paramLabel = "S",
       description = "Seed of the first direction; direction i uses S + i (default: ${DEFAULT-VALUE}).")
-  long seed;
+  Long seed;
 
+  @ConfigFlags.Key("context")
   @Option(names = "--context", paramLabel = "N",
-      description = "Predictions per scored window (default: the model's max_position_embeddings).")
+      description = "Predictions per scored window; 0 for the model's max_position_embeddings (default: ${DEFAULT-VALUE}).")
   Integer context;
 
-  @Option(names = "--batch", defaultValue = "8", paramLabel = "N",
+  @ConfigFlags.Key("batch")
+  @Option(names = "--batch", paramLabel = "N",
       description = "Windows per forward pass (default: ${DEFAULT-VALUE}).")
-  int batch;
+  Integer batch;
 
-  @Option(names = "--max-tokens", defaultValue = "65536", paramLabel = "N",
+  @ConfigFlags.Key("max_tokens")
+  @Option(names = "--max-tokens", paramLabel = "N",
       description = "Predictions scored per measurement (default: ${DEFAULT-VALUE}).")
-  long maxTokens;
+  Long maxTokens;
+
+  @Spec CommandSpec spec;
+
+  /** Help's defaults, read from {@link PerturbationSweep.Config#DEFAULTS}. */
+  public static final class Defaults implements CommandLine.IDefaultValueProvider {
+    private final CommandLine.IDefaultValueProvider from =
+        ConfigFlags.defaults(PerturbationSweep.Config.DEFAULTS, Set.of("gammas"));
+
+    @Override
+    public String defaultValue(CommandLine.Model.ArgSpec arg) throws Exception {
+      return from.defaultValue(arg);
+    }
+  }
 
   @Option(names = "--out", paramLabel = "DIR", description = "Folder for result.json and the figure.")
   Path out;
@@ -73,15 +99,19 @@ public final class PerturbCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    List<Configs.Layer> layers = ConfigFlags.layers(spec, configFlags);
+    if (layers.stream().noneMatch(l -> l.tree().hasNonNull("gammas"))) {
+      throw new IllegalArgumentException("'gammas' is required (in the YAML file or as --gamma)");
+    }
+    PerturbationSweep.Config asked = Configs.load(PerturbationSweep.Config.class, PerturbationSweep.Config.DEFAULTS, layers);
     if (out != null) checkWritable(out, List.of("result.json", "degradation.png", "degradation.svg"));
-    Checkpoint.Loaded loaded = Checkpoint.load(model);
-    int ctx = ContextOption.resolve(loaded.config(), context);
-    PerturbationSweep.Config config =
-        new PerturbationSweep.Config(gammas, seeds, seed, ctx, batch, maxTokens);
+    Checkpoint.Loaded loaded = Checkpoint.load(modelOption.dir);
+    PerturbationSweep.Config config = asked.forModel(loaded.config());
+    int ctx = config.context();
     TokenFile file = TokenFile.open(heldout, loaded.config().vocabSize());
     Progress progress = new Progress("perturb", PerturbationSweep.totalWindows(config, file));
     PerturbationSweep.Result result = PerturbationSweep.run(loaded.config(), loaded.params(),
-        model.toString(), file, heldout.toString(), config, (done, total) -> progress.advanceTo(done));
+        modelOption.dir.toString(), file, heldout.toString(), config, (done, total) -> progress.advanceTo(done));
     progress.finish("");
 
     ObjectMapper mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
@@ -93,7 +123,7 @@ public final class PerturbCommand implements Callable<Integer> {
       System.out.printf("held-out loss %.6f nats over %d tokens (context %d)%n",
           result.baseLoss(), result.tokens(), ctx);
       System.out.printf("%12s %12s %28s%n", "gamma", "mean loss",
-          "degradation, mean +- sd of " + seeds);
+          "degradation, mean +- sd of " + config.seeds());
       for (PerturbationSweep.Summary s : result.summary()) {
         System.out.printf("%12.4g %12.6f %+16.6f +- %.6f%n",
             s.gamma(), s.meanLoss(), s.meanDegradation(), s.sdDegradation());

@@ -63,11 +63,8 @@ public final class Sweep {
   private final CandidateEncoder encoder;
 
   public Sweep(Inputs inputs, SweepConfig config, Monitor monitor) {
-    if (inputs.tokenizer().vocabSize() > inputs.config().vocabSize()) {
-      throw new IllegalArgumentException("tokenizer " + inputs.tokenizerSource() + " has "
-          + inputs.tokenizer().vocabSize() + " tokens but the model " + inputs.modelDir()
-          + " only " + inputs.config().vocabSize());
-    }
+    inputs.config().requireVocabulary(inputs.tokenizer().vocabSize(), "tokenizer " + inputs.tokenizerSource(),
+        inputs.modelDir());
     this.in = inputs;
     this.config = config;
     this.monitor = monitor;

@@ -48,6 +48,17 @@ public record ModelConfig(
     require(initStd > 0, "init_std must be positive, got " + initStd);
   }
 
+  /**
+   * Refuses a tokenizer (or token file) with more ids than the model has embeddings, naming
+   * both: its ids would index past the embedding table.
+   */
+  public void requireVocabulary(int ids, String what, Object model) {
+    if (ids > vocabSize) {
+      throw new IllegalArgumentException(what + " has " + ids + " tokens but the model " + model
+          + " only " + vocabSize);
+    }
+  }
+
   public int headDim() {
     return hiddenSize / numHeads;
   }

@@ -22,7 +22,7 @@ public final class PerturbationSweep {
    * @param gammas the magnitudes, each >= 0
    * @param seeds how many directions eps to draw per magnitude
    * @param seed the first direction's seed; direction s uses seed + s for every magnitude
-   * @param context predictions per scored window
+   * @param context predictions per scored window; 0 for the model's longest
    * @param batch windows per forward pass
    * @param maxTokens predictions scored per measurement (whole windows)
    */
@@ -36,10 +36,23 @@ public final class PerturbationSweep {
         }
       }
       if (seeds < 1) throw new IllegalArgumentException("seeds must be at least 1, got " + seeds);
-      if (context < 1 || batch < 1 || maxTokens < context) {
-        throw new IllegalArgumentException("context (" + context + ") and batch (" + batch
-            + ") must be positive and max tokens (" + maxTokens + ") at least one context");
+      if (context < 0 || batch < 1 || maxTokens < Math.max(1, context)) {
+        throw new IllegalArgumentException("context (" + context + ") must be >= 0 (0: the model's), batch ("
+            + batch + ") positive and max_tokens (" + maxTokens + ") at least one context");
       }
+    }
+
+    /** Every default, defined once ({@code --help} reads them from here); gammas must be given. */
+    public static final Config DEFAULTS = new Config(List.of(1.0), 3, 1, 0, 8, 65536);
+
+    /** The same sweep with the context resolved against {@code model}: 0 becomes its longest. */
+    public Config forModel(ModelConfig model) {
+      int ctx = context == 0 ? model.maxContext() : context;
+      if (ctx > model.maxContext()) {
+        throw new IllegalArgumentException("context " + ctx + " must be at most the model's "
+            + model.maxContext() + " (max_position_embeddings)");
+      }
+      return new Config(gammas, seeds, seed, ctx, batch, maxTokens);
     }
   }
 
