@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
+import overtrain.finetune.SweepConfig;
 import overtrain.io.Configs;
+import overtrain.perturb.PerturbationSweep;
+import overtrain.train.TrainConfig;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -75,6 +78,21 @@ public final class ConfigFlags {
       return f.getAnnotation(Key.class).value();
     }
     return null;
+  }
+
+  /**
+   * Gives the commands whose flags set config keys their defaults for {@code --help}, from the
+   * one place each config's defaults are defined.
+   */
+  static void installDefaults(CommandLine root) {
+    java.util.Map<String, CommandLine> commands = root.getSubcommands();
+    Set<String> pretrainNone = new java.util.HashSet<>(TrainConfig.REQUIRED);
+    pretrainNone.add("model.intermediate_size"); // 4 x hidden_size unless given
+    commands.get("pretrain").setDefaultValueProvider(defaults(TrainConfig.DEFAULTS, pretrainNone));
+    commands.get("finetune").setDefaultValueProvider(
+        defaults(SweepConfig.DEFAULTS, Set.copyOf(SweepConfig.REQUIRED)));
+    commands.get("perturb").setDefaultValueProvider(
+        defaults(PerturbationSweep.Config.DEFAULTS, Set.of("gammas")));
   }
 
   /**

@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import overtrain.checkpoint.Checkpoint;
 import overtrain.data.TokenFile;
@@ -28,7 +27,6 @@ import picocli.CommandLine;
     name = "finetune",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    defaultValueProvider = FinetuneCommand.Defaults.class,
     description = {
       "Fine-tune a pre-trained checkpoint on a task (full-parameter AdamW, the checkpoint's muP"
           + " learning-rate scales kept) and measure what it gains and what it forgets.",
@@ -133,17 +131,6 @@ public final class FinetuneCommand implements Callable<Integer> {
   Boolean testEveryRate;
 
   @Spec CommandSpec spec;
-
-  /** Help's defaults, read from {@link SweepConfig#DEFAULTS}. */
-  public static final class Defaults implements CommandLine.IDefaultValueProvider {
-    private final CommandLine.IDefaultValueProvider from =
-        ConfigFlags.defaults(SweepConfig.DEFAULTS, Set.copyOf(SweepConfig.REQUIRED));
-
-    @Override
-    public String defaultValue(CommandLine.Model.ArgSpec arg) throws Exception {
-      return from.defaultValue(arg);
-    }
-  }
 
   @Option(names = "--json", description = "Print result.json to stdout instead of a summary.")
   boolean json;

@@ -59,6 +59,7 @@ public final class Main implements Runnable {
    */
   public static CommandLine commandLine() {
     CommandLine root = new CommandLine(new Main());
+    ConfigFlags.installDefaults(root);
     // Set on the root after the subcommands are added, so that it reaches all of them.
     root.setHelpFactory(WordWrappingHelp::new);
     // Set after construction so that the subcommands, which inherit the rest, do not inherit it.

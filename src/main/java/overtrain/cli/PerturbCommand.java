@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import overtrain.checkpoint.Checkpoint;
 import overtrain.data.TokenFile;
@@ -27,7 +26,6 @@ import picocli.CommandLine;
     name = "perturb",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    defaultValueProvider = PerturbCommand.Defaults.class,
     description = {
       "Perturb a checkpoint with Gaussian noise and measure the held-out loss it costs.",
       "",
@@ -79,17 +77,6 @@ public final class PerturbCommand implements Callable<Integer> {
   Long maxTokens;
 
   @Spec CommandSpec spec;
-
-  /** Help's defaults, read from {@link PerturbationSweep.Config#DEFAULTS}. */
-  public static final class Defaults implements CommandLine.IDefaultValueProvider {
-    private final CommandLine.IDefaultValueProvider from =
-        ConfigFlags.defaults(PerturbationSweep.Config.DEFAULTS, Set.of("gammas"));
-
-    @Override
-    public String defaultValue(CommandLine.Model.ArgSpec arg) throws Exception {
-      return from.defaultValue(arg);
-    }
-  }
 
   @Option(names = "--out", paramLabel = "DIR", description = "Folder for result.json and the figure.")
   Path out;

@@ -1,9 +1,7 @@
 package overtrain.cli;
 
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import overtrain.train.TrainConfig;
 import overtrain.train.Trainer;
@@ -18,7 +16,6 @@ import picocli.CommandLine;
 @Command(
     name = "pretrain",
     mixinStandardHelpOptions = true,
-    defaultValueProvider = PretrainCommand.Defaults.class,
     description = {
       "Pre-train an OLMo-architecture model on a token file to a token budget.",
       "Settings come from the defaults, then --config (YAML with the sections model, data, lr, "
@@ -150,22 +147,6 @@ public final class PretrainCommand implements Callable<Integer> {
   @ConfigFlags.Key("model.tie_word_embeddings")
   @Option(names = "--tied", arity = "1", paramLabel = "true|false", description = "Output head tied to the embedding (model.tie_word_embeddings; default ${DEFAULT-VALUE}).")
   Boolean tied;
-
-  /** Help's defaults, read from {@link TrainConfig#DEFAULTS}. */
-  public static final class Defaults implements CommandLine.IDefaultValueProvider {
-    private final CommandLine.IDefaultValueProvider from;
-
-    public Defaults() {
-      Set<String> none = new HashSet<>(TrainConfig.REQUIRED);
-      none.add("model.intermediate_size");
-      from = ConfigFlags.defaults(TrainConfig.DEFAULTS, none);
-    }
-
-    @Override
-    public String defaultValue(CommandLine.Model.ArgSpec arg) throws Exception {
-      return from.defaultValue(arg);
-    }
-  }
 
   @Override
   public Integer call() throws Exception {

@@ -97,19 +97,9 @@ final class FinetuneSection extends GridSection {
     TokenFile heldout = TokenFile.open(Path.of(cell.spec().get("heldout").asText()), ck.config().vocabSize());
     Sweep.Inputs inputs = new Sweep.Inputs(checkpoint, ck.config(), ck.params(), tokenizer, tokenizerSource,
         task, heldout);
-    Monitor monitor = new Monitor() {
-      @Override
-      public void begin(String phase, long total) {}
-
-      @Override
-      public void advance(long units) {}
-
-      @Override
-      public void end(String summary) {}
-    };
     Path out = ctx.dir().resolve("sweep");
     Sweep.prepareOutput(out, true); // a rerun after a kill starts the sweep afresh
-    SweepResult r = new Sweep(inputs, sweep, monitor).run(out);
+    SweepResult r = new Sweep(inputs, sweep, Monitor.SILENT).run(out);
     List<ObjectNode> rows = new ArrayList<>();
     taskRows(rows, null, "validation", r.before().validation());
     taskRows(rows, null, "test", r.before().test());
