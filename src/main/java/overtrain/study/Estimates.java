@@ -23,11 +23,11 @@ final class Estimates {
 
   private static final Map<String, Speed> MEASURED = new ConcurrentHashMap<>();
 
-  /** A pre-training run: its budget trained, then its held-out slice scored. */
+  /** A pre-training run (or a branch's decay, or a trunk): its tokens trained, its held-out slice scored. */
   static double pretrain(Cell cell) {
     TrainConfig c = Configs.bind(TrainConfig.class, cell.spec().get("config"), Map.of());
     Speed s = speed(c.model(), c.data().batch(), cell.threads());
-    return c.totalSteps() * c.tokensPerStep() / s.train() + c.eval().tokens() / s.score();
+    return cell.tokens() / s.train() + c.eval().tokens() / s.score();
   }
 
   /** A cell that only scores (perturbation): its tokens at scoring speed. */

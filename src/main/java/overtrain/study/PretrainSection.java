@@ -39,6 +39,9 @@ import overtrain.train.Trainer;
  */
 final class PretrainSection extends GridSection {
   static final String KIND = "pretrain";
+  static final String TRUNK = "pretrain-trunk";
+  /** The schedule name that makes one constant-rate trunk and a decay branch per budget. */
+  static final String BRANCHES = "wsd-branches";
   private static final Set<String> GRID = Set.of("models", "budgets", "tokens_per_parameter", "seeds",
       "threads", "checkpoints");
 
@@ -71,12 +74,28 @@ final class PretrainSection extends GridSection {
     int checkpoints = StudyFile.intField(section, "checkpoints", 4, 1, where);
     long trainTokens = tokensIn(study.train());
 
+    boolean branches = BRANCHES.equals(base.path("schedule").path("name").asText());
+    if (branches) {
+      if (base.path("schedule").path("warmup_fraction").asDouble() > 0) {
+        throw new IllegalArgumentException(where + ".schedule: " + BRANCHES + " needs warmup_steps, not "
+            + "warmup_fraction: a fraction of each branch's steps would give each branch another warmup");
+      }
+      ((ObjectNode) base.get("schedule")).put("name", "wsd");
+    }
     List<Cell> cells = new ArrayList<>();
     for (Map.Entry<String, ObjectNode> model : models.entrySet()) {
       List<Long> tokens = new ArrayList<>(budgets);
       for (double tpp : perParameter) {
         TrainConfig probe = config(base, model.getValue(), study, 1, 1, 0, where);
         tokens.add(Math.round(tpp * probe.model().nonEmbeddingParameters()));
+      }
+      Map<Long, Cell> trunks = new LinkedHashMap<>();
+      if (branches) {
+        for (long seed : seeds) {
+          Cell trunk = trunk(base, model, study, tokens, seed, checkpoints, threads, where);
+          trunks.put(seed, trunk);
+          cells.add(trunk);
+        }
       }
       for (long budget : tokens) {
         for (long seed : seeds) {
@@ -87,24 +106,72 @@ final class PretrainSection extends GridSection {
           ObjectNode spec = Json.object();
           spec.set("config", Configs.JSON.valueToTree(config));
           spec.set("measure", Configs.JSON.valueToTree(study.measure()));
+          List<String> deps = List.of();
+          if (branches) {
+            Cell trunk = trunks.get(seed);
+            spec.put("branch_from", trunk.id());
+            spec.put("branch_step", branchStep(config));
+            deps = List.of(trunk.id());
+          }
           ObjectNode coords = Json.object();
           coords.put("model", model.getKey());
           coords.put("non_embedding_parameters", params);
           coords.put("budget", budget);
           coords.put("tokens_per_parameter", Math.round(10.0 * budget / params) / 10.0);
           coords.put("pretrain_seed", seed);
+          coords.put("schedule", branches ? BRANCHES : config.schedule().name());
           String epochs = trainTokens > 0 && budget > trainTokens
               ? String.format(" (%.2f epochs: repeats data)", (double) budget / trainTokens) : "";
           cells.add(Cell.of(KIND, String.format("pretrain %s budget=%s seed=%d%s", model.getKey(),
-              Estimates.tokens(budget), seed, epochs), List.of(), spec, coords, budget, threads));
+              Estimates.tokens(budget), seed, epochs), deps, spec, coords,
+              branches ? budget - branchStep(config) * config.tokensPerStep() : budget, threads));
         }
       }
     }
     return cells;
   }
 
-  private static TrainConfig config(ObjectNode base, ObjectNode model, StudyData study, long budget,
-      long seed, long checkpointEvery, String where) {
+  /**
+   * The constant-rate trunk of one model and seed for {@code schedule: wsd-branches}: trained
+   * to the latest branch point, with a checkpoint at each budget's.
+   */
+  private static Cell trunk(ObjectNode base, Map.Entry<String, ObjectNode> model, StudyData study,
+      List<Long> budgets, long seed, int checkpoints, int threads, String where) {
+    List<Long> at = new ArrayList<>();
+    long tokensPerStep = 0;
+    for (long budget : budgets) {
+      TrainConfig branch = config(base, model.getValue(), study, budget, seed, 0, where);
+      tokensPerStep = branch.tokensPerStep();
+      at.add(branchStep(branch) * tokensPerStep);
+    }
+    long length = at.stream().mapToLong(Long::longValue).max().orElseThrow();
+    ObjectNode trunk = base.deepCopy();
+    ((ObjectNode) trunk.get("schedule")).put("name", "constant");
+    TrainConfig probe = config(trunk, model.getValue(), study, length, seed, 0, where);
+    ObjectNode grid = Configs.empty();
+    Configs.put(grid, "checkpoint.at", at);
+    Configs.put(grid, "checkpoint.every", Math.max(1, probe.totalSteps() / checkpoints));
+    TrainConfig config = TrainConfig.load(List.of(new Configs.Layer(where, trunk),
+        new Configs.Layer(where + " (grid)", gridOf(model.getValue(), study, length, seed)),
+        new Configs.Layer(where + " (trunk)", grid)));
+    ObjectNode spec = Json.object();
+    spec.set("config", Configs.JSON.valueToTree(config));
+    ObjectNode coords = Json.object();
+    coords.put("model", model.getKey());
+    coords.put("pretrain_seed", seed);
+    coords.put("schedule", BRANCHES);
+    return Cell.of(TRUNK, String.format("trunk %s to %s seed=%d", model.getKey(), Estimates.tokens(length), seed),
+        List.of(), spec, coords, length, threads);
+  }
+
+  /** Where a warmup-stable-decay run leaves its constant rate: its decay's first step. */
+  static long branchStep(TrainConfig c) {
+    long total = c.totalSteps();
+    long decay = Math.max(1, Math.round(total * c.schedule().decayFraction()));
+    return Math.max(c.schedule().warmup(total), total - decay);
+  }
+
+  private static ObjectNode gridOf(ObjectNode model, StudyData study, long budget, long seed) {
     ObjectNode grid = Configs.empty();
     grid.set("model", model);
     Configs.put(grid, "tokens", budget);
@@ -112,6 +179,12 @@ final class PretrainSection extends GridSection {
     Configs.put(grid, "data.train", study.data().train());
     Configs.put(grid, "data.heldout", study.data().heldout());
     Configs.put(grid, "eval.tokens", study.measure().heldoutTokens());
+    return grid;
+  }
+
+  private static TrainConfig config(ObjectNode base, ObjectNode model, StudyData study, long budget,
+      long seed, long checkpointEvery, String where) {
+    ObjectNode grid = gridOf(model, study, budget, seed);
     if (checkpointEvery > 0) Configs.put(grid, "checkpoint.every", checkpointEvery);
     return TrainConfig.load(List.of(new Configs.Layer(where, base), new Configs.Layer(where + " (grid)", grid)));
   }
@@ -128,12 +201,12 @@ final class PretrainSection extends GridSection {
 
   @Override
   public Map<String, CellExecutor> executors() {
-    return Map.of(KIND, PretrainSection::run);
+    return Map.of(KIND, PretrainSection::run, TRUNK, PretrainSection::runTrunk);
   }
 
   @Override
   public Map<String, Estimator> estimators() {
-    return Map.of(KIND, Estimates::pretrain);
+    return Map.of(KIND, Estimates::pretrain, TRUNK, Estimates::pretrain);
   }
 
   /** Trains (resuming from the cell's last checkpoint), then scores the study's held-out slice. */
@@ -141,7 +214,15 @@ final class PretrainSection extends GridSection {
     TrainConfig config = Configs.bind(TrainConfig.class, cell.spec().get("config"), Map.of());
     StudyData.Measure measure = Configs.bind(StudyData.Measure.class, cell.spec().get("measure"), Map.of());
     Path run = ctx.dir().resolve("run");
-    Trainer.Result r = new Trainer(config, run, false, (rec, total) -> ctx.progress(rec.tokens())).run();
+    long startTokens = 0;
+    if (cell.spec().has("branch_from")) {
+      long step = cell.spec().get("branch_step").asLong();
+      startTokens = step * config.tokensPerStep();
+      Path trunk = ctx.dirOf(cell.spec().get("branch_from").asText()).resolve("run");
+      Trainer.branchFrom(Trainer.checkpointDir(trunk, step), config, run);
+    }
+    long before = startTokens;
+    Trainer.Result r = new Trainer(config, run, false, (rec, total) -> ctx.progress(rec.tokens() - before)).run();
     double heldout = heldoutLoss(r.checkpoint(), Path.of(config.data().heldout()), measure);
     ObjectNode row = Json.object();
     row.put("modification", "none");
@@ -153,6 +234,17 @@ final class PretrainSection extends GridSection {
     outputs.put("tokens", r.tokens());
     outputs.put("epochs", r.epochs());
     return new CellResult(List.of(row), outputs);
+  }
+
+  /** A constant-rate trunk: trained, with a checkpoint at each branch point; nothing measured. */
+  static CellResult runTrunk(Cell cell, CellContext ctx) throws Exception {
+    TrainConfig config = Configs.bind(TrainConfig.class, cell.spec().get("config"), Map.of());
+    Trainer.Result r = new Trainer(config, ctx.dir().resolve("run"), false,
+        (rec, total) -> ctx.progress(rec.tokens())).run();
+    ObjectNode outputs = Json.object();
+    outputs.put("steps", r.steps());
+    outputs.put("epochs", r.epochs());
+    return new CellResult(List.of(), outputs);
   }
 
   /** The final checkpoint of a finished pretrain cell, from its folder and result. */

@@ -203,6 +203,42 @@ public final class Trainer {
     AtomicWrite.writeString(out.resolve(SUMMARY), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n");
   }
 
+  /**
+   * Starts the run {@code config} in {@code out} from step {@code trunkCheckpoint} of another
+   * run (a warmup-stable-decay trunk trained at constant rate): the checkpoint is written into
+   * {@code out} as this run's own, so that {@link #run()} continues it. That is exact, not an
+   * approximation, only where the trunk took the very steps this run would have taken: the
+   * same model, data, order, seed and optimizer, and the same rate at every step so far, which
+   * is checked step by step. Does nothing when {@code out} already has a checkpoint.
+   */
+  public static void branchFrom(Path trunkCheckpoint, TrainConfig config, Path out) throws IOException {
+    if (latestCheckpoint(out).isPresent()) return;
+    JsonNode state = Checkpoint.loadTrainerState(trunkCheckpoint);
+    TrainConfig trunk = Configs.bind(TrainConfig.class, state.path("config"), java.util.Map.of());
+    long step = state.path("step").asLong();
+    List<String> differ = new ArrayList<>();
+    if (!trunk.model().equals(config.model())) differ.add("model");
+    if (!trunk.data().equals(config.data())) differ.add("data");
+    if (!trunk.optim().equals(config.optim())) differ.add("optim");
+    if (trunk.seed() != config.seed()) differ.add("seed");
+    Schedule mine = config.schedule().build(config.lr(), config.totalSteps());
+    Schedule theirs = trunk.schedule().build(trunk.lr(), trunk.totalSteps());
+    for (long s = 0; s < step && differ.isEmpty(); s++) {
+      if (mine.lr(s) != theirs.lr(s)) differ.add("the rate at step " + (s + 1));
+    }
+    if (step > config.totalSteps()) differ.add("the step count (" + step + " > " + config.totalSteps() + ")");
+    if (!differ.isEmpty()) {
+      throw new IOException(trunkCheckpoint + ": cannot start " + out + " from it: they differ in "
+          + String.join(", ", differ));
+    }
+    Checkpoint.Loaded loaded = Checkpoint.load(trunkCheckpoint);
+    Checkpoint.Moments moments = Checkpoint.loadMoments(trunkCheckpoint, loaded.params());
+    ObjectNode own = ((ObjectNode) state).deepCopy();
+    own.set("config", Configs.tree(config));
+    own.put("branched_from", trunkCheckpoint.toAbsolutePath().toString());
+    Checkpoint.save(checkpointDir(out, step), loaded.config(), loaded.params(), moments, own);
+  }
+
   /** The directory of the checkpoint taken after {@code step} steps. */
   public static Path checkpointDir(Path out, long step) {
     return out.resolve(CHECKPOINTS).resolve(String.format("step-%08d", step));

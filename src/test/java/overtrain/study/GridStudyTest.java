@@ -123,6 +123,30 @@ class GridStudyTest {
   }
 
   @Test
+  void wsdBranchesGiveTheBitsOfSeparateWarmupStableDecayRuns() throws Exception {
+    String pretrain = GRID.substring(0, GRID.indexOf("perturb:"));
+    String wsd = pretrain + "  schedule: {name: wsd, decay_fraction: 0.25, warmup_steps: 2}\n";
+    String branches = pretrain + "  schedule: {name: wsd-branches, decay_fraction: 0.25, warmup_steps: 2}\n";
+    StudyDir separate = Studies.runClean(study("separate", wsd));
+    Path file = study("branched", branches);
+    StudyPlan plan = StudyFile.load(file);
+    assertEquals(3, plan.cells().size(), "one trunk and a branch per budget");
+    StudyDir branched = Studies.runClean(file);
+    Map<Long, Double> a = new HashMap<>(), b = new HashMap<>();
+    for (Cell c : separate.plan().cells()) {
+      a.put(c.coords().get("budget").asLong(), separate.readResult(c.id()).at("/measurements/0/value").asDouble());
+    }
+    for (Cell c : plan.cells()) {
+      if (c.kind().equals("pretrain")) {
+        assertEquals(1, c.dependsOn().size(), c.label());
+        b.put(c.coords().get("budget").asLong(), branched.readResult(c.id()).at("/measurements/0/value").asDouble());
+      }
+    }
+    assertEquals(2, a.size());
+    assertEquals(a, b, "a branch is the run it stands for, to the bit");
+  }
+
+  @Test
   void cellIdsDependOnWhatDeterminesThemOnly() throws Exception {
     StudyPlan a = StudyFile.load(study("ids", GRID));
     StudyPlan b = StudyFile.load(study("ids", GRID.replace("lr: [1.0e-3, 1.0e-2]", "lr: [1.0e-3, 3.0e-2]")));

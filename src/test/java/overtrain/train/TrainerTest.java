@@ -149,4 +149,26 @@ class TrainerTest {
     assertTrue(e.getMessage().startsWith("step "), e.getMessage());
     assertTrue(e.getMessage().contains("last good checkpoint: " + dir.resolve("nan")), e.getMessage());
   }
+
+  @Test
+  void aBranchFromAConstantRateTrunkIsBitIdenticalToTheWholeWarmupStableDecayRun() throws IOException {
+    // 16 steps, decaying over the last quarter: constant (after warmup) for 12, then 4 down.
+    Map<String, Object> wsd = Map.of("schedule.name", "wsd", "schedule.decay_fraction", 0.25);
+    Trainer.Result whole = trainer("whole", wsd, false).run();
+    Map<String, Object> trunk = Map.of("schedule.name", "constant", "tokens", 12L * 64, "checkpoint.at", List.of(8L * 64));
+    trainer("trunk", trunk, false).run();
+    Path branchPoint = Trainer.checkpointDir(dir.resolve("trunk"), 12);
+    Trainer.branchFrom(branchPoint, config(wsd), dir.resolve("branch"));
+    Trainer.Result branch = trainer("branch", wsd, true).run();
+    assertEquals(16, branch.steps());
+    for (String name : List.of(Checkpoint.MODEL, Checkpoint.OPTIMIZER)) {
+      assertArrayEquals(file(whole.checkpoint(), name), file(branch.checkpoint(), name), name);
+    }
+    // a 12-step run decaying over its last third decays from step 9 on (its first decay step
+    // still has the peak rate): the trunk's step 12 is past its branch point, and refused
+    Map<String, Object> shortRun = Map.of("schedule.name", "wsd", "schedule.decay_fraction", 1.0 / 3, "tokens", 12L * 64);
+    IOException e = assertThrows(IOException.class, () -> Trainer.branchFrom(
+        Trainer.checkpointDir(dir.resolve("trunk"), 12), config(shortRun), dir.resolve("late")));
+    assertTrue(e.getMessage().contains("the rate at step 10"), e.getMessage());
+  }
 }
