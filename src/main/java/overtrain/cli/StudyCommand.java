@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import overtrain.io.AtomicWrite;
 import overtrain.study.Cell;
 import overtrain.study.CellRunner;
+import overtrain.study.Findings;
 import overtrain.study.JavaCommand;
 import overtrain.study.Json;
 import overtrain.study.LocalPool;
@@ -55,7 +56,8 @@ import picocli.CommandLine;
       StudyCommand.Status.class,
       StudyCommand.ResultsCmd.class,
       StudyCommand.Submit.class,
-      StudyCommand.Preset.class
+      StudyCommand.Preset.class,
+      StudyCommand.FindingsCmd.class
     })
 public final class StudyCommand implements Runnable {
   /** The main class a worker runs: this command line's. */
@@ -79,6 +81,47 @@ public final class StudyCommand implements Runnable {
     if (seconds < 86400) return String.format(Locale.ROOT, "%d h %d min", (long) seconds / 3600, (long) seconds % 3600 / 60);
     if (seconds < 86400 * 365) return String.format(Locale.ROOT, "%.1f days", seconds / 86400);
     return String.format(Locale.ROOT, "%.1f years", seconds / (86400 * 365.25));
+  }
+
+  @Command(name = "findings", mixinStandardHelpOptions = true,
+      description = {"What the finished cells say: for every model and modification (a "
+          + "perturbation magnitude, or a task and fine-tuning rate), the budget at which the "
+          + "held-out pre-training loss after it is lowest (the inflection point, interpolated on "
+          + "log-budget, with a bootstrap interval over pre-training seeds, or 'none in the "
+          + "range' and how the curve ends), and Spearman's rho of the degradation against the "
+          + "budget with a permutation p-value (progressive sensitivity).",
+          "", "Writes DIR/findings.json (with the study file's SHA-256) and prints a summary."})
+  static final class FindingsCmd implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "The study file (YAML) or a preset name.") Path file;
+
+    @Override
+    public Integer call() throws Exception {
+      StudyPlan plan = load(file);
+      StudyDir dir = new StudyDir(plan);
+      String hash = java.nio.file.Files.exists(dir.studyYaml())
+          ? java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+              .digest(java.nio.file.Files.readAllBytes(dir.studyYaml())))
+          : "";
+      com.fasterxml.jackson.databind.node.ObjectNode f = Findings.of(Results.of(dir), hash);
+      Path out = plan.dir().resolve("findings.json");
+      AtomicWrite.writeString(out, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(f) + "\n");
+      f.path("modifications").fields().forEachRemaining(e -> {
+        com.fasterxml.jackson.databind.JsonNode after = e.getValue().path("heldout_loss_after");
+        com.fasterxml.jackson.databind.JsonNode d = e.getValue().path("degradation");
+        String where = after.path("inflection_tokens").isNumber()
+            ? String.format(Locale.ROOT, "lowest at %,d tokens%s", after.get("inflection_tokens").asLong(),
+                after.has("interval_low_tokens") ? String.format(Locale.ROOT, " (95%%: %,d-%,d)",
+                    after.get("interval_low_tokens").asLong(), after.get("interval_high_tokens").asLong()) : "")
+            : after.path("inflection").asText();
+        String rho = d.path("spearman_rho").isNumber()
+            ? String.format(Locale.ROOT, "; degradation vs budget: rho %+.2f, p %.3f", d.get("spearman_rho").asDouble(),
+                d.get("p_value").asDouble())
+            : "";
+        System.out.println(e.getKey() + ": " + where + rho);
+      });
+      System.out.println("wrote " + out);
+      return 0;
+    }
   }
 
   @Command(name = "preset", mixinStandardHelpOptions = true,

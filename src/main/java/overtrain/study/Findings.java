@@ -1,0 +1,266 @@
+package overtrain.study;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What a study's results say about the paper's question: for every model and modification
+ * (a perturbation magnitude, or a task and fine-tuning rate), the budget at which the held-out
+ * pre-training loss after the modification is lowest (the inflection point), with a bootstrap
+ * interval over pre-training seeds; and whether the degradation the modification causes grows
+ * with the budget (progressive sensitivity: Spearman's rho against the budget, with a
+ * permutation p-value).
+ *
+ * <p>The inflection point is interpolated on log-budget: a parabola through the lowest grid
+ * point and its two neighbours, its vertex kept within them. At the grid's ends there is no
+ * such parabola: a curve lowest at the largest budget has no inflection point in the range
+ * (it is still falling), and one lowest at the smallest budget rises throughout.
+ */
+public final class Findings {
+  private Findings() {}
+
+  /** Bootstrap resamples and permutations: enough for two decimals of a p-value or quantile. */
+  static final int RESAMPLES = 2000;
+
+  /** One curve: values by budget, a list of one value per pre-training seed at each budget. */
+  record Curve(TreeMap<Long, Map<Long, Double>> bySeed) {
+    Curve() {
+      this(new TreeMap<>());
+    }
+
+    void add(long budget, long seed, double value) {
+      bySeed.computeIfAbsent(budget, b -> new TreeMap<>()).merge(seed, value, (a, b) -> (a + b) / 2);
+    }
+
+    /** The seeds present at every budget. */
+    List<Long> seeds() {
+      TreeSet<Long> common = null;
+      for (Map<Long, Double> s : bySeed.values()) {
+        if (common == null) common = new TreeSet<>(s.keySet());
+        else common.retainAll(s.keySet());
+      }
+      return common == null ? List.of() : new ArrayList<>(common);
+    }
+  }
+
+  /** Where a curve is lowest, as a budget in tokens; NaN with {@code where} saying why when at an end. */
+  record Minimum(double budget, String where) {}
+
+  /** The lowest point of mean values over budgets, interpolated on log-budget. */
+  static Minimum minimum(long[] budgets, double[] mean) {
+    int k = 0;
+    for (int i = 1; i < mean.length; i++) if (mean[i] < mean[k]) k = i;
+    if (budgets.length < 3 || k == mean.length - 1) return new Minimum(Double.NaN, "still falling at the largest budget");
+    if (k == 0) return new Minimum(Double.NaN, "lowest at the smallest budget: rises throughout");
+    double x0 = Math.log(budgets[k - 1]), x1 = Math.log(budgets[k]), x2 = Math.log(budgets[k + 1]);
+    double y0 = mean[k - 1], y1 = mean[k], y2 = mean[k + 1];
+    // vertex of the parabola through the three points (divided differences)
+    double d01 = (y1 - y0) / (x1 - x0), d12 = (y2 - y1) / (x2 - x1), a = (d12 - d01) / (x2 - x0);
+    // p(x) = y0 + d01 (x - x0) + a (x - x0)(x - x1); p'(x) = 0 at (x0 + x1) / 2 - d01 / (2a)
+    double x = a > 0 ? (x0 + x1) / 2 - d01 / (2 * a) : x1;
+    x = Math.max(x0, Math.min(x2, x));
+    return new Minimum(Math.exp(x), "interior");
+  }
+
+  /** Spearman's rank correlation of x and y (average ranks for ties). */
+  static double spearman(double[] x, double[] y) {
+    double[] rx = ranks(x), ry = ranks(y);
+    return pearson(rx, ry);
+  }
+
+  /** Two-sided permutation p-value of Spearman's rho: the share of shuffles at least as extreme. */
+  static double permutationP(double[] x, double[] y, long seed) {
+    double observed = Math.abs(spearman(x, y));
+    double[] ry = ranks(y), rx = ranks(x), shuffled = ry.clone();
+    SplittableRandom r = new SplittableRandom(seed);
+    int extreme = 0;
+    for (int i = 0; i < RESAMPLES; i++) {
+      for (int j = shuffled.length - 1; j > 0; j--) {
+        int k = r.nextInt(j + 1);
+        double t = shuffled[j];
+        shuffled[j] = shuffled[k];
+        shuffled[k] = t;
+      }
+      if (Math.abs(pearson(rx, shuffled)) >= observed - 1e-12) extreme++;
+    }
+    return (extreme + 1.0) / (RESAMPLES + 1.0);
+  }
+
+  private static double[] ranks(double[] v) {
+    Integer[] order = new Integer[v.length];
+    for (int i = 0; i < v.length; i++) order[i] = i;
+    Arrays.sort(order, (a, b) -> Double.compare(v[a], v[b]));
+    double[] rank = new double[v.length];
+    for (int i = 0; i < v.length; ) {
+      int j = i;
+      while (j + 1 < v.length && v[order[j + 1]] == v[order[i]]) j++;
+      for (int k = i; k <= j; k++) rank[order[k]] = (i + j) / 2.0 + 1;
+      i = j + 1;
+    }
+    return rank;
+  }
+
+  private static double pearson(double[] a, double[] b) {
+    double ma = 0, mb = 0;
+    for (int i = 0; i < a.length; i++) {
+      ma += a[i];
+      mb += b[i];
+    }
+    ma /= a.length;
+    mb /= b.length;
+    double sab = 0, saa = 0, sbb = 0;
+    for (int i = 0; i < a.length; i++) {
+      sab += (a[i] - ma) * (b[i] - mb);
+      saa += (a[i] - ma) * (a[i] - ma);
+      sbb += (b[i] - mb) * (b[i] - mb);
+    }
+    return saa == 0 || sbb == 0 ? 0 : sab / Math.sqrt(saa * sbb);
+  }
+
+  /** A curve's inflection point, its bootstrap interval over seeds, and how the curve ends. */
+  static ObjectNode inflection(Curve curve, long seed) {
+    ObjectNode o = Json.object();
+    List<Long> seeds = curve.seeds();
+    long[] budgets = curve.bySeed().keySet().stream().mapToLong(Long::longValue).toArray();
+    double[] mean = meanOver(curve, seeds);
+    ArrayNode b = o.putArray("budgets");
+    ArrayNode m = o.putArray("mean");
+    for (int i = 0; i < budgets.length; i++) {
+      b.add(budgets[i]);
+      m.add(mean[i]);
+    }
+    o.put("seeds", seeds.size());
+    Minimum min = minimum(budgets, mean);
+    if (Double.isNaN(min.budget())) {
+      o.putNull("inflection_tokens");
+      o.put("inflection", "none in the range: " + min.where());
+    } else {
+      o.put("inflection_tokens", Math.round(min.budget()));
+      o.put("inflection", "interpolated on log-budget between grid points");
+    }
+    if (seeds.size() >= 2 && !Double.isNaN(min.budget())) {
+      SplittableRandom r = new SplittableRandom(seed);
+      List<Double> draws = new ArrayList<>();
+      int none = 0;
+      for (int i = 0; i < RESAMPLES; i++) {
+        List<Long> sample = new ArrayList<>();
+        for (int j = 0; j < seeds.size(); j++) sample.add(seeds.get(r.nextInt(seeds.size())));
+        Minimum mb = minimum(budgets, meanOver(curve, sample));
+        if (Double.isNaN(mb.budget())) none++;
+        else draws.add(Math.log(mb.budget()));
+      }
+      draws.sort(Double::compare);
+      if (!draws.isEmpty()) {
+        o.put("interval_low_tokens", Math.round(Math.exp(quantile(draws, 0.025))));
+        o.put("interval_high_tokens", Math.round(Math.exp(quantile(draws, 0.975))));
+      }
+      o.put("resamples_without_inflection", (double) none / RESAMPLES);
+    }
+    return o;
+  }
+
+  private static double[] meanOver(Curve curve, List<Long> seeds) {
+    double[] mean = new double[curve.bySeed().size()];
+    int i = 0;
+    for (Map<Long, Double> at : curve.bySeed().values()) {
+      double s = 0;
+      for (long seed : seeds) s += at.get(seed);
+      mean[i++] = s / seeds.size();
+    }
+    return mean;
+  }
+
+  private static double quantile(List<Double> sorted, double q) {
+    double pos = q * (sorted.size() - 1);
+    int lo = (int) Math.floor(pos), hi = (int) Math.ceil(pos);
+    return sorted.get(lo) + (pos - lo) * (sorted.get(hi) - sorted.get(lo));
+  }
+
+  /** Spearman's rho of a curve's values against log-budget, every (budget, seed) a point. */
+  static ObjectNode sensitivity(Curve curve, long seed) {
+    List<double[]> points = new ArrayList<>();
+    curve.bySeed().forEach((budget, bySeed) -> bySeed.values().forEach(v -> points.add(new double[] {budget, v})));
+    double[] x = points.stream().mapToDouble(p -> p[0]).toArray();
+    double[] y = points.stream().mapToDouble(p -> p[1]).toArray();
+    ObjectNode o = Json.object();
+    o.put("points", x.length);
+    if (x.length < 3) {
+      o.putNull("spearman_rho");
+      return o;
+    }
+    o.put("spearman_rho", spearman(x, y));
+    o.put("p_value", permutationP(x, y, seed));
+    return o;
+  }
+
+  /** Everything the results table says, as data ({@code findings.json}). */
+  public static ObjectNode of(Results.Table table, String studyHash) {
+    List<Map<String, JsonNode>> rows = new ArrayList<>();
+    for (List<JsonNode> r : table.rows()) {
+      Map<String, JsonNode> m = new HashMap<>();
+      for (int i = 0; i < table.columns().size(); i++) if (r.get(i) != null) m.put(table.columns().get(i), r.get(i));
+      rows.add(m);
+    }
+    Map<String, Curve> base = new TreeMap<>(), after = new TreeMap<>(), degradation = new TreeMap<>();
+    Map<String, Map<Long, Map<Long, Double>>> before = new HashMap<>();
+    for (Map<String, JsonNode> r : rows) {
+      String kind = text(r, "kind"), metric = text(r, "metric"), model = text(r, "model");
+      long budget = r.get("budget").asLong(), seed = r.get("pretrain_seed").asLong();
+      double v = r.get("value").asDouble();
+      if (kind.equals("pretrain") && metric.equals("heldout_loss")) {
+        base.computeIfAbsent(model, k -> new Curve()).add(budget, seed, v);
+      } else if (kind.equals("perturb")) {
+        String key = model + " | perturb gamma=" + r.get("gamma").asDouble();
+        (metric.equals("heldout_loss") ? after : degradation).computeIfAbsent(key, k -> new Curve()).add(budget, seed, v);
+      } else if (kind.equals("finetune") && metric.equals("heldout_loss")) {
+        String task = text(r, "task");
+        if (text(r, "stage").equals("before")) {
+          before.computeIfAbsent(model + "|" + task, k -> new HashMap<>())
+              .computeIfAbsent(budget, k -> new HashMap<>()).put(seed, v);
+        } else {
+          after.computeIfAbsent(model + " | finetune " + task + " lr=" + r.get("lr").asDouble(), k -> new Curve())
+              .add(budget, seed, v);
+        }
+      }
+    }
+    // fine-tuning's degradation: after minus the same checkpoint's own loss
+    for (Map<String, JsonNode> r : rows) {
+      if (!text(r, "kind").equals("finetune") || !text(r, "metric").equals("heldout_loss")
+          || !text(r, "stage").equals("after")) continue;
+      String model = text(r, "model"), task = text(r, "task");
+      long budget = r.get("budget").asLong(), seed = r.get("pretrain_seed").asLong();
+      Double b = before.getOrDefault(model + "|" + task, Map.of()).getOrDefault(budget, Map.of()).get(seed);
+      if (b == null) continue;
+      degradation.computeIfAbsent(model + " | finetune " + task + " lr=" + r.get("lr").asDouble(), k -> new Curve())
+          .add(budget, seed, r.get("value").asDouble() - b);
+    }
+    ObjectNode out = Json.object();
+    out.put("study_sha256", studyHash);
+    ObjectNode b = out.putObject("base");
+    base.forEach((model, curve) -> b.set(model, inflection(curve, 1)));
+    ObjectNode mods = out.putObject("modifications");
+    long seed = 1;
+    for (Map.Entry<String, Curve> e : after.entrySet()) {
+      ObjectNode m = mods.putObject(e.getKey());
+      m.set("heldout_loss_after", inflection(e.getValue(), seed));
+      Curve d = degradation.get(e.getKey());
+      if (d != null) m.set("degradation", sensitivity(d, seed));
+      seed++;
+    }
+    return out;
+  }
+
+  private static String text(Map<String, JsonNode> r, String key) {
+    JsonNode v = r.get(key);
+    return v == null || v.isNull() ? "" : v.asText();
+  }
+}

@@ -1,0 +1,78 @@
+package overtrain.study;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FindingsTest {
+  private static final long[] BUDGETS = {1_000_000, 2_000_000, 4_000_000, 8_000_000, 16_000_000};
+
+  /** A curve that is a parabola in log-budget with its vertex at {@code at}, plus {@code shift}. */
+  private static double[] parabola(double at, double shift) {
+    double[] y = new double[BUDGETS.length];
+    for (int i = 0; i < y.length; i++) y[i] = Math.pow(Math.log(BUDGETS[i]) - Math.log(at), 2) + shift;
+    return y;
+  }
+
+  @Test
+  void anInteriorMinimumIsInterpolatedOnLogBudgetAndTheEndsSayHowTheCurveEnds() {
+    assertEquals(5_000_000, Findings.minimum(BUDGETS, parabola(5e6, 3)).budget(), 1e-3);
+    assertEquals(3_000_000, Findings.minimum(BUDGETS, parabola(3e6, 0)).budget(), 1e-3);
+    Findings.Minimum falling = Findings.minimum(BUDGETS, new double[] {5, 4, 3, 2, 1});
+    assertTrue(Double.isNaN(falling.budget()) && falling.where().contains("still falling"), falling.where());
+    Findings.Minimum rising = Findings.minimum(BUDGETS, new double[] {1, 2, 3, 4, 5});
+    assertTrue(Double.isNaN(rising.budget()) && rising.where().contains("rises throughout"), rising.where());
+  }
+
+  @Test
+  void spearmanAndItsPermutationPValue() {
+    double[] x = {1, 2, 3, 4, 5, 6, 7, 8}, up = {0.1, 0.3, 0.2, 0.5, 0.6, 0.9, 1.0, 1.2};
+    double[] down = new double[x.length];
+    for (int i = 0; i < x.length; i++) down[i] = -x[i] * x[i];
+    assertEquals(-1.0, Findings.spearman(x, down), 1e-12);
+    assertEquals(1 - 6.0 * 2 / (8 * 63), Findings.spearman(x, up), 1e-12, "one swapped pair: 1 - 6 sum d^2 / n(n^2-1)");
+    assertTrue(Findings.permutationP(x, down, 1) < 0.01);
+    double[] flat = {1, 3, 2, 4, 1, 3, 2, 4};
+    assertTrue(Findings.permutationP(x, flat, 1) > 0.2);
+  }
+
+  /** A results table of a perturbation study: three seeds whose curves differ by a shift. */
+  private static Results.Table table(double vertex) {
+    List<String> cols = List.of("cell", "kind", "model", "budget", "pretrain_seed", "gamma", "metric", "value");
+    List<List<JsonNode>> rows = new ArrayList<>();
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    for (long seed = 1; seed <= 3; seed++) {
+      double[] after = parabola(vertex, 2 + 0.01 * seed);
+      for (int i = 0; i < BUDGETS.length; i++) {
+        double base = 3 - 0.1 * i;
+        rows.add(List.of(f.textNode("p"), f.textNode("pretrain"), f.textNode("d32"), f.numberNode(BUDGETS[i]),
+            f.numberNode(seed), f.nullNode(), f.textNode("heldout_loss"), f.numberNode(base)));
+        rows.add(List.of(f.textNode("q"), f.textNode("perturb"), f.textNode("d32"), f.numberNode(BUDGETS[i]),
+            f.numberNode(seed), f.numberNode(1.0), f.textNode("heldout_loss"), f.numberNode(after[i])));
+        rows.add(List.of(f.textNode("q"), f.textNode("perturb"), f.textNode("d32"), f.numberNode(BUDGETS[i]),
+            f.numberNode(seed), f.numberNode(1.0), f.textNode("degradation"), f.numberNode(after[i] - base)));
+      }
+    }
+    return new Results.Table(cols, rows);
+  }
+
+  @Test
+  void findingsHoldTheInflectionWithItsIntervalAndTheSensitivity() {
+    ObjectNode f = Findings.of(table(5e6), "abc");
+    assertEquals("abc", f.get("study_sha256").asText());
+    JsonNode m = f.at("/modifications/d32 | perturb gamma=1.0");
+    assertEquals(5_000_000, m.at("/heldout_loss_after/inflection_tokens").asLong(), 1);
+    // the seeds' curves are the same shape, so every resample finds the same point
+    assertEquals(5_000_000, m.at("/heldout_loss_after/interval_low_tokens").asLong(), 1);
+    assertEquals(5_000_000, m.at("/heldout_loss_after/interval_high_tokens").asLong(), 1);
+    assertTrue(f.at("/base/d32/inflection").asText().contains("still falling"), f.toPrettyString());
+    assertTrue(m.at("/degradation/spearman_rho").isNumber(), m.toPrettyString());
+    assertEquals(15, m.at("/degradation/points").asInt());
+  }
+}
