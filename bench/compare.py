@@ -24,7 +24,7 @@ thread count; the goals (ours >= 1.5x pytorch on every shape, >= libtorch on eve
 both on the one-thread shape, >= 70% of the ceiling on the two larger shapes) met or not; and
 for ours, forward-only scoring against training and the peak memory figures of `bench train`.
 
-    bench/compare.py                       # the three shapes, 3 rounds
+    bench/compare.py                       # the three shapes, 3 rounds (about 13 min at load 4)
     bench/compare.py --rounds 2 --shape 4x256x8192
     bench/compare.py --peer pytorch        # without the libtorch peer
     bench/compare.py --rounds 1 --steps 2  # a quick look
@@ -299,7 +299,7 @@ def main():
         elif ceil[threads]:
             fpt = flops_per_token(layers, d, vocab, ctx)
             x = statistics.median(tps[name]["ours"]) * fpt / 1e9 / statistics.median(ceil[threads])
-            goals.append((f"ours {100 * x:.0f}% of the ceiling >= {100 * GOAL_CEILING:.0f}%",
+            goals.append((f"ours {100 * x:.1f}% of the ceiling >= {100 * GOAL_CEILING:.0f}%",
                           x >= GOAL_CEILING))
         print(f"  {name}: " + "; ".join(f"{g} {'met' if ok else 'NOT met'}" for g, ok in goals))
 
