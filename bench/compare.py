@@ -1,29 +1,37 @@
 #!/usr/bin/python3
-"""Training tokens/s of overtrain against the PyTorch OLMo peer, alternately, per shape.
+"""Training tokens/s of overtrain against its peers, alternately, per shape, with the FMA ceiling.
 
-Each round runs, for every shape, `overtrain bench train --json` and bench/peer_olmo.py with the
-same layers, width, heads, SwiGLU width (4 x d for both), vocabulary, context, batch and thread
-count, one after the other, then the FMA ceiling (JMH FmaCeilingBenchmark on 1 and 2 threads).
-At the end it prints per shape: the median tokens/s of each, the median of the per-round
-ratios, the achieved GFLOP/s (engine-notes formula: 6 x non-embedding params + 6 x vocab x d
-+ 12 x layers x d x context per token) and its fraction of the ceiling measured in the same
-run for the shape's thread count; then, for ours, forward-only scoring against training (median
-of the per-step ratios, `bench train` interleaves the two) and the peak resident memory against
-what weights, gradients, Adam moments and one step's activations need, with what was resident
-before the model was built (the JVM and its classes), the Java heap's peak (the program's
-arrays, without the runtime's code and compiler memory), what the heap holds after a full
-collection at the end (what the run keeps from step to step), and the bytes a timed step
-allocated.
-The machine is shared:
-only these side-by-side figures mean anything, and the per-round values are printed so the
-spread is visible.
+The peers train the same OLMo block (same layers, width, heads, SwiGLU width 4 x d, vocabulary,
+context, batch and thread count; non-parametric LayerNorm, RoPE, no biases, untied head,
+cross-entropy, clipping, AdamW):
+  pytorch   bench/peer_olmo.py on Debian's python3-torch, its products in Debian's OpenBLAS.
+            OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed from this command's environment
+            (some machines set them for older OpenBLAS builds; they pin an old kernel), and the
+            BLAS it then ran (threadpoolctl: library, version, kernel, threads) is printed.
+  libtorch  bench/libtorch/run.sh: current libtorch from DJL's Maven artifacts, from Java,
+            offline; its products in the MKL it bundles (the MKL header and whether oneDNN ran
+            are read from one probe step with MKL_VERBOSE and ONEDNN_VERBOSE).
+Each round runs, for every shape, ours (`overtrain bench train --json`) and each peer one after
+the other, the order rotated from round to round so that a load that drifts favours none, then
+the FMA ceiling (JMH FmaCeilingBenchmark on 1 and 2 threads). The load average (/proc/loadavg)
+is taken before every run and printed beside it: the machine is shared, and only figures from
+the same round, side by side, compare.
 
-    bench/compare.py                       # every shape, 3 rounds (about 15 min on a shared 2-core machine)
-    bench/compare.py --rounds 5 --shape 4x256x8192
+At the end, per shape: the median tokens/s of each, the median of the per-round ratios of ours
+to each peer, the achieved GFLOP/s (6 x non-embedding params + 6 x vocab x d + 12 x layers x d x
+context per token) and its fraction of the ceiling measured in the same run for the shape's
+thread count; the goals (ours >= 1.5x pytorch on every shape, >= libtorch on every shape, >= 2x
+both on the one-thread shape, >= 70% of the ceiling on the two larger shapes) met or not; and
+for ours, forward-only scoring against training and the peak memory figures of `bench train`.
+
+    bench/compare.py                       # the three shapes, 3 rounds (about 13 min at load 4)
+    bench/compare.py --rounds 2 --shape 4x256x8192
+    bench/compare.py --peer pytorch        # without the libtorch peer
     bench/compare.py --rounds 1 --steps 2  # a quick look
 """
 import argparse
 import json
+import math
 import os
 import re
 import statistics
@@ -36,18 +44,35 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CEIL = re.compile(r"^FmaCeilingBenchmark\.fma\d\s+(\d+)\s+GFLOP/s\s+([\d.]+)")
 
-# name -> (layers, d_model, heads, vocab, context, batch, threads): the shapes of issue 6
+# name (layers x d_model x vocab) -> (layers, d_model, heads, vocab, context, batch, threads)
 SHAPES = {
+    "2x32x4096": (2, 32, 2, 4096, 128, 32, 1),
     "2x128x4096": (2, 128, 2, 4096, 256, 16, 2),
     "4x256x8192": (4, 256, 4, 8192, 256, 16, 2),
     "8x512x8192": (8, 512, 8, 8192, 256, 16, 2),
-    "tiny-1t": (2, 32, 2, 4096, 128, 32, 1),
 }
+DEFAULT_SHAPES = ["2x32x4096", "2x128x4096", "4x256x8192"]
+ALIASES = {"tiny-1t": "2x32x4096"}
+PEERS = ("pytorch", "libtorch")
+# set on some machines for older OpenBLAS builds; they pin OpenBLAS to the kernel they name
+OPENBLAS_PINS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+# OpenBLAS's AVX-512 SGEMM kernels (what its DYNAMIC_ARCH picks on an AVX-512 CPU it knows)
+AVX512_OPENBLAS = ("SkylakeX", "Cooperlake", "SapphireRapids")
+GOAL_PYTORCH, GOAL_LIBTORCH, GOAL_TINY, GOAL_CEILING = 1.5, 1.0, 2.0, 0.70
 
 
 def flops_per_token(layers, d, vocab, context):
     ff = 4 * d
     return 6 * layers * (4 * d * d + 3 * d * ff) + 6 * vocab * d + 12 * layers * d * context
+
+
+def params(layers, d, vocab):
+    """What ours holds: embedding, untied head, per block q, k, v, o and SwiGLU's three."""
+    return 2 * vocab * d + layers * (4 * d * d + 3 * d * 4 * d)
+
+
+def load():
+    return float(Path("/proc/loadavg").read_text().split()[0])
 
 
 def run_json(cmd, env=None):
@@ -56,25 +81,63 @@ def run_json(cmd, env=None):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def ours(shape, steps, warmup):
+def shape_args(shape):
     layers, d, heads, vocab, ctx, batch, threads = shape
+    return ["--layers", str(layers), "--d-model", str(d), "--heads", str(heads),
+            "--vocab", str(vocab), "--context", str(ctx), "--batch", str(batch)]
+
+
+def peer_env():
+    env = {k: v for k, v in os.environ.items() if k not in OPENBLAS_PINS}
+    env["OMP_WAIT_POLICY"] = "PASSIVE"
+    return env
+
+
+def ours(shape, steps, warmup):
+    threads = shape[6]
     env = dict(os.environ)
     env["OVERTRAIN_JAVA_OPTS"] = (env.get("OVERTRAIN_JAVA_OPTS", "")
                                   + f" -Dovertrain.threads={threads}").strip()
-    return run_json([str(ROOT / "overtrain"), "bench", "train", "--json",
-                     "--layers", str(layers), "--d-model", str(d), "--heads", str(heads),
-                     "--vocab", str(vocab), "--context", str(ctx), "--batch", str(batch),
-                     "--steps", str(steps), "--warmup-steps", str(warmup)], env)
+    return run_json([str(ROOT / "overtrain"), "bench", "train", "--json"]
+                    + shape_args(shape)
+                    + ["--steps", str(steps), "--warmup-steps", str(warmup)], env)
 
 
-def peer(shape, steps, warmup):
-    layers, d, heads, vocab, ctx, batch, threads = shape
-    env = dict(os.environ, OMP_WAIT_POLICY="PASSIVE")
-    return run_json(["/usr/bin/python3", str(HERE / "peer_olmo.py"),
-                     "--layers", str(layers), "--d-model", str(d), "--heads", str(heads),
-                     "--vocab", str(vocab), "--context", str(ctx), "--batch", str(batch),
-                     "--threads", str(threads), "--steps", str(steps), "--warmup", str(warmup)],
-                    env)
+def pytorch(shape, steps, warmup):
+    return run_json(["/usr/bin/python3", str(HERE / "peer_olmo.py")]
+                    + shape_args(shape)
+                    + ["--threads", str(shape[6]), "--steps", str(steps), "--warmup", str(warmup)],
+                    peer_env())
+
+
+def libtorch(shape, steps, warmup):
+    return run_json([str(HERE / "libtorch" / "run.sh")] + shape_args(shape)
+                    + ["--threads", str(shape[6]), "--steps", str(steps), "--warmup", str(warmup)],
+                    peer_env())
+
+
+RUNNERS = {"ours": ours, "pytorch": pytorch, "libtorch": libtorch}
+
+
+def libtorch_kernels(shape):
+    """One untimed step with MKL's and oneDNN's verbose logs: which MKL, and who did the products."""
+    env = dict(peer_env(), MKL_VERBOSE="1", ONEDNN_VERBOSE="1")
+    cmd = ([str(HERE / "libtorch" / "run.sh")] + shape_args(shape)
+           + ["--threads", str(shape[6]), "--steps", "1", "--warmup", "0"])
+    print("$ MKL_VERBOSE=1 ONEDNN_VERBOSE=1", " ".join(cmd), file=sys.stderr, flush=True)
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
+    lines = out.splitlines()
+    header = next((l[len("MKL_VERBOSE "):] for l in lines if l.startswith("MKL_VERBOSE oneMKL")
+                   or l.startswith("MKL_VERBOSE Intel")), "no MKL_VERBOSE header")
+    calls = defaultdict(int)
+    for l in lines:
+        m = re.match(r"MKL_VERBOSE (\w+)\(", l)
+        if m:
+            calls[m[1]] += 1
+    onednn_exec = sum(1 for l in lines if l.startswith("onednn_verbose") and ",exec," in l)
+    isa = next((l.split("isa:", 1)[1] for l in lines if "onednn_verbose" in l and "isa:" in l), None)
+    return {"mkl": header, "mkl_calls": dict(calls), "onednn_primitives": onednn_exec,
+            "onednn_isa": isa}
 
 
 def ceiling():
@@ -91,67 +154,157 @@ def ceiling():
     return found
 
 
+def dpkg_version(package):
+    r = subprocess.run(["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True)
+    return r.stdout.strip() if r.returncode == 0 else "not installed"
+
+
+def check_peer(name, shape_name, result):
+    """The peer must train what ours trains: the same parameters, a first loss near ln(vocab)."""
+    layers, d, heads, vocab, ctx, batch, threads = SHAPES[shape_name]
+    want = params(layers, d, vocab)
+    if result.get("params") != want:
+        sys.exit(f"compare.py: {name} at {shape_name} has {result.get('params')} parameters, "
+                 f"ours {want}: it does not train the same model")
+    if abs(result["initial_loss"] - math.log(vocab)) > 0.1:
+        sys.exit(f"compare.py: {name} at {shape_name} starts at loss {result['initial_loss']}, "
+                 f"expected near ln({vocab}) = {math.log(vocab):.3f}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=3, help="alternating rounds (default 3)")
     ap.add_argument("--steps", type=int, default=4, help="timed steps per run (default 4)")
     ap.add_argument("--warmup", type=int, default=2, help="untimed steps per run (default 2)")
-    ap.add_argument("--shape", action="append", choices=sorted(SHAPES),
-                    help="limit to these shapes (repeatable; default all)")
+    ap.add_argument("--shape", action="append", choices=sorted(SHAPES) + sorted(ALIASES),
+                    help="limit to these shapes (repeatable; default "
+                    + ", ".join(DEFAULT_SHAPES) + ")")
+    ap.add_argument("--peer", action="append", choices=PEERS,
+                    help="limit to these peers (repeatable; default both)")
     args = ap.parse_args()
-    names = args.shape or list(SHAPES)
+    names = [ALIASES.get(n, n) for n in (args.shape or DEFAULT_SHAPES)]
+    peers = args.peer or list(PEERS)
+    who_all = ["ours"] + peers
     tps = defaultdict(lambda: defaultdict(list))
-    ratios = defaultdict(list)
+    loads = defaultdict(lambda: defaultdict(list))
+    ratios = defaultdict(lambda: defaultdict(list))
     ceil = defaultdict(list)
+    ceil_load = []
     extra = defaultdict(lambda: defaultdict(list))  # ours: scoring speed-up, memory
+    kernels = {}
+    print(f"CPU: {cpu_name()}, {os.cpu_count()} logical CPUs; load before start {load():.2f}",
+          flush=True)
+    if "libtorch" in peers:
+        kernels["libtorch probe"] = libtorch_kernels(SHAPES[names[0]])
     for r in range(args.rounds):
         for name in names:
             shape = SHAPES[name]
-            # alternate which side goes first, so a load that drifts does not favour one
-            order = [("ours", ours), ("peer", peer)]
-            if r % 2:
-                order.reverse()
+            order = who_all[r % len(who_all):] + who_all[:r % len(who_all)]
             got = {}
-            for who, fn in order:
-                result = fn(shape, args.steps, args.warmup)
+            for who in order:
+                before = load()
+                result = RUNNERS[who](shape, args.steps, args.warmup)
                 got[who] = result["tokens_per_s"]
                 tps[name][who].append(got[who])
+                loads[name][who].append(before)
                 if who == "ours":
                     for key in ("score_vs_train", "peak_rss_mib", "runtime_rss_mib", "need_mib",
                                 "heap_peak_mib", "live_heap_mib", "runtime_live_heap_mib",
                                 "allocated_kib_per_step"):
                         extra[name][key].append(result[key])
-            ratios[name].append(got["ours"] / got["peer"])
-            print(f"round {r + 1} {name}: ours {got['ours']:,.0f} tok/s, peer "
-                  f"{got['peer']:,.0f} tok/s, ratio {ratios[name][-1]:.2f}", flush=True)
+                else:
+                    check_peer(who, name, result)
+                    if who not in kernels:
+                        kernels[who] = {k: result.get(k) for k in
+                                        ("torch", "djl", "features", "blas", "cpu_capability",
+                                         "openblas_env", "libtorch_path")
+                                        if result.get(k) is not None}
+            for p in peers:
+                ratios[name][p].append(got["ours"] / got[p])
+            print(f"round {r + 1} {name} ({shape[6]} thr): "
+                  + ", ".join(f"{w} {got[w]:,.0f} tok/s (load {loads[name][w][-1]:.2f})"
+                              for w in order)
+                  + "; ours/" + ", ours/".join(f"{p} {ratios[name][p][-1]:.2f}" for p in peers),
+                  flush=True)
+        ceil_load.append(load())
         for t, g in ceiling().items():
             ceil[t].append(g)
-            print(f"round {r + 1}: FMA ceiling {t} thread(s) {g:.1f} GFLOP/s", flush=True)
+            print(f"round {r + 1}: FMA ceiling {t} thread(s) {g:.1f} GFLOP/s "
+                  f"(load {ceil_load[-1]:.2f})", flush=True)
 
     print()
-    print(f"{'shape':<12} {'thr':>3} {'ours tok/s':>11} {'peer tok/s':>11} {'ratio':>6} "
-          f"{'ours GF/s':>9} {'peer GF/s':>9} {'ceiling':>8} {'ours %':>7} {'peer %':>7}")
-    for name in names:
-        layers, d, heads, vocab, ctx, batch, threads = SHAPES[name]
-        fpt = flops_per_token(layers, d, vocab, ctx)
-        o = statistics.median(tps[name]["ours"])
-        p = statistics.median(tps[name]["peer"])
-        c = statistics.median(ceil[threads]) if ceil[threads] else float("nan")
-        og, pg = o * fpt / 1e9, p * fpt / 1e9
-        print(f"{name:<12} {threads:>3} {o:>11,.0f} {p:>11,.0f} "
-              f"{statistics.median(ratios[name]):>6.2f} {og:>9.1f} {pg:>9.1f} {c:>8.1f} "
-              f"{100 * og / c:>6.0f}% {100 * pg / c:>6.0f}%")
-    print(f"(medians of {args.rounds} rounds x {args.steps} timed steps; ratio = median of "
-          f"per-round ours/peer; ceiling = median FMA ceiling for the shape's threads)")
-    for name in names:
-        layers, d, heads, vocab, ctx, batch, threads = SHAPES[name]
-        fpt = flops_per_token(layers, d, vocab, ctx)
-        # each round's GFLOP/s over the ceiling measured in that round: a busy round slows both
-        per_round = [100 * o * fpt / 1e9 / c for o, c in zip(tps[name]["ours"], ceil[threads])]
-        print(f"{name}: ratios per round " + ", ".join(f"{x:.2f}" for x in ratios[name])
-              + "; ours % of that round's ceiling " + ", ".join(f"{x:.0f}%" for x in per_round))
+    print("Peers' kernels:")
+    if "pytorch" in peers:
+        print(f"  pytorch: Debian python3-torch {dpkg_version('python3-torch')}, "
+              f"libopenblas0-pthread {dpkg_version('libopenblas0-pthread')}: "
+              + json.dumps(kernels.get("pytorch")))
+        for lib in kernels.get("pytorch", {}).get("blas", []):
+            if (lib.get("internal_api") == "openblas" and "AVX-512" in cpu_name()
+                    and lib.get("architecture") not in AVX512_OPENBLAS):
+                print(f"  NOTE: OpenBLAS ran its {lib.get('architecture')} kernel on an AVX-512 "
+                      f"CPU: this OpenBLAS cannot run its fast (AVX-512) kernel here")
+    if "libtorch" in peers:
+        print("  libtorch: " + json.dumps(kernels.get("libtorch")))
+        print("  libtorch probe (one step, MKL_VERBOSE/ONEDNN_VERBOSE): "
+              + json.dumps(kernels.get("libtorch probe")))
+
     print()
-    print(f"{'shape':<12} {'scoring x training':>19} {'peak MiB':>9} {'runtime MiB':>12} "
+    head = f"{'shape':<11} {'thr':>3} {'ours tok/s':>11}"
+    for p in peers:
+        head += f" {p + ' tok/s':>14} {'ours/' + p:>13}"
+    head += f" {'ceiling':>8} {'ours %':>7}" + "".join(f" {p + ' %':>10}" for p in peers)
+    print(head)
+    for name in names:
+        layers, d, heads, vocab, ctx, batch, threads = SHAPES[name]
+        fpt = flops_per_token(layers, d, vocab, ctx)
+        c = statistics.median(ceil[threads]) if ceil[threads] else float("nan")
+        o = statistics.median(tps[name]["ours"])
+        line = f"{name:<11} {threads:>3} {o:>11,.0f}"
+        for p in peers:
+            line += (f" {statistics.median(tps[name][p]):>14,.0f} "
+                     f"{statistics.median(ratios[name][p]):>13.2f}")
+        line += f" {c:>8.1f} {100 * o * fpt / 1e9 / c:>6.0f}%"
+        for p in peers:
+            line += f" {100 * statistics.median(tps[name][p]) * fpt / 1e9 / c:>9.0f}%"
+        print(line)
+    print(f"(medians of {args.rounds} rounds x {args.steps} timed steps; ours/peer = median of the "
+          f"per-round ratios; ceiling = median FMA ceiling in GFLOP/s for the shape's threads, "
+          f"% = achieved GFLOP/s over it)")
+    for name in names:
+        layers, d, heads, vocab, ctx, batch, threads = SHAPES[name]
+        fpt = flops_per_token(layers, d, vocab, ctx)
+        per_round = [100 * o * fpt / 1e9 / c for o, c in zip(tps[name]["ours"], ceil[threads])]
+        print(f"{name}: " + "; ".join(
+            f"ours/{p} per round " + ", ".join(f"{x:.2f}" for x in ratios[name][p]) for p in peers)
+            + "; ours % of that round's ceiling " + ", ".join(f"{x:.0f}%" for x in per_round)
+            + "; load before each run " + ", ".join(
+                "/".join(f"{loads[name][w][i]:.1f}" for w in who_all) for i in range(args.rounds))
+            + f" ({'/'.join(who_all)})")
+
+    print()
+    print("Goals (median of the per-round ratios; % of the median ceiling):")
+    for name in names:
+        layers, d, heads, vocab, ctx, batch, threads = SHAPES[name]
+        goals = []
+        if "pytorch" in peers:
+            x = statistics.median(ratios[name]["pytorch"])
+            goals.append((f"ours/pytorch {x:.2f} >= {GOAL_PYTORCH}", x >= GOAL_PYTORCH))
+        if "libtorch" in peers:
+            x = statistics.median(ratios[name]["libtorch"])
+            goals.append((f"ours/libtorch {x:.2f} >= {GOAL_LIBTORCH}", x >= GOAL_LIBTORCH))
+        if threads == 1:
+            for p in peers:
+                x = statistics.median(ratios[name][p])
+                goals.append((f"ours/{p} {x:.2f} >= {GOAL_TINY} (one thread)", x >= GOAL_TINY))
+        elif ceil[threads]:
+            fpt = flops_per_token(layers, d, vocab, ctx)
+            x = statistics.median(tps[name]["ours"]) * fpt / 1e9 / statistics.median(ceil[threads])
+            goals.append((f"ours {100 * x:.1f}% of the ceiling >= {100 * GOAL_CEILING:.0f}%",
+                          x >= GOAL_CEILING))
+        print(f"  {name}: " + "; ".join(f"{g} {'met' if ok else 'NOT met'}" for g, ok in goals))
+
+    print()
+    print(f"{'shape':<11} {'scoring x training':>19} {'peak MiB':>9} {'runtime MiB':>12} "
           f"{'need MiB':>9} {'peak/need':>10} {'(peak-runtime)/need':>20} {'heap MiB':>9} "
           f"{'heap/need':>10} {'live MiB':>9} {'(live-runtime)/need':>20} {'alloc KiB/step':>15}")
     for name in names:
@@ -161,7 +314,7 @@ def main():
         heap = statistics.median(e["heap_peak_mib"])
         live = statistics.median(e["live_heap_mib"])
         live_runtime = statistics.median(e["runtime_live_heap_mib"])
-        print(f"{name:<12} {statistics.median(e['score_vs_train']):>19.2f} {peak:>9.0f} "
+        print(f"{name:<11} {statistics.median(e['score_vs_train']):>19.2f} {peak:>9.0f} "
               f"{runtime:>12.0f} {need:>9.0f} {peak / need:>10.2f} {(peak - runtime) / need:>20.2f} "
               f"{heap:>9.0f} {heap / need:>10.2f} {live:>9.0f} {(live - live_runtime) / need:>20.2f} "
               f"{statistics.median(e['allocated_kib_per_step']):>15.1f}")
@@ -169,10 +322,19 @@ def main():
           "JVM and its classes; heap = the Java heap's peak, the program's arrays without the "
           "runtime, garbage not yet collected included; live = the heap after a full collection "
           "at the end, what the run keeps from step to step, less what was live before the model "
-          "was built in (live-runtime); alloc = heap bytes a timed training step and its scoring pass allocated, all "
-          "threads; scoring per round: "
+          "was built in (live-runtime); alloc = heap bytes a timed training step and its scoring "
+          "pass allocated, all threads; scoring per round: "
           + "; ".join(f"{n} " + ", ".join(f"{x:.2f}" for x in extra[n]["score_vs_train"])
                       for n in names) + ")")
+
+
+def cpu_name():
+    info = Path("/proc/cpuinfo").read_text()
+    field = lambda key: next((l.split(":", 1)[1].strip() for l in info.splitlines()
+                              if l.startswith(key)), "?")
+    avx512 = "avx512f" in field("flags").split()
+    return (f"{field('model name')} (family {field('cpu family')} model {field('model')}"
+            f"{', AVX-512' if avx512 else ''})")
 
 
 if __name__ == "__main__":

@@ -5,12 +5,19 @@ Same architecture as the Java engine: token embedding; per block a non-parametri
 (no weight, no bias, eps 1e-5), causal multi-head attention with rotary embeddings (theta
 10000, rotate-half), output projection, residual, non-parametric LayerNorm, SwiGLU MLP
 down(silu(gate(x)) * up(x)), residual; a final non-parametric LayerNorm and an untied head; no
-biases; AdamW (0.9, 0.95, eps 1e-8, weight decay 0.1). Prints one JSON line with tokens_per_s
-over the timed steps (warm-up steps excluded).
+biases; AdamW (0.9, 0.95, eps 1e-8, weight decay 0.1). Weights are drawn from N(0, 0.02^2), as
+overtrain's are, so the first loss is near ln(vocab). Prints one JSON line with tokens_per_s
+over the timed steps (warm-up steps excluded), the parameter count, the first and last loss,
+and what ran the products: the BLAS library, its version, the kernel it chose (threadpoolctl's
+architecture) and its threads, and ATen's CPU capability.
 
-Run it with the system Python (torch 1.13 from python3-torch, libopenblas0-pthread installed)
-and OMP_WAIT_POLICY=PASSIVE: otherwise torch's OpenMP threads and OpenBLAS's spin against
-each other and a step is many times slower. For example
+Run it with the system Python (torch 1.13 from python3-torch, python3-threadpoolctl,
+libopenblas0-pthread installed) and OMP_WAIT_POLICY=PASSIVE: otherwise torch's OpenMP threads
+and OpenBLAS's spin against each other and a step is many times slower. OpenBLAS's own thread
+pool is held to --threads (torch.set_num_threads does not reach it). Where OPENBLAS_CORETYPE or
+OPENBLAS_L2_SIZE are set (some machines set them for older OpenBLAS builds), unset both for
+this command alone, or OpenBLAS runs the kernel they name instead of the one for this CPU;
+bench/compare.py does. For example
     OMP_WAIT_POLICY=PASSIVE bench/peer_olmo.py --layers 4 --d-model 256 --heads 4 \\
         --vocab 8192 --context 256 --batch 16 --threads 2 --steps 10
 """
@@ -47,6 +54,7 @@ def main():
     import torch
     import torch.nn as nn
     import torch.nn.functional as F
+    from threadpoolctl import threadpool_info, threadpool_limits
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -106,6 +114,9 @@ def main():
             return self.head(norm(x))
 
     model = Olmo()
+    with torch.no_grad():
+        for p in model.parameters():
+            p.normal_(0.0, 0.02)
     decay = [p for n, p in model.named_parameters() if not n.startswith("embed")]
     optimizer = torch.optim.AdamW(
         [{"params": decay, "weight_decay": 0.1},
@@ -123,12 +134,22 @@ def main():
         optimizer.step()
         return loss.item()
 
-    for _ in range(args.warmup):
-        step()
-    start = time.perf_counter()
-    for _ in range(args.steps):
-        loss = step()
-    seconds = time.perf_counter() - start
+    with threadpool_limits(limits=args.threads, user_api="blas"):
+        initial = None
+        for _ in range(args.warmup):
+            loss = step()
+            initial = loss if initial is None else initial
+        start = time.perf_counter()
+        for _ in range(args.steps):
+            loss = step()
+            initial = loss if initial is None else initial
+        seconds = time.perf_counter() - start
+        # taken inside the limit, after the products ran: the BLAS and the threads they had
+        blas = [{k: lib.get(k) for k in ("internal_api", "version", "architecture",
+                                         "threading_layer", "num_threads", "filepath")}
+                for lib in threadpool_info() if lib.get("user_api") == "blas"]
+    capability = next((line.split(":", 1)[1].strip() for line in torch.__config__.show().splitlines()
+                       if "CPU capability usage" in line), None)
     tokens = args.steps * args.batch * ctx
     n_nonembed = args.layers * (4 * d * d + 3 * d * ff)
     flops_per_token = 6 * n_nonembed + 6 * args.vocab * d + 12 * args.layers * d * ctx
@@ -136,9 +157,12 @@ def main():
         "peer": "pytorch", "torch": torch.__version__, "threads": args.threads,
         "layers": args.layers, "d_model": d, "heads": h, "intermediate": ff,
         "vocab": args.vocab, "context": ctx, "batch": args.batch, "steps": args.steps,
+        "params": sum(p.numel() for p in model.parameters()),
         "tokens_per_s": round(tokens / seconds, 1),
         "gflops": round(tokens * flops_per_token / seconds / 1e9, 1),
-        "loss": round(loss, 4)}))
+        "initial_loss": round(initial, 4), "loss": round(loss, 4),
+        "blas": blas, "cpu_capability": capability,
+        "openblas_env": {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}}))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The libtorch peer: builds bench/libtorch (offline, from the local Maven repository) when a
+# source is newer than its classes, then trains; arguments go to peer.LibtorchOlmo, for example
+#   bench/libtorch/run.sh --layers 4 --d-model 256 --heads 4 --vocab 8192 --context 256 \
+#       --batch 16 --threads 2 --steps 10
+# The first build needs the DJL artifacts in ~/.m2: `mvn -B -f bench/libtorch/pom.xml compile`
+# (without -o) fetches them once. At run time nothing is downloaded: DJL's offline mode is on,
+# libtorch comes out of the pytorch-native-cpu jar into target/djl-cache, and the JVM runs in
+# a network namespace of its own (no interface but loopback) where unshare allows one.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+classes="$here/target/classes/peer/LibtorchOlmo.class"
+if [[ ! -f "$classes" || ! -f "$here/target/classpath.txt" \
+      || -n "$(find "$here/src" "$here/pom.xml" -newer "$classes" -print -quit)" ]]; then
+  mvn -B -q -o -f "$here/pom.xml" compile >&2
+fi
+threads=2
+args=("$@")
+for ((i = 0; i < ${#args[@]} - 1; i++)); do
+  [[ "${args[i]}" == --threads ]] && threads="${args[i + 1]}"
+done
+# libtorch's OpenMP and MKL pools sized to the run's threads, sleeping when idle as the
+# Python peer's are (OMP_WAIT_POLICY=PASSIVE)
+export OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+export DJL_OFFLINE=true OPT_OUT_TRACKING=true ENGINE_CACHE_DIR="$here/target/djl-cache"
+cmd=(java -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -DENGINE_CACHE_DIR="$here/target/djl-cache"
+     -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" peer.LibtorchOlmo "$@")
+if unshare --net true 2>/dev/null; then
+  exec unshare --net "${cmd[@]}"
+fi
+echo "run.sh: no network namespace here (unshare --net refused); DJL's offline mode alone keeps it off the network" >&2
+exec "${cmd[@]}"
