@@ -12,14 +12,17 @@ import overtrain.train.TrainConfig;
 /**
  * How long the grid's cells take, from the engine's speed measured on this machine: for each
  * model shape, {@code overtrain bench train} runs a few real training steps and scoring passes
- * in a JVM of the cell's thread count, once per plan; a cell's seconds are its tokens at those
- * speeds. Startup and the JIT's warm-up are left out, so short cells take a little longer.
+ * in a JVM of the cell's thread count, once per plan; a cell's seconds are that JVM's startup
+ * and warm-up, then its tokens at those speeds.
  */
 final class Estimates {
   private Estimates() {}
 
-  /** Tokens per second of training and of forward-only scoring. */
-  record Speed(double train, double score) {}
+  /**
+   * Tokens per second of training and of forward-only scoring once compiled, and the seconds a
+   * fresh JVM spends before that (starting, and the JIT's warm-up steps, which run far slower).
+   */
+  record Speed(double train, double score, double startup) {}
 
   private static final Map<String, Speed> MEASURED = new ConcurrentHashMap<>();
 
@@ -27,12 +30,13 @@ final class Estimates {
   static double pretrain(Cell cell) {
     TrainConfig c = Configs.bind(TrainConfig.class, cell.spec().get("config"), Map.of());
     Speed s = speed(c.model(), c.data().batch(), cell.threads());
-    return cell.tokens() / s.train() + c.eval().tokens() / s.score();
+    return s.startup() + cell.tokens() / s.train() + c.eval().tokens() / s.score();
   }
 
   /** A cell that only scores (perturbation): its tokens at scoring speed. */
   static double scoring(Cell cell, ModelConfig model, int batch) {
-    return cell.tokens() / speed(model, batch, cell.threads()).score();
+    Speed s = speed(model, batch, cell.threads());
+    return s.startup() + cell.tokens() / s.score();
   }
 
   static double scoring(Cell cell) {
@@ -47,7 +51,7 @@ final class Estimates {
     JsonNode sweep = cell.spec().get("sweep");
     int rates = sweep.get("lr").size();
     long heldout = sweep.path("eval").path("heldout_tokens").asLong();
-    return cell.tokens() / speed.train() + (rates + 1) * heldout / speed.score();
+    return speed.startup() + cell.tokens() / speed.train() + (rates + 1) * heldout / speed.score();
   }
 
   private record Shape(ModelConfig model, int batch) {}
@@ -77,19 +81,25 @@ final class Estimates {
         "--d-model", "" + m.hiddenSize(), "--ff-size", "" + m.intermediateSize(), "--vocab", "" + m.vocabSize(),
         "--context", "" + m.maxContext(), "--batch", "" + batch, "--steps", "4", "--warmup-steps", "2", "--json");
     try {
+      long started = System.nanoTime();
       Process p = new ProcessBuilder(JavaCommand.of("" + threads, "overtrain.cli.Main", args))
           .redirectError(ProcessBuilder.Redirect.DISCARD).start();
       byte[] out = p.getInputStream().readAllBytes();
       if (p.waitFor() != 0) throw new IOException("bench train exited " + p.exitValue());
+      double wall = (System.nanoTime() - started) / 1e9;
       JsonNode r = Json.MAPPER.readTree(out);
-      return new Speed(r.get("tokens_per_s").asDouble(), r.get("score_tokens_per_s").asDouble());
+      double train = r.get("tokens_per_s").asDouble(), score = r.get("score_tokens_per_s").asDouble();
+      // what the timed steps and their scoring passes took; the rest of the wall is startup
+      double tokens = (double) r.get("steps").asInt() * batch * m.maxContext();
+      double startup = Math.max(0, wall - tokens / train - tokens / score);
+      return new Speed(train, score, startup);
     } catch (IOException e) {
       System.err.printf("no estimate for %d layers x %d wide at batch %d on %d threads: %s%n",
           m.numLayers(), m.hiddenSize(), batch, threads, e.getMessage());
-      return new Speed(Double.NaN, Double.NaN);
+      return new Speed(Double.NaN, Double.NaN, Double.NaN);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new Speed(Double.NaN, Double.NaN);
+      return new Speed(Double.NaN, Double.NaN, Double.NaN);
     }
   }
 
