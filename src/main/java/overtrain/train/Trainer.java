@@ -157,16 +157,7 @@ public final class Trainer {
         double tokensPerSecond = config.tokensPerStep() / ((System.nanoTime() - started) / 1e9);
 
         boolean end = step == config.totalSteps();
-        Double evaluated = null;
-        if (heldout != null && (end || (config.eval().every() > 0 && step % config.eval().every() == 0))) {
-          evaluated = TokenLoss.evaluate(model, heldout, t, b, config.eval().tokens()).loss();
-          heldoutLoss = evaluated;
-        }
-        StepRecord record = new StepRecord(step, tokensSeen, done.loss(), done.lr(), done.gradNorm(),
-            tokensPerSecond, evaluated, sampler.epochs());
-        metrics.write(toJson(record));
-        metrics.newLine();
-        metrics.flush();
+        // The checkpoint first: a failure in the evaluation after it must not cost the training.
         if (end || step == last || checkpointSteps.contains(step)) {
           lastCheckpoint = checkpointDir(out, step);
           ObjectNode state = JSON.createObjectNode();
@@ -178,6 +169,16 @@ public final class Trainer {
               new Checkpoint.Moments(optimizer.firstMoment(), optimizer.secondMoment(), optimizer.step()),
               state);
         }
+        Double evaluated = null;
+        if (heldout != null && (end || (config.eval().every() > 0 && step % config.eval().every() == 0))) {
+          evaluated = TokenLoss.evaluate(model, heldout, t, b, config.eval().tokens()).loss();
+          heldoutLoss = evaluated;
+        }
+        StepRecord record = new StepRecord(step, tokensSeen, done.loss(), done.lr(), done.gradNorm(),
+            tokensPerSecond, evaluated, sampler.epochs());
+        metrics.write(toJson(record));
+        metrics.newLine();
+        metrics.flush();
         listener.onStep(record, config.totalSteps());
       }
     }

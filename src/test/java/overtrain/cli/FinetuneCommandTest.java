@@ -1,5 +1,6 @@
 package overtrain.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,6 +96,22 @@ class FinetuneCommandTest {
     assertEquals(0, code, out[0]);
     JsonNode eval = new ObjectMapper().readTree(out[0]);
     assertEquals(result.at("/after/test/metrics"), eval.get("metrics"));
+
+    // The same --out again: refused before any work, the results left as they were.
+    byte[] before = Files.readAllBytes(dir.resolve("ft/result.json"));
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true));
+    try {
+      code = run(out, "finetune", "--model", model.toString(), "--task", "tiny",
+          "--tasks-dir", dir.resolve("tasks").toString(), "--tokenizer",
+          dir.resolve("tokenizer.json").toString(), "--lr", "1e-3", "--out", dir.resolve("ft").toString());
+    } finally {
+      System.setErr(oldErr);
+    }
+    assertEquals(1, code);
+    assertTrue(err.toString().contains("earlier fine-tuning") && err.toString().contains("--overwrite"), err.toString());
+    assertArrayEquals(before, Files.readAllBytes(dir.resolve("ft/result.json")));
   }
 
   @Test
