@@ -72,7 +72,7 @@ final class PretrainSection extends GridSection {
     List<Long> seeds = integers(section, "seeds", where, List.of(1L));
     int threads = StudyFile.intField(section, "threads", 1, 1, where);
     int checkpoints = StudyFile.intField(section, "checkpoints", 4, 1, where);
-    long trainTokens = tokensIn(study.train());
+    long trainTokens = tokensIn(Path.of(study.data().train()));
 
     boolean branches = BRANCHES.equals(base.path("schedule").path("name").asText());
     if (branches) {

@@ -1,7 +1,8 @@
 package overtrain.study;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import overtrain.io.Configs;
 
 /**
@@ -21,8 +22,7 @@ import overtrain.io.Configs;
  */
 record StudyData(Data data, Measure measure) {
 
-  record Data(String train, String heldout, String tokenizer, String tasksDir) {
-  }
+  record Data(String train, String heldout, String tokenizer, String tasksDir) {}
 
   record Measure(long heldoutTokens, int batch) {
     Measure {
@@ -31,40 +31,30 @@ record StudyData(Data data, Measure measure) {
     }
   }
 
-  static final Measure DEFAULT_MEASURE = new Measure(65536, 16);
+  private static final Data DEFAULT_DATA = new Data(null, null, "data/tokenizer.json", "data/tasks");
+  private static final Measure DEFAULT_MEASURE = new Measure(65536, 16);
 
-  /** The file's data: and measure: keys. */
+  /** The file's data: and measure: keys; {@code source} names the file in messages. */
   static StudyData of(JsonNode root, String source) {
-    JsonNode data = root.get("data");
+    ObjectNode data = mapping(root.get("data"), source + ": data");
     if (data == null) {
       throw new IllegalArgumentException(source + ": data: is required ({train, heldout, tokenizer, tasks_dir})");
     }
-    for (String key : java.util.List.of("train", "heldout")) {
+    for (String key : List.of("train", "heldout")) {
       if (!data.hasNonNull(key)) {
         throw new IllegalArgumentException(source + ": data." + key + " is required (a token file)");
       }
     }
-    Configs.Layer d = new Configs.Layer(source + ": data", (com.fasterxml.jackson.databind.node.ObjectNode) object(data, source + ": data"));
-    Data files = Configs.load(Data.class, new Data("-", "-", "data/tokenizer.json", "data/tasks"), java.util.List.of(d));
-    Measure measure = DEFAULT_MEASURE;
-    JsonNode m = root.get("measure");
-    if (m != null) {
-      measure = Configs.load(Measure.class, DEFAULT_MEASURE, java.util.List.of(
-          new Configs.Layer(source + ": measure", (com.fasterxml.jackson.databind.node.ObjectNode) object(m, source + ": measure"))));
-    }
+    Data files = Configs.load(Data.class, DEFAULT_DATA, List.of(new Configs.Layer(source + ": data", data)));
+    ObjectNode m = mapping(root.get("measure"), source + ": measure");
+    Measure measure = m == null ? DEFAULT_MEASURE
+        : Configs.load(Measure.class, DEFAULT_MEASURE, List.of(new Configs.Layer(source + ": measure", m)));
     return new StudyData(files, measure);
   }
 
-  Path train() {
-    return Path.of(data.train());
-  }
-
-  Path heldout() {
-    return Path.of(data.heldout());
-  }
-
-  private static JsonNode object(JsonNode n, String where) {
-    if (!n.isObject()) throw new IllegalArgumentException(where + ": expected a mapping, got " + n);
-    return n;
+  private static ObjectNode mapping(JsonNode n, String where) {
+    if (n == null) return null;
+    if (!(n instanceof ObjectNode o)) throw new IllegalArgumentException(where + ": expected a mapping, got " + n);
+    return o;
   }
 }
