@@ -141,7 +141,7 @@ public final class StudyCommand implements Runnable {
           + "the totals, and an estimate of the wall time on this machine's local pool.",
           "", "Example: overtrain study plan demo"})
   static final class Plan implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", description = "The study file (YAML).") Path file;
+    @Parameters(paramLabel = "FILE", description = "The study file (YAML), or a preset: demo, cpu, paper.") Path file;
 
     @Option(names = "--workers", paramLabel = "N", description = "Workers the estimate assumes (default: one per core).")
     Integer workers;
@@ -190,11 +190,11 @@ public final class StudyCommand implements Runnable {
           + "stop (Ctrl-C) and to run again, and beside other 'study run's or Slurm tasks on the "
           + "same study: a cell is claimed by one worker at a time. A cell that fails is reported "
           + "with its log; the cells that do not depend on it go on; the exit code is then 1.",
-          "", "Example: overtrain study run studies/demo.yaml --workers 2"})
+          "", "Example: overtrain study run demo --workers 2"})
   static final class Run implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
 
-    @Parameters(paramLabel = "FILE", description = "The study file (YAML).") Path file;
+    @Parameters(paramLabel = "FILE", description = "The study file (YAML), or a preset: demo, cpu, paper.") Path file;
 
     @Option(names = "--workers", paramLabel = "N",
         description = "Worker processes at most at a time (default: as many as keep every core busy,"
@@ -256,9 +256,9 @@ public final class StudyCommand implements Runnable {
       description = {"Run one cell of a study in this process: claim it, run it, write its result. "
           + "What 'study run' and Slurm tasks start; exits 0 when the cell is done, also when it "
           + "already was. Waits while another worker holds the cell or runs a dependency.",
-          "", "Example: overtrain study run-cell studies/demo.yaml 3f2a9c0d41b7e658"})
+          "", "Example: overtrain study run-cell demo 3f2a9c0d41b7e658"})
   static final class RunCell implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "The study file (YAML).") Path file;
+    @Parameters(index = "0", paramLabel = "FILE", description = "The study file (YAML), or a preset: demo, cpu, paper.") Path file;
 
     @Parameters(index = "1", paramLabel = "CELL_ID", description = "The cell's id (see 'study plan').") String id;
 
@@ -278,9 +278,9 @@ public final class StudyCommand implements Runnable {
       description = {"Show how far a study is: cells done, running (with their worker and its last "
           + "heartbeat), stale (worker gone), failed, ready and waiting, local and Slurm alike; "
           + "with squeue here, the study's Slurm jobs too.",
-          "", "Example: overtrain study status studies/demo.yaml --verbose"})
+          "", "Example: overtrain study status demo --verbose"})
   static final class Status implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", description = "The study file (YAML).") Path file;
+    @Parameters(paramLabel = "FILE", description = "The study file (YAML), or a preset: demo, cpu, paper.") Path file;
 
     @Option(names = {"-v", "--verbose"}, description = "A line per cell.") boolean verbose;
 
@@ -314,11 +314,11 @@ public final class StudyCommand implements Runnable {
   @Command(name = "results", mixinStandardHelpOptions = true,
       description = {"Print a study's measurements as one table: a row per measurement, a column "
           + "per grid coordinate, then metric and value. Done cells only.",
-          "", "Example: overtrain study results studies/demo.yaml --format csv --out demo.csv"})
+          "", "Example: overtrain study results demo --format csv --out demo.csv"})
   static final class ResultsCmd implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
 
-    @Parameters(paramLabel = "FILE", description = "The study file (YAML).") Path file;
+    @Parameters(paramLabel = "FILE", description = "The study file (YAML), or a preset: demo, cpu, paper.") Path file;
 
     @Option(names = "--format", defaultValue = "csv", paramLabel = "csv|json",
         description = "Table format (default: ${DEFAULT-VALUE}).")
@@ -346,11 +346,11 @@ public final class StudyCommand implements Runnable {
       description = {"Submit a study's cells that are not done to Slurm: one job array per stage "
           + "(DIR/slurm/stage-K.sbatch), a task per cell, each stage after the one before. Run it "
           + "again after a failure or cancellation: it sends only what is not done.",
-          "", "Example: overtrain study submit studies/demo.yaml --slurm --partition cpu --time 02:00:00"})
+          "", "Example: overtrain study submit demo --slurm --partition cpu --time 02:00:00"})
   static final class Submit implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
 
-    @Parameters(paramLabel = "FILE", description = "The study file (YAML).") Path file;
+    @Parameters(paramLabel = "FILE", description = "The study file (YAML), or a preset: demo, cpu, paper.") Path file;
 
     @Option(names = "--slurm", required = true, description = "Submit with sbatch (the only scheduler so far).")
     boolean slurm;
