@@ -39,6 +39,19 @@ public final class Numbers {
     return plain(v, 3);
   }
 
+  /** A learning rate as people write one: "3e-2", "1e-3", "0.1" (below 0.1 always in powers of ten). */
+  public static String rate(double v) {
+    double a = Math.abs(v);
+    if (a >= 0.1 || a == 0) return compact(v);
+    int exp = (int) Math.floor(Math.log10(a) + 1e-12);
+    String mantissa = plain(v / Math.pow(10, exp), 3);
+    if (mantissa.replace("-", "").equals("10")) {
+      exp++;
+      mantissa = v < 0 ? "-1" : "1";
+    }
+    return mantissa + "e" + exp;
+  }
+
   /** v to the given significant digits, trailing zeros dropped, with a leading zero. */
   public static String plain(double v, int digits) {
     if (v == 0) return "0";

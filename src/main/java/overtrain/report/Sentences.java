@@ -29,17 +29,29 @@ final class Sentences {
 
   /** Per series: "gamma=1: grows from 0.02 nats at 1M tokens to 0.31 nats at 64M". */
   static String ends(List<Series> series, String unit) {
+    return ends(series, unit, v -> value(v, unit));
+  }
+
+  /** {@link #ends} with values written by {@code format} (e.g. as rates: "3e-3"). */
+  static String ends(List<Series> series, String unit, java.util.function.DoubleFunction<String> format) {
     List<String> parts = new ArrayList<>();
     for (Series s : series) {
       double[] x = s.x(), y = s.y();
       int last = x.length - 1;
       if (last == 0) {
-        parts.add(s.name() + ": " + value(y[0], unit) + " at " + Numbers.tokens(x[0]) + " tokens");
+        parts.add(s.name() + ": " + format.apply(y[0]) + " at " + Numbers.tokens(x[0]) + " tokens");
         continue;
       }
-      String verb = y[last] > y[0] ? "grows" : y[last] < y[0] ? "falls" : "stays";
-      parts.add(s.name() + ": " + verb + " from " + value(y[0], unit) + " at " + Numbers.tokens(x[0])
-          + " tokens to " + value(y[last], unit) + " at " + Numbers.tokens(x[last]));
+      boolean flat = true;
+      for (double v : y) flat &= v == y[0];
+      if (flat) {
+        parts.add(s.name() + ": " + format.apply(y[0]) + " at every budget from " + Numbers.tokens(x[0])
+            + " to " + Numbers.tokens(x[last]) + " tokens");
+        continue;
+      }
+      String verb = y[last] > y[0] ? "grows" : y[last] < y[0] ? "falls" : "ends where it starts";
+      parts.add(s.name() + ": " + verb + " from " + format.apply(y[0]) + " at " + Numbers.tokens(x[0])
+          + " tokens to " + format.apply(y[last]) + " at " + Numbers.tokens(x[last]));
     }
     return sentence(parts);
   }
@@ -60,7 +72,7 @@ final class Sentences {
   }
 
   private static String value(double v, String unit) {
-    String n = Math.abs(v) >= 0.01 || v == 0 ? Numbers.plain(Math.abs(v) >= 100 ? Math.rint(v) : v, 3) : Numbers.compact(v);
+    String n = Numbers.plain(Math.abs(v) >= 100 ? Math.rint(v) : v, 3);
     return unit.isEmpty() ? n : n + " " + unit;
   }
 

@@ -179,7 +179,7 @@ public final class StudyReport {
         }
         if (!is(r, "stage", "after") || !r.containsKey("lr")) continue;
         double lr = num(r, "lr");
-        Key k = new Key(0, model, lr, (manyModels ? model + " " : "") + "lr " + Numbers.compact(lr));
+        Key k = new Key(0, model, lr, (manyModels ? model + " " : "") + "lr " + Numbers.rate(lr));
         if (is(r, "split", "heldout") && is(r, "metric", "heldout_loss")) heldout.add(k, budget, num(r, "value"));
         else if (id != null && is(r, "split", "test") && is(r, "metric", id)) inDist.add(k, budget, num(r, "value"));
       }
@@ -226,7 +226,7 @@ public final class StudyReport {
     if (chosen.isEmpty()) return;
     List<Series> s = chosen.series(Key::name);
     figs.add(new Figure("tuned-lr-" + task, new LinePlot("Fine-tuning on " + task + ": rate chosen on validation (Fig. 6)",
-        BUDGET_AXIS, "learning rate (log scale)", true, true, s), Sentences.ends(s, "")));
+        BUDGET_AXIS, "learning rate (log scale)", true, true, s), Sentences.ends(s, "", Numbers::rate)));
     if (!inDist.isEmpty()) {
       List<Series> t = inDist.series(Key::name);
       figs.add(new Figure("tuned-id-" + task, new LinePlot("Fine-tuning on " + task + " at the tuned rate: "
@@ -444,7 +444,7 @@ public final class StudyReport {
       table { border-collapse: collapse; font-size: 14px; }
       th, td { border: 1px solid #ccc; padding: .25em .6em; text-align: left; }
       th { background: #f4f4f4; }
-      pre { background: #f7f7f7; padding: 1em; overflow-x: auto; font-size: 13px; }
+      pre { background: #f7f7f7; padding: 1em; white-space: pre-wrap; font-size: 13px; }
       dt { font-weight: 600; } dd { margin: 0 0 .5em 1.5em; }
       """;
 
