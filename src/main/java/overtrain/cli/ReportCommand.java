@@ -25,6 +25,10 @@ public final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     StudyPlan plan = StudyCommand.load(file);
+    if (!java.nio.file.Files.isDirectory(plan.dir())) {
+      throw new IllegalArgumentException(file + ": the study's folder " + plan.dir()
+          + " does not exist yet; run 'overtrain study run " + file + "' first");
+    }
     List<Path> written = StudyReport.of(new StudyDir(plan)).write(plan.dir());
     for (Path p : written) System.out.println("wrote " + p);
     return 0;
