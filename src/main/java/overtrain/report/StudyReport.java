@@ -76,12 +76,26 @@ public final class StudyReport {
       }
       rows.add(m);
     }
-    if (findings == null) findings = Findings.of(table, sha256(meta.studyYaml()));
+    if (findings == null) findings = Findings.of(modelRows(table), sha256(meta.studyYaml()));
     List<Figure> figs = new ArrayList<>();
     baseFigure(rows).ifPresent(figs::add);
     perturbFigures(rows, figs);
     finetuneFigures(rows, figs);
     return new StudyReport(figs, findings, meta, rows);
+  }
+
+  /** The rows findings are about: those of pre-training runs and their modifications (not, e.g., a selftest's). */
+  private static Results.Table modelRows(Results.Table table) {
+    int kind = table.columns().indexOf("kind"), budget = table.columns().indexOf("budget"),
+        seed = table.columns().indexOf("pretrain_seed");
+    List<List<JsonNode>> kept = new ArrayList<>();
+    if (kind >= 0 && budget >= 0 && seed >= 0) {
+      for (List<JsonNode> r : table.rows()) {
+        if (r.get(budget) != null && r.get(seed) != null && r.get(kind) != null
+            && List.of("pretrain", "perturb", "finetune").contains(r.get(kind).asText())) kept.add(r);
+      }
+    }
+    return new Results.Table(table.columns(), kept);
   }
 
   /** The report of a study's folder: its results, its findings.json (or fresh ones), its cells' records. */
