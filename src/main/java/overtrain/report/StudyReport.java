@@ -77,10 +77,13 @@ public final class StudyReport {
       rows.add(m);
     }
     if (findings == null) findings = Findings.of(modelRows(table), sha256(meta.studyYaml()));
+    // only a budget's measurements are drawn against the budget (not, e.g., a wsd trunk's)
+    List<Map<String, JsonNode>> plotted = rows.stream()
+        .filter(r -> r.containsKey("budget") && r.containsKey("value") && r.get("value").isNumber()).toList();
     List<Figure> figs = new ArrayList<>();
-    baseFigure(rows).ifPresent(figs::add);
-    perturbFigures(rows, figs);
-    finetuneFigures(rows, figs);
+    baseFigure(plotted).ifPresent(figs::add);
+    perturbFigures(plotted, figs);
+    finetuneFigures(plotted, figs);
     return new StudyReport(figs, findings, meta, rows);
   }
 
