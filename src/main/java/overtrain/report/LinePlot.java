@@ -102,8 +102,8 @@ public record LinePlot(
     styler.setMarkerSize(5);
     LogAxis lx = logX ? new LogAxis(extent(true, false)) : null;
     LogAxis ly = logY ? new LogAxis(extent(false, false)) : null;
-    styler.setxAxisTickLabelsFormattingFunction(lx != null ? lx::label : Numbers::compact);
-    styler.setyAxisTickLabelsFormattingFunction(ly != null ? ly::label : Numbers::compact);
+    styler.setxAxisTickLabelsFormattingFunction(lx != null ? lx::label : Numbers::tick);
+    styler.setyAxisTickLabelsFormattingFunction(ly != null ? ly::label : Numbers::tick);
     if (lx != null) {
       // a tick per doubling, or per two when the range is wide: never between doublings
       double range = lx.to(extent(true, true));

@@ -39,6 +39,17 @@ public final class Numbers {
     return plain(v, 3);
   }
 
+  /**
+   * A linear axis's tick: as {@link #compact}, but with up to six significant digits between
+   * 0.01 and 1000, so that the ticks of a narrow range (4.501, 4.502) stay apart.
+   */
+  public static String tick(double v) {
+    double a = Math.abs(v);
+    // a tick meant to be zero may arrive as 1e-17
+    if (a < 1e-12) return "0";
+    return a >= 1e-2 && a < 1e3 ? plain(v, 6) : compact(v);
+  }
+
   /** A learning rate as people write one: "3e-2", "1e-3", "0.1" (below 0.1 always in powers of ten). */
   public static String rate(double v) {
     double a = Math.abs(v);
