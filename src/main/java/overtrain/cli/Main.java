@@ -37,6 +37,7 @@ import picocli.CommandLine;
       ExportCommand.class,
       TheoryCommand.class,
       StudyCommand.class,
+      ReportCommand.class,
       BenchCommand.class,
       Main.HelpCommand.class
     })
