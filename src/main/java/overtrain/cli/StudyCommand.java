@@ -74,15 +74,6 @@ public final class StudyCommand implements Runnable {
     return StudyFile.load(file);
   }
 
-  /** 95 s as "1 min 35 s", 2 days as "2.0 days". */
-  static String duration(double seconds) {
-    if (seconds < 60) return String.format(Locale.ROOT, "%.1f s", seconds);
-    if (seconds < 3600) return String.format(Locale.ROOT, "%d min %d s", (long) seconds / 60, (long) seconds % 60);
-    if (seconds < 86400) return String.format(Locale.ROOT, "%d h %d min", (long) seconds / 3600, (long) seconds % 3600 / 60);
-    if (seconds < 86400 * 365) return String.format(Locale.ROOT, "%.1f days", seconds / 86400);
-    return String.format(Locale.ROOT, "%.1f years", seconds / (86400 * 365.25));
-  }
-
   @Command(name = "findings", mixinStandardHelpOptions = true,
       description = {"What the finished cells say: for every model and modification (a "
           + "perturbation magnitude, or a task and fine-tuning rate), the budget at which the "
@@ -98,10 +89,8 @@ public final class StudyCommand implements Runnable {
     public Integer call() throws Exception {
       StudyPlan plan = load(file);
       StudyDir dir = new StudyDir(plan);
-      String hash = java.nio.file.Files.exists(dir.studyYaml())
-          ? java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-              .digest(java.nio.file.Files.readAllBytes(dir.studyYaml())))
-          : "";
+      String hash = Findings.studyHash(java.nio.file.Files.exists(dir.studyYaml())
+          ? java.nio.file.Files.readString(dir.studyYaml()) : "");
       com.fasterxml.jackson.databind.node.ObjectNode f = Findings.of(Results.of(dir), hash);
       Path out = plan.dir().resolve("findings.json");
       AtomicWrite.writeString(out, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(f) + "\n");
@@ -176,7 +165,7 @@ public final class StudyCommand implements Runnable {
       out.printf(Locale.ROOT, "total: %d cells (%d done), %,d tokens%n", plan.cells().size(), done.size(), tokens);
       out.printf(Locale.ROOT, "estimate for what is left: %s of cell time, %s wall on %d workers"
           + " and %d cores (including %.1f s to start each worker)%n",
-          duration(e.cellSeconds()), duration(e.wallSeconds()), n, cores, PlanEstimate.WORKER_START_SECONDS);
+          PlanEstimate.duration(e.cellSeconds()), PlanEstimate.duration(e.wallSeconds()), n, cores, PlanEstimate.WORKER_START_SECONDS);
       if (!e.unknownKinds().isEmpty()) {
         out.println("  no estimate for cells of kind " + e.unknownKinds() + ": they count as starts only");
       }

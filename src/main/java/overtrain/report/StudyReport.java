@@ -5,13 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +19,7 @@ import java.util.TreeSet;
 import overtrain.io.AtomicWrite;
 import overtrain.study.Cell;
 import overtrain.study.Findings;
+import overtrain.study.PlanEstimate;
 import overtrain.study.Results;
 import overtrain.study.StudyDir;
 
@@ -76,7 +74,7 @@ public final class StudyReport {
       }
       rows.add(m);
     }
-    if (findings == null) findings = Findings.of(modelRows(table), sha256(meta.studyYaml()));
+    if (findings == null) findings = Findings.of(modelRows(table), Findings.studyHash(meta.studyYaml()));
     // only a budget's measurements are drawn against the budget (not, e.g., a wsd trunk's)
     List<Map<String, JsonNode>> plotted = rows.stream()
         .filter(r -> r.containsKey("budget") && r.containsKey("value") && r.get("value").isNumber()).toList();
@@ -120,7 +118,7 @@ public final class StudyReport {
     if (Files.exists(f)) {
       JsonNode read = overtrain.study.Json.read(f);
       // findings of another version of the study file are stale: compute them afresh
-      if (read.isObject() && read.path("study_sha256").asText().equals(sha256(yaml))) findings = (ObjectNode) read;
+      if (read.isObject() && read.path("study_sha256").asText().equals(Findings.studyHash(yaml))) findings = (ObjectNode) read;
     }
     Meta meta = new Meta(dir.plan().name(), yaml, List.copyOf(versions), wall, done, dir.plan().cells().size());
     return of(table, findings, meta);
@@ -365,7 +363,7 @@ public final class StudyReport {
     h.append("<p class=\"meta\">").append(meta.cellsDone()).append(" of ").append(meta.cellsTotal())
         .append(" cells done; code version ").append(esc(meta.codeVersions().isEmpty() ? "unknown"
             : String.join(", ", meta.codeVersions()))).append("; total wall time ")
-        .append(esc(duration(meta.wallSeconds()))).append(" (sum over cells).</p>\n");
+        .append(esc(PlanEstimate.duration(meta.wallSeconds()))).append(" (sum over cells).</p>\n");
     h.append("<p class=\"note\">Lines are means over seeds; error bars span one standard deviation either side"
         + " (over pre-training seeds, and for perturbations over pre-training seeds and perturbation directions"
         + " together). Every plotted number is in report.csv.</p>\n");
@@ -428,7 +426,7 @@ public final class StudyReport {
     h.append("<dt>perturbation direction seeds</dt><dd>").append(esc(values("direction_seed"))).append("</dd>\n");
     h.append("<dt>code version</dt><dd>").append(esc(meta.codeVersions().isEmpty() ? "unknown"
         : String.join(", ", meta.codeVersions()))).append("</dd>\n");
-    h.append("<dt>total wall time</dt><dd>").append(esc(duration(meta.wallSeconds())))
+    h.append("<dt>total wall time</dt><dd>").append(esc(PlanEstimate.duration(meta.wallSeconds())))
         .append(" (the sum of the done cells' recorded wall times)</dd>\n");
     h.append("<dt>findings</dt><dd>study file SHA-256 ").append(esc(findings.path("study_sha256").asText("")))
         .append("</dd>\n</dl>\n");
@@ -439,12 +437,6 @@ public final class StudyReport {
     TreeSet<Long> v = new TreeSet<>();
     for (Map<String, JsonNode> r : rows) if (r.containsKey(column)) v.add(r.get(column).asLong());
     return v.isEmpty() ? "none" : v.toString().replaceAll("[\\[\\]]", "");
-  }
-
-  static String duration(double seconds) {
-    if (seconds < 60) return Numbers.fixed(seconds, 1) + " s";
-    if (seconds < 3600) return (long) seconds / 60 + " min " + (long) seconds % 60 + " s";
-    return (long) seconds / 3600 + " h " + (long) seconds % 3600 / 60 + " min";
   }
 
   static String esc(String s) {
@@ -505,13 +497,4 @@ public final class StudyReport {
     return rows.stream().filter(r -> is(r, "kind", kind)).map(r -> text(r, key)).distinct().count();
   }
 
-  static String sha256(String text) {
-    if (text.isEmpty()) return "";
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

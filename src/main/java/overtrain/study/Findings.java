@@ -259,6 +259,17 @@ public final class Findings {
     return out;
   }
 
+  /** The SHA-256 of a study file's text as used (its folder's study.yaml); "" for none. */
+  public static String studyHash(String yaml) {
+    if (yaml.isEmpty()) return "";
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+
   private static String text(Map<String, JsonNode> r, String key) {
     JsonNode v = r.get(key);
     return v == null || v.isNull() ? "" : v.asText();

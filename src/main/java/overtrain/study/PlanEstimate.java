@@ -3,6 +3,7 @@ package overtrain.study;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -62,5 +63,14 @@ public record PlanEstimate(double cellSeconds, double wallSeconds, Set<String> u
       finished.put(r.id, now);
     }
     return new PlanEstimate(total, now, unknown);
+  }
+
+  /** 95 s as "1 min 35 s", 2 days as "2.0 days". */
+  public static String duration(double seconds) {
+    if (seconds < 60) return String.format(Locale.ROOT, "%.1f s", seconds);
+    if (seconds < 3600) return String.format(Locale.ROOT, "%d min %d s", (long) seconds / 60, (long) seconds % 60);
+    if (seconds < 86400) return String.format(Locale.ROOT, "%d h %d min", (long) seconds / 3600, (long) seconds % 3600 / 60);
+    if (seconds < 86400 * 365) return String.format(Locale.ROOT, "%.1f days", seconds / 86400);
+    return String.format(Locale.ROOT, "%.1f years", seconds / (86400 * 365.25));
   }
 }

@@ -41,7 +41,7 @@ class StudyDirReportTest {
     assertTrue(!version.isEmpty() && html.contains(StudyReport.esc(version)), "code version " + version);
     double wall = 0;
     for (Cell c : plan.cells()) wall += dir.readResult(c.id()).path("record").path("wall_seconds").asDouble();
-    assertTrue(html.contains(StudyReport.duration(wall) + " (the sum"), "wall time");
+    assertTrue(html.contains(overtrain.study.PlanEstimate.duration(wall) + " (the sum"), "wall time");
     assertTrue(html.contains(StudyReport.esc(Files.readString(file))), "the study file");
     assertEquals("figure,series,x,y,low,high\n", Files.readString(dir.root().resolve("report.csv")));
   }
