@@ -143,6 +143,8 @@ public final class StudyCommand implements Runnable {
         throw new CommandLine.ParameterException(cmd.commandLine(), "--workers must be at least 1, got " + workers);
       }
       StudyPlan plan = load(file);
+      // A worker is a fresh JVM that loads the study as this one just did: time it.
+      double workerStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
       StudyDir dir = new StudyDir(plan);
       PrintStream out = System.out;
       out.println("study " + plan.name() + " in " + plan.dir());
@@ -161,11 +163,11 @@ public final class StudyCommand implements Runnable {
       }
       int cores = Runtime.getRuntime().availableProcessors();
       int n = workers == null ? cores : workers;
-      PlanEstimate e = PlanEstimate.of(plan, n, cores, done);
+      PlanEstimate e = PlanEstimate.of(plan, n, cores, done, workerStart);
       out.printf(Locale.ROOT, "total: %d cells (%d done), %,d tokens%n", plan.cells().size(), done.size(), tokens);
       out.printf(Locale.ROOT, "estimate for what is left: %s of cell time, %s wall on %d workers"
           + " and %d cores (including %.1f s to start each worker)%n",
-          PlanEstimate.duration(e.cellSeconds()), PlanEstimate.duration(e.wallSeconds()), n, cores, PlanEstimate.WORKER_START_SECONDS);
+          PlanEstimate.duration(e.cellSeconds()), PlanEstimate.duration(e.wallSeconds()), n, cores, workerStart);
       if (!e.unknownKinds().isEmpty()) {
         out.println("  no estimate for cells of kind " + e.unknownKinds() + ": they count as starts only");
       }

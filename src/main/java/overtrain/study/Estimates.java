@@ -12,8 +12,9 @@ import overtrain.train.TrainConfig;
 /**
  * How long the grid's cells take, from the engine's speed measured on this machine: for each
  * model shape, {@code overtrain bench train} runs a few real training steps and scoring passes
- * in a JVM of the cell's thread count, once per plan; a cell's seconds are that JVM's startup
- * and warm-up, then its tokens at those speeds.
+ * in a JVM of the cell's thread count, once per plan, and a cold JVM runs its first steps as a
+ * cell's worker would; a cell's seconds are that startup and ramp, then its tokens at the
+ * compiled speeds.
  */
 final class Estimates {
   private Estimates() {}
@@ -26,11 +27,83 @@ final class Estimates {
 
   private static final Map<String, Speed> MEASURED = new ConcurrentHashMap<>();
 
-  /** A pre-training run (or a branch's decay, or a trunk): its tokens trained, its held-out slice scored. */
+  /**
+   * A pre-training run (or a branch's decay, or a trunk): its tokens at the compiled speed,
+   * plus what a short real run of the same config costs beyond its tokens (the JVM, the JIT's
+   * ramp, checkpoints, the held-out scoring), measured once per shape where the data are there.
+   */
   static double pretrain(Cell cell) {
     TrainConfig c = Configs.bind(TrainConfig.class, cell.spec().get("config"), Map.of());
     Speed s = speed(c.model(), c.data().batch(), cell.threads());
-    return s.startup() + cell.tokens() / s.train() + c.eval().tokens() / s.score();
+    double overhead = RUN_OVERHEAD.computeIfAbsent(key(c.model(), c.data().batch(), cell.threads()),
+        k -> runOverhead(c, s, cell.threads()));
+    if (Double.isNaN(overhead)) overhead = s.startup() + c.eval().tokens() / s.score();
+    return overhead + cell.tokens() / s.train();
+  }
+
+  private static final Map<String, Double> RUN_OVERHEAD = new ConcurrentHashMap<>();
+
+  /** Steps of the real probe run: past most of the JIT's ramp on small shapes. */
+  private static final int PROBE_STEPS = 60;
+
+  /**
+   * Seconds a real {@code pretrain} of {@code c}'s shape spends beyond its tokens at the
+   * compiled speed, from a {@link #PROBE_STEPS}-step run with as many checkpoints as a cell
+   * makes; NaN when its token files are not there yet.
+   */
+  private static double runOverhead(TrainConfig c, Speed s, int threads) {
+    if (!java.nio.file.Files.isRegularFile(java.nio.file.Path.of(c.data().train()))) return Double.NaN;
+    java.nio.file.Path dir = null;
+    try {
+      dir = java.nio.file.Files.createTempDirectory("overtrain-probe");
+      long tokens = PROBE_STEPS * c.tokensPerStep();
+      com.fasterxml.jackson.databind.node.ObjectNode tree = Configs.tree(c);
+      Configs.put(tree, "tokens", tokens);
+      Configs.put(tree, "checkpoint.every", Math.max(1, PROBE_STEPS / 4));
+      Configs.put(tree, "checkpoint.at", List.of());
+      java.nio.file.Path yaml = dir.resolve("probe.yaml");
+      java.nio.file.Files.writeString(yaml, Configs.YAML.writeValueAsString(tree));
+      double wall = concurrentRuns(yaml, dir, threads);
+      return Math.max(0, wall - tokens / s.train());
+    } catch (IOException e) {
+      return Double.NaN;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Double.NaN;
+    } finally {
+      if (dir != null) deleteTree(dir);
+    }
+  }
+
+  private static double concurrentRuns(java.nio.file.Path yaml, java.nio.file.Path dir, int threads)
+      throws IOException, InterruptedException {
+    int side = Math.max(1, Runtime.getRuntime().availableProcessors() / threads);
+    List<Process> ps = new java.util.ArrayList<>();
+    long started = System.nanoTime();
+    for (int i = 0; i < side; i++) {
+      ps.add(new ProcessBuilder(JavaCommand.of("" + threads, "overtrain.cli.Main", List.of("pretrain",
+          "--config", yaml.toString(), "--out", dir.resolve("run" + i).toString())))
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+    }
+    double wall = 0;
+    for (Process p : ps) {
+      if (p.waitFor() != 0) throw new IOException("the probe run exited " + p.exitValue());
+      wall += (System.nanoTime() - started) / 1e9 / side;
+    }
+    return wall;
+  }
+
+  private static void deleteTree(java.nio.file.Path root) {
+    try (var walk = java.nio.file.Files.walk(root)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      // a temporary folder left behind is harmless
+    }
+  }
+
+  private static String key(ModelConfig m, int batch, int threads) {
+    return m.numLayers() + "x" + m.hiddenSize() + "x" + m.intermediateSize() + "x" + m.vocabSize()
+        + "/" + m.numHeads() + "/" + m.maxContext() + "/" + batch + "/" + threads;
   }
 
   /** A cell that only scores (perturbation): its tokens at scoring speed. */
@@ -64,8 +137,7 @@ final class Estimates {
 
   /** Measured once per shape, batch and thread count. */
   static Speed speed(ModelConfig m, int batch, int threads) {
-    String key = m.numLayers() + "x" + m.hiddenSize() + "x" + m.intermediateSize() + "x" + m.vocabSize()
-        + "/" + m.numHeads() + "/" + m.maxContext() + "/" + batch + "/" + threads;
+    String key = key(m, batch, threads);
     int cores = Runtime.getRuntime().availableProcessors();
     return MEASURED.computeIfAbsent(key, k -> measure(m, batch, Math.min(threads, cores)));
   }
@@ -77,21 +149,18 @@ final class Estimates {
    */
   private static Speed measure(ModelConfig m, int fullBatch, int threads) {
     int batch = Math.max(1, Math.min(fullBatch, 8192 / m.maxContext()));
-    List<String> args = List.of("bench", "train", "--layers", "" + m.numLayers(), "--heads", "" + m.numHeads(),
+    List<String> shape = List.of("bench", "train", "--layers", "" + m.numLayers(), "--heads", "" + m.numHeads(),
         "--d-model", "" + m.hiddenSize(), "--ff-size", "" + m.intermediateSize(), "--vocab", "" + m.vocabSize(),
-        "--context", "" + m.maxContext(), "--batch", "" + batch, "--steps", "4", "--warmup-steps", "2", "--json");
+        "--context", "" + m.maxContext(), "--batch", "" + batch, "--json");
     try {
-      long started = System.nanoTime();
-      Process p = new ProcessBuilder(JavaCommand.of("" + threads, "overtrain.cli.Main", args))
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (p.waitFor() != 0) throw new IOException("bench train exited " + p.exitValue());
-      double wall = (System.nanoTime() - started) / 1e9;
-      JsonNode r = Json.MAPPER.readTree(out);
-      double train = r.get("tokens_per_s").asDouble(), score = r.get("score_tokens_per_s").asDouble();
-      // what the timed steps and their scoring passes took; the rest of the wall is startup
-      double tokens = (double) r.get("steps").asInt() * batch * m.maxContext();
-      double startup = Math.max(0, wall - tokens / train - tokens / score);
+      // compiled speed: timed steps after the warm-up
+      Timed steady = bench(shape, threads, "--steps", "4", "--warmup-steps", "2");
+      double train = steady.json().get("tokens_per_s").asDouble();
+      double score = steady.json().get("score_tokens_per_s").asDouble();
+      // a cold JVM's first steps, as a cell's: the JIT keeps compiling for tens of steps, and
+      // what those cost beyond the compiled speed is the cell's startup
+      Timed cold = bench(shape, threads, "--steps", "" + COLD_STEPS, "--warmup-steps", "0", "--no-score");
+      double startup = Math.max(0, cold.wall() - COLD_STEPS * (double) batch * m.maxContext() / train);
       return new Speed(train, score, startup);
     } catch (IOException e) {
       System.err.printf("no estimate for %d layers x %d wide at batch %d on %d threads: %s%n",
@@ -101,6 +170,44 @@ final class Estimates {
       Thread.currentThread().interrupt();
       return new Speed(Double.NaN, Double.NaN, Double.NaN);
     }
+  }
+
+  /** Steps of the cold probe: about as many as the JIT takes to settle on small shapes. */
+  private static final int COLD_STEPS = 60;
+
+  private record Timed(JsonNode json, double wall) {}
+
+  /**
+   * Runs {@code overtrain ARGS} in as many processes at once as the local pool runs cells of
+   * {@code threads} threads side by side: cores shared with another worker (or its other
+   * hardware thread) run slower than alone, and the estimate must see that. Returns the first
+   * process's output and the processes' mean wall time.
+   */
+  private static Timed concurrently(List<String> args, int threads) throws IOException, InterruptedException {
+    int side = Math.max(1, Runtime.getRuntime().availableProcessors() / threads);
+    List<Process> ps = new java.util.ArrayList<>();
+    List<Long> starts = new java.util.ArrayList<>();
+    for (int i = 0; i < side; i++) {
+      starts.add(System.nanoTime());
+      ps.add(new ProcessBuilder(JavaCommand.of("" + threads, "overtrain.cli.Main", args))
+          .redirectError(ProcessBuilder.Redirect.DISCARD).start());
+    }
+    byte[] first = null;
+    double wall = 0;
+    for (int i = 0; i < side; i++) {
+      byte[] out = ps.get(i).getInputStream().readAllBytes();
+      if (ps.get(i).waitFor() != 0) throw new IOException("overtrain " + args.get(0) + " exited " + ps.get(i).exitValue());
+      wall += (System.nanoTime() - starts.get(i)) / 1e9 / side;
+      if (first == null) first = out;
+    }
+    return new Timed(first.length == 0 ? null : Json.MAPPER.readTree(first), wall);
+  }
+
+  private static Timed bench(List<String> shape, int threads, String... more)
+      throws IOException, InterruptedException {
+    List<String> args = new java.util.ArrayList<>(shape);
+    args.addAll(List.of(more));
+    return concurrently(args, threads);
   }
 
   /** 4000000 as "4M", 250000 as "250k". */

@@ -24,6 +24,14 @@ public record PlanEstimate(double cellSeconds, double wallSeconds, Set<String> u
   public static final double WORKER_START_SECONDS = 0.5;
 
   public static PlanEstimate of(StudyPlan plan, int maxWorkers, int cores, Set<String> done) {
+    return of(plan, maxWorkers, cores, done, WORKER_START_SECONDS);
+  }
+
+  /**
+   * The same with {@code workerStart} seconds for each worker to start and load the study
+   * before its cell's work begins (what {@code study plan} took to load it is a measure).
+   */
+  public static PlanEstimate of(StudyPlan plan, int maxWorkers, int cores, Set<String> done, double workerStart) {
     Map<String, Double> seconds = new HashMap<>();
     Set<String> unknown = new TreeSet<>();
     double total = 0;
@@ -32,7 +40,7 @@ public record PlanEstimate(double cellSeconds, double wallSeconds, Set<String> u
     for (Cell c : order) {
       if (done.contains(c.id())) continue;
       Estimator e = plan.estimators().get(c.kind());
-      double s = WORKER_START_SECONDS;
+      double s = workerStart;
       double cellSeconds = e == null ? Double.NaN : e.seconds(c);
       if (Double.isFinite(cellSeconds)) s += cellSeconds;
       else unknown.add(c.kind());
