@@ -68,7 +68,16 @@ class StudyCommandTest {
     assertTrue(lines.contains("stage 1: 2 cells") && lines.contains("stage 2: 2 cells"), plan.out());
     assertEquals(4, lines.stream().filter(l -> l.contains("selftest stage=")).count());
     assertTrue(plan.out().contains("total: 4 cells (0 done), 40,000,000 tokens"), plan.out());
-    assertTrue(plan.out().contains("10.0 s of cell time, 5.0 s wall on 2 workers"), plan.out());
+    // Each cell is its 2 s of work plus a worker's start, which plan measures (so it is read
+    // back from the output, not assumed); two stages of two cells on two workers take half.
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "([0-9.]+) s of cell time, ([0-9.]+) s wall on 2 workers .*including ([0-9.]+) s to start each worker")
+        .matcher(plan.out());
+    assertTrue(m.find(), plan.out());
+    double cell = Double.parseDouble(m.group(1)), wall = Double.parseDouble(m.group(2));
+    double start = Double.parseDouble(m.group(3));
+    assertEquals(4 * (2.0 + start), cell, 4 * 0.05 + 0.05, plan.out());
+    assertEquals(cell / 2, wall, 0.1, plan.out());
   }
 
   @Test
