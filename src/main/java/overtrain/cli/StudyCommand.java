@@ -142,9 +142,10 @@ public final class StudyCommand implements Runnable {
       if (workers != null && workers < 1) {
         throw new CommandLine.ParameterException(cmd.commandLine(), "--workers must be at least 1, got " + workers);
       }
+      long loading = System.nanoTime();
       StudyPlan plan = load(file);
-      // A worker is a fresh JVM that loads the study as this one just did: time it.
-      double workerStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
+      // A worker is a fresh JVM that loads the study as this one just did: its start, then that.
+      double workerStart = PlanEstimate.WORKER_START_SECONDS + (System.nanoTime() - loading) / 1e9;
       StudyDir dir = new StudyDir(plan);
       PrintStream out = System.out;
       out.println("study " + plan.name() + " in " + plan.dir());

@@ -20,7 +20,7 @@ import java.util.TreeSet;
  */
 public record PlanEstimate(double cellSeconds, double wallSeconds, Set<String> unknownKinds) {
 
-  /** A worker JVM's start and the study's loading, before the cell's work begins. */
+  /** A worker JVM's start, before it loads the study and its cell's work begins. */
   public static final double WORKER_START_SECONDS = 0.5;
 
   public static PlanEstimate of(StudyPlan plan, int maxWorkers, int cores, Set<String> done) {
