@@ -108,7 +108,13 @@ final class TokenizerJson {
       }
       merges[i] = new int[] {a, b};
     }
-    return new Tokenizer(vocab, merges, specials, options(root, r));
+    Tokenizer.Options options = options(root, r);
+    try {
+      return new Tokenizer(vocab, merges, specials, options);
+    } catch (IllegalArgumentException e) {
+      // the tokenizer's own consistency checks (a merge whose bytes are not its token's, say)
+      throw new IOException(r.file() + ": " + e.getMessage(), e);
+    }
   }
 
   private static Tokenizer.Options options(JsonNode root, Reader r) throws IOException {
