@@ -67,7 +67,9 @@ public final class Main implements Runnable {
     root.getCommandSpec().usageMessage().footer(
         "",
         "The pipeline, in order: data fetch, tokenizer train, tokenize, tasks build, pretrain,"
-            + " then finetune, perturb and eval. examples/quickstart.sh runs it once, small."
+            + " then finetune, perturb and eval. examples/quickstart.sh runs it once, small;"
+            + " 'study' runs the paper's grid of budgets x modifications (try 'study plan demo'),"
+            + " 'study findings' and 'report' say what it found."
             + " 'overtrain help COMMAND' explains each command.");
     return root.setExecutionExceptionHandler((e, cl, parsed) -> {
       if (Boolean.getBoolean("overtrain.trace")) e.printStackTrace(cl.getErr());
