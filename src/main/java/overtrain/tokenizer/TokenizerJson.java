@@ -50,6 +50,9 @@ final class TokenizerJson {
 
     Map<String, Integer> specials = new LinkedHashMap<>();
     JsonNode added = root.path("added_tokens");
+    // Ids number the tokens: an id past every token there is would leave a gap, and the tables
+    // sized by it would be allocated from a number in the file, not from what the file holds.
+    int maxIds = vocabNode.size() + (added.isArray() ? added.size() : 0);
     if (!added.isMissingNode() && !added.isNull()) {
       if (!added.isArray()) throw r.error("added_tokens", "an array");
       for (int i = 0; i < added.size(); i++) {
@@ -57,6 +60,9 @@ final class TokenizerJson {
         String field = "added_tokens[" + i + "]";
         if (!t.path("id").canConvertToInt() || !t.path("id").isIntegralNumber() || t.path("id").asInt() < 0) {
           throw r.error(field + ".id", "a non-negative integer");
+        }
+        if (t.path("id").asInt() >= maxIds) {
+          throw r.error(field + ".id", "an id below " + maxIds + " (the file's token count), got " + t.path("id").asInt());
         }
         if (!t.path("content").isTextual()) throw r.error(field + ".content", "a string");
         specials.put(t.get("content").asText(), t.get("id").asInt());
@@ -70,6 +76,10 @@ final class TokenizerJson {
       JsonNode id = e.getValue();
       if (!id.isIntegralNumber() || !id.canConvertToInt() || id.asInt() < 0) {
         throw r.error("model.vocab[\"" + e.getKey() + "\"]", "a non-negative integer id");
+      }
+      if (id.asInt() >= maxIds) {
+        throw r.error("model.vocab[\"" + e.getKey() + "\"]", "an id below " + maxIds
+            + " (the file's token count), got " + id.asInt());
       }
       ids.put(e.getKey(), id.asInt());
       size = Math.max(size, id.asInt() + 1);
