@@ -68,7 +68,7 @@ public final class Progress {
     out.flush();
   }
 
-  private static String clock(double seconds) {
+  static String clock(double seconds) {
     long s = Math.round(seconds);
     return s >= 3600
         ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)

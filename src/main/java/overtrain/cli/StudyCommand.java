@@ -88,12 +88,8 @@ public final class StudyCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       StudyPlan plan = load(file);
-      StudyDir dir = new StudyDir(plan);
-      String hash = Findings.studyHash(java.nio.file.Files.exists(dir.studyYaml())
-          ? java.nio.file.Files.readString(dir.studyYaml()) : "");
-      com.fasterxml.jackson.databind.node.ObjectNode f = Findings.of(Results.of(dir), hash);
+      com.fasterxml.jackson.databind.node.ObjectNode f = writeFindings(new StudyDir(plan));
       Path out = plan.dir().resolve("findings.json");
-      AtomicWrite.writeString(out, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(f) + "\n");
       f.path("modifications").fields().forEachRemaining(e -> {
         com.fasterxml.jackson.databind.JsonNode after = e.getValue().path("heldout_loss_after");
         com.fasterxml.jackson.databind.JsonNode d = e.getValue().path("degradation");
@@ -201,40 +197,21 @@ public final class StudyCommand implements Runnable {
       StudyPlan plan = load(file);
       StudyDir dir = new StudyDir(plan);
       dir.prepare(file);
-      Path abs = file.toAbsolutePath();
       Bar bar = new Bar(System.err, System.console() != null);
       List<String> failures = new ArrayList<>();
-      LocalPool pool = new LocalPool(dir,
-          c -> JavaCommand.of(Integer.toString(c.threads()), MAIN,
-              List.of("study", "run-cell", abs.toString(), c.id())),
-          n, cores, new LocalPool.Listener() {
-            @Override
-            public void progress(LocalPool.Snapshot s) {
-              bar.draw(s, false);
-            }
-
-            @Override
-            public void failed(Cell cell, String reason, Path log) {
-              String line = "failed: " + cell.label() + ": " + reason + " (log: " + log + ")";
-              failures.add(line);
-              bar.message(line);
-            }
-          });
-      Thread stop = new Thread(() -> {
-        bar.message("stopping: ending the workers and releasing their cells");
-        pool.stop();
-      });
-      Runtime.getRuntime().addShutdownHook(stop);
-      LocalPool.Summary summary;
-      try {
-        summary = pool.run();
-      } finally {
-        try {
-          Runtime.getRuntime().removeShutdownHook(stop);
-        } catch (IllegalStateException shuttingDown) {
-          // the hook is running
+      LocalPool.Summary summary = runPool(dir, n, cores, new LocalPool.Listener() {
+        @Override
+        public void progress(LocalPool.Snapshot s) {
+          bar.draw(s, false);
         }
-      }
+
+        @Override
+        public void failed(Cell cell, String reason, Path log) {
+          String line = "failed: " + cell.label() + ": " + reason + " (log: " + log + ")";
+          failures.add(line);
+          bar.message(line);
+        }
+      }, bar::message);
       bar.end();
       System.out.println(plan.name() + ": " + summary.done() + "/" + summary.total() + " cells done"
           + (summary.failed().isEmpty() ? "" : ", " + summary.failed().size() + " failed")
@@ -366,11 +343,48 @@ public final class StudyCommand implements Runnable {
       StudyPlan plan = load(file);
       StudyDir dir = new StudyDir(plan);
       dir.prepare(file);
-      String abs = file.toAbsolutePath().toString();
+      String abs = dir.studyYaml().toAbsolutePath().toString();
       Slurm.submit(dir, threads -> JavaCommand.of(threads, MAIN, List.of("study", "run-cell", abs)),
           new Slurm.Options(partition, time, cpus, dryRun), System.out);
       return 0;
     }
+  }
+
+  /**
+   * Runs a study's cells that are not done on a local pool of {@code n} worker processes,
+   * ending the workers and releasing their cells if this process is stopped (Ctrl-C).
+   */
+  static LocalPool.Summary runPool(StudyDir dir, int n, int cores, LocalPool.Listener listener,
+      java.util.function.Consumer<String> say) throws IOException, InterruptedException {
+    // Workers read the study's own copy, which also serves a preset named instead of a file.
+    Path abs = dir.studyYaml().toAbsolutePath();
+    LocalPool pool = new LocalPool(dir,
+        c -> JavaCommand.of(Integer.toString(c.threads()), MAIN, List.of("study", "run-cell", abs.toString(), c.id())),
+        n, cores, listener);
+    Thread stop = new Thread(() -> {
+      say.accept("stopping: ending the workers and releasing their cells");
+      pool.stop();
+    });
+    Runtime.getRuntime().addShutdownHook(stop);
+    try {
+      return pool.run();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(stop);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running
+      }
+    }
+  }
+
+  /** Computes the study's findings from its done cells and writes DIR/findings.json. */
+  static com.fasterxml.jackson.databind.node.ObjectNode writeFindings(StudyDir dir) throws IOException {
+    String hash = Findings.studyHash(java.nio.file.Files.exists(dir.studyYaml())
+        ? java.nio.file.Files.readString(dir.studyYaml()) : "");
+    com.fasterxml.jackson.databind.node.ObjectNode f = Findings.of(Results.of(dir), hash);
+    AtomicWrite.writeString(dir.root().resolve("findings.json"),
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(f) + "\n");
+    return f;
   }
 
   /** The study's one progress line: cells and tokens done, and the time left at the rate so far. */
@@ -400,7 +414,7 @@ public final class StudyCommand implements Runnable {
       long total = Math.max(1, s.tokensTotal());
       int filled = (int) (WIDTH * Math.min(s.tokensDone(), total) / total);
       double rate = seconds > 0 ? (s.tokensDone() - firstTokens) / seconds : 0;
-      String eta = rate > 0 ? clock((s.tokensTotal() - s.tokensDone()) / rate) : "--:--";
+      String eta = rate > 0 ? Progress.clock((s.tokensTotal() - s.tokensDone()) / rate) : "--:--";
       String line = String.format(Locale.ROOT, "study [%s%s] %d/%d cells %s/%s tokens, %d running%s, %s left",
           "#".repeat(filled), ".".repeat(WIDTH - filled), s.cellsDone(), s.cellsTotal(),
           human(s.tokensDone()), human(s.tokensTotal()), s.running(),
@@ -425,13 +439,6 @@ public final class StudyCommand implements Runnable {
       if (n >= 1_000_000L) return String.format(Locale.ROOT, "%.1fM", n / 1e6);
       if (n >= 1_000L) return String.format(Locale.ROOT, "%.1fk", n / 1e3);
       return Long.toString(n);
-    }
-
-    private static String clock(double seconds) {
-      long s = Math.round(seconds);
-      return s >= 3600
-          ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-          : String.format(Locale.ROOT, "%02d:%02d", s / 60, s % 60);
     }
   }
 }

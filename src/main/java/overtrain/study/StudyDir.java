@@ -91,7 +91,7 @@ public final class StudyDir {
    * mixes the results of two different studies.
    */
   public void prepare(Path file) throws IOException {
-    String text = Files.readString(file);
+    String text = StudyFile.text(file);
     Path copy = studyYaml();
     String old = null;
     try {

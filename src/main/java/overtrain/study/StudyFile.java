@@ -48,7 +48,7 @@ public final class StudyFile {
   }
 
   /** Top-level keys that are settings of the whole study, not sections. */
-  private static final Set<String> SETTINGS = Set.of("name", "dir", "claim_timeout", "data", "measure");
+  private static final Set<String> SETTINGS = Set.of("name", "dir", "claim_timeout", "prepare", "data", "measure");
 
   /** Section name to expander, in the order the sections are expanded. */
   private static final Map<String, Section> SECTIONS = new LinkedHashMap<>();
@@ -66,13 +66,16 @@ public final class StudyFile {
 
   /** Reads and expands {@code yaml}. */
   public static StudyPlan load(Path yaml) throws IOException {
-    if (!Files.exists(yaml) && PRESETS.contains(yaml.toString())) {
-      try (var in = StudyFile.class.getResourceAsStream("/overtrain/studies/" + yaml + ".yaml")) {
-        return parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
-            "preset " + yaml);
-      }
-    }
-    return parse(Files.readString(yaml), yaml.toString());
+    return parse(text(yaml), isPreset(yaml) ? "preset " + yaml : yaml.toString());
+  }
+
+  /** The text of a study file, or of the preset it names where no file has that name. */
+  public static String text(Path yaml) throws IOException {
+    return isPreset(yaml) ? presetText(yaml.toString()) : Files.readString(yaml);
+  }
+
+  private static boolean isPreset(Path yaml) {
+    return !Files.exists(yaml) && PRESETS.contains(yaml.toString());
   }
 
   /**
@@ -133,6 +136,8 @@ public final class StudyFile {
     }
     ObjectNode settings = Json.object();
     for (String k : keys) if (SETTINGS.contains(k)) settings.set(k, root.get(k));
+    ObjectNode prepare = Preparation.resolve(root, source);
+    if (prepare != null) settings.set("prepare", prepare);
 
     List<Cell> cells = new ArrayList<>();
     Map<String, CellExecutor> executors = new HashMap<>();
