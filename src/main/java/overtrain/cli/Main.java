@@ -26,6 +26,8 @@ import picocli.CommandLine;
     // Subcommands inherit --help/--version and the version string.
     scope = CommandLine.ScopeType.INHERIT,
     subcommands = {
+      DemoCommand.class,
+      ReproduceCommand.class,
       DataCommand.class,
       TokenizerCommand.class,
       TokenizeCommand.class,

@@ -64,6 +64,42 @@ public final class StudyReport {
     return figures;
   }
 
+  /**
+   * What the study found, in at most five lines for a terminal: the base models, the perturbed
+   * and the fine-tuned held-out loss against budget (the figures' own sentences), and, from the
+   * findings, where the loss after modification turns up and whether sensitivity grows.
+   */
+  public List<String> summary() {
+    List<String> lines = new ArrayList<>();
+    for (Figure f : figures) {
+      if (f.id().equals("base")) lines.add("Base models: " + f.sentence());
+      if (f.id().equals("perturb-loss")) lines.add("Perturbed, held-out loss: " + f.sentence());
+    }
+    figures.stream().filter(f -> f.id().startsWith("finetune-heldout-")).findFirst().ifPresent(f ->
+        lines.add("Fine-tuned on " + f.id().substring("finetune-heldout-".length()) + ", held-out loss: "
+            + f.sentence()));
+    List<String> inside = new ArrayList<>();
+    int modifications = 0, rising = 0, significant = 0;
+    for (Iterator<Map.Entry<String, JsonNode>> it = findings.path("modifications").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      modifications++;
+      JsonNode after = e.getValue().path("heldout_loss_after");
+      if (after.path("inflection_tokens").isNumber()) {
+        inside.add(e.getKey().replaceFirst("^.*\\| ", "") + " at " + Numbers.tokens(after.get("inflection_tokens").asDouble()));
+      }
+      JsonNode d = e.getValue().path("degradation");
+      if (d.path("spearman_rho").asDouble(0) > 0) rising++;
+      if (d.path("spearman_rho").asDouble(0) > 0 && d.path("p_value").asDouble(1) < 0.05) significant++;
+    }
+    if (modifications > 0) {
+      lines.add("Inflection (lowest held-out loss after) inside the budgets for " + inside.size() + " of "
+          + modifications + (inside.isEmpty() ? "" : ": " + String.join(", ", inside)) + ".");
+      lines.add("Degradation grows with budget (Spearman rho > 0) for " + rising + " of " + modifications
+          + "; with p < 0.05 for " + significant + ".");
+    }
+    return lines;
+  }
+
   /** The report of a results table; findings computed from it when null. */
   public static StudyReport of(Results.Table table, ObjectNode findings, Meta meta) {
     List<Map<String, JsonNode>> rows = new ArrayList<>();

@@ -175,6 +175,50 @@ class GridStudyTest {
     for (String preset : StudyFile.PRESETS) {
       StudyPlan p = StudyFile.parse(StudyFile.presetText(preset), "preset " + preset);
       assertTrue(p.cells().size() > 10, preset);
+      assertEquals(StudyFile.presetText(preset), StudyFile.text(Path.of(preset)), "a preset is named instead of a file");
     }
+  }
+
+  @Test
+  void reproduceRunsTheStudyThenWritesItsFindingsAndReportAndSaysWhatTheyShow() throws Exception {
+    Path file = study("rep", GRID);
+    StudyCommandTest.Ran run = StudyCommandTest.overtrain("reproduce", file.toString(), "--workers", "2");
+    assertEquals(0, run.code(), run.out() + run.err());
+    Path root = dir.resolve("rep");
+    for (String f : List.of("report.html", "report.csv", "findings.json")) assertTrue(Files.exists(root.resolve(f)), f);
+    List<String> lines = run.out().lines().toList();
+    assertTrue(lines.get(0).startsWith("rep: 6/6 cells done in ")
+        && lines.get(0).endsWith("report: " + root.resolve("report.html")), lines.get(0));
+    assertEquals(6, lines.size(), "where the report is, then five lines: " + run.out());
+    assertTrue(lines.get(1).startsWith("  Base models: d16"), lines.get(1));
+    assertTrue(lines.get(2).startsWith("  Perturbed, held-out loss: gamma=1: "), lines.get(2));
+    assertTrue(lines.get(3).startsWith("  Fine-tuned on cue, held-out loss: lr 1e-3: "), lines.get(3));
+    assertTrue(lines.get(4).startsWith("  Inflection (lowest held-out loss after) inside the budgets for "), lines.get(4));
+    assertTrue(lines.get(5).matches("  Degradation grows with budget \\(Spearman rho > 0\\) for \\d of 3; .*"), lines.get(5));
+    assertTrue(run.err().contains("100% findings and report, done"), run.err());
+
+    StudyCommandTest.Ran again = StudyCommandTest.overtrain("reproduce", file.toString());
+    assertEquals(0, again.code(), again.err());
+    assertEquals(lines.subList(1, 6), again.out().lines().toList().subList(1, 6), "the same findings from the same cells");
+    StudyDir d = new StudyDir(StudyFile.load(file));
+    for (Cell c : d.plan().cells()) assertEquals(1, Studies.completions(d, c.id()), "no cell runs twice: " + c.label());
+  }
+
+  @Test
+  void reproduceRefusesWhatItCannotRunBeforeAnyWork() throws IOException {
+    StudyCommandTest.Ran both = StudyCommandTest.overtrain("reproduce", "--preset", "demo", "x.yaml");
+    assertEquals(2, both.code());
+    assertTrue(both.err().contains("--preset NAME or a FILE, not both"), both.err());
+    StudyCommandTest.Ran unknown = StudyCommandTest.overtrain("reproduce", "--preset", "dmeo");
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().contains("no preset 'dmeo'; presets: [demo, cpu, paper]"), unknown.err());
+    Path noData = study("nodata", GRID);
+    Files.writeString(noData, Files.readString(noData)
+        .replace(dir.resolve("train.npy").toString(), dir.resolve("absent.npy").toString()));
+    StudyCommandTest.Ran missing = StudyCommandTest.overtrain("reproduce", noData.toString());
+    assertEquals(1, missing.code());
+    assertTrue(missing.err().contains("data.train " + dir.resolve("absent.npy") + " does not exist, and the study has no prepare:"),
+        missing.err());
+    assertTrue(!Files.exists(dir.resolve("nodata")), "nothing written");
   }
 }

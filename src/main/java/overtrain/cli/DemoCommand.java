@@ -1,0 +1,29 @@
+package overtrain.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code overtrain demo}: the demo preset from nothing to its report, as the README's first command. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"The paper's controlled experiment in about ten minutes on 2 cores: fetch public-domain "
+        + "prose and Python source, train a tokenizer, pre-train a small model at four budgets with "
+        + "two seeds (each annealed at its own budget), perturb every checkpoint at four magnitudes "
+        + "and fine-tune it at three rates, then write runs/demo/report.html and print what was found. "
+        + "The same as 'overtrain reproduce --preset demo'; 'overtrain study preset demo' prints the "
+        + "study, to copy and change.",
+        "", "Safe to stop (Ctrl-C) and to run again: it picks up where it was."})
+public final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--workers", paramLabel = "N",
+      description = "Worker processes at most at a time (default: as many as keep every core busy).")
+  Integer workers;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    return ReproduceCommand.reproduce(Path.of("demo"), workers, spec);
+  }
+}

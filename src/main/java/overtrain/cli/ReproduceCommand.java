@@ -1,0 +1,170 @@
+package overtrain.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import overtrain.report.StudyReport;
+import overtrain.study.Cell;
+import overtrain.study.JavaCommand;
+import overtrain.study.LocalPool;
+import overtrain.study.PlanEstimate;
+import overtrain.study.Preparation;
+import overtrain.study.StudyDir;
+import overtrain.study.StudyFile;
+import overtrain.study.StudyPlan;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code overtrain reproduce}: a study from nothing to its report in one command. Makes the
+ * data its {@code prepare:} names where missing, runs the cells that are not done on the local
+ * pool, then writes the findings and the report and says what they show. Every step keeps what
+ * exists, so a stopped run picks up where it was.
+ */
+@Command(name = "reproduce", mixinStandardHelpOptions = true,
+    description = {"Run a study from nothing to its report: fetch and tokenize the data its "
+        + "prepare: section names and build its tasks (each only where missing), run every cell "
+        + "that is not done on this machine, then write findings.json, report.html and "
+        + "report.csv into the study's folder and print a five-line summary of what was found. "
+        + "Safe to stop (Ctrl-C) and to run again: it picks up where it was.",
+        "", "The cpu preset is the paper's controlled experiment at CPU scale (about an hour on 2 "
+            + "cores); 'overtrain demo' is the demo preset.",
+        "", "Example: overtrain reproduce --preset cpu"})
+public final class ReproduceCommand implements Callable<Integer> {
+  @Option(names = "--preset", paramLabel = "NAME", description = "A preset study: demo, cpu or paper.")
+  String preset;
+
+  @Parameters(arity = "0..1", paramLabel = "FILE", description = "A study file (YAML), instead of a preset.")
+  Path file;
+
+  @Option(names = "--workers", paramLabel = "N",
+      description = "Worker processes at most at a time (default: as many as keep every core busy).")
+  Integer workers;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if ((preset == null) == (file == null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "give a study: --preset NAME or a FILE, not both");
+    }
+    if (preset != null && !StudyFile.PRESETS.contains(preset)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--preset: no preset '" + preset + "'; presets: " + StudyFile.PRESETS);
+    }
+    return reproduce(preset != null ? Path.of(preset) : file, workers, spec);
+  }
+
+  /** The whole pipeline for {@code study}; what {@code overtrain demo} runs too. */
+  static int reproduce(Path study, Integer workers, CommandLine.Model.CommandSpec spec) throws Exception {
+    int cores = Runtime.getRuntime().availableProcessors();
+    int n = workers == null ? cores : workers;
+    if (n < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--workers must be at least 1, got " + n);
+    long t0 = System.nanoTime();
+    StudyPlan plan = StudyFile.load(study);
+    Preparation prep = Preparation.of(plan);
+    List<Step> steps = prep == null ? List.of() : steps(prep);
+    if (prep == null) requireData(plan);
+    StudyDir dir = new StudyDir(plan);
+    dir.prepare(study);
+
+    Set<String> done = new HashSet<>();
+    for (Cell c : plan.cells()) if (dir.isDone(c.id())) done.add(c.id());
+    double studySeconds = PlanEstimate.of(plan, n, cores, done).wallSeconds();
+    Overall bar = new Overall(System.err, System.console() != null, plan.name());
+    for (Step s : steps) bar.add(s.what(), s.seconds());
+    bar.add("study", studySeconds);
+    bar.add("findings and report", 5);
+
+    Path log = plan.dir().resolve("prepare.log");
+    for (Step s : steps) {
+      bar.begin(s.what());
+      List<String> cmd = JavaCommand.of(null, Main.class.getName(), s.args());
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+      while (!p.waitFor(200, java.util.concurrent.TimeUnit.MILLISECONDS)) bar.tick();
+      if (p.exitValue() != 0) {
+        bar.message(s.what() + " failed (exit " + p.exitValue() + "); its output is in " + log);
+        return 1;
+      }
+    }
+
+    bar.begin("study");
+    List<String> failures = new ArrayList<>();
+    LocalPool.Summary summary = StudyCommand.runPool(dir, n, cores, new LocalPool.Listener() {
+      @Override
+      public void progress(LocalPool.Snapshot s) {
+        bar.study(s);
+      }
+
+      @Override
+      public void failed(Cell cell, String reason, Path cellLog) {
+        String line = "failed: " + cell.label() + ": " + reason + " (log: " + cellLog + ")";
+        failures.add(line);
+        bar.message(line);
+      }
+    }, bar::message);
+
+    bar.begin("findings and report");
+    StudyCommand.writeFindings(dir);
+    StudyReport report = StudyReport.of(dir);
+    List<Path> written = report.write(plan.dir());
+    bar.end();
+
+    PrintStream out = System.out;
+    out.printf(Locale.ROOT, "%s: %d/%d cells done in %s on %d cores; report: %s%n", plan.name(),
+        summary.done(), summary.total(), PlanEstimate.duration((System.nanoTime() - t0) / 1e9), cores,
+        written.get(0));
+    for (String line : report.summary()) out.println("  " + line);
+    for (String f : failures) out.println("  " + f);
+    return summary.complete() ? 0 : 1;
+  }
+
+  /** One preparation step: a label, an overtrain command line, and a guess of its seconds. */
+  record Step(String what, List<String> args, double seconds) {}
+
+  private static List<Step> steps(Preparation p) throws IOException {
+    List<Step> steps = new ArrayList<>();
+    for (Preparation.Step s : p.missing()) {
+      switch (s) {
+        case CORPUS -> {
+          List<String> args = new ArrayList<>(List.of("data", "fetch", "--out", p.corpus().toString()));
+          if (p.withDocs()) args.add("--with-docs");
+          steps.add(new Step("fetching the corpus", args, p.withDocs() ? 60 : 15));
+        }
+        case TOKENIZER -> steps.add(new Step("training the tokenizer", List.of("tokenizer", "train",
+            "--corpus", p.corpus().resolve("train.jsonl").toString(), "--vocab-size", "" + p.vocabSize(),
+            "--out", p.tokenizer().toString()), p.withDocs() ? 20 : 10));
+        case TOKENS -> steps.add(new Step("tokenizing", List.of("tokenize", "--corpus", p.corpus().toString(),
+            "--tokenizer", p.tokenizer().toString(), "--out", p.tokens().toString()), p.withDocs() ? 20 : 8));
+        case TASKS -> {
+          List<String> args = new ArrayList<>(List.of("tasks", "build", "--out", p.tasksDir().toString()));
+          args.addAll(p.missingTasks());
+          steps.add(new Step("building tasks", args, 8));
+        }
+      }
+    }
+    return steps;
+  }
+
+  /** A study with no prepare: must find its data where its file says. */
+  private static void requireData(StudyPlan plan) {
+    var data = plan.settings().path("data");
+    for (String key : List.of("train", "heldout", "tokenizer")) {
+      String path = data.path(key).asText(null);
+      if (path != null && !Files.exists(Path.of(path))) {
+        throw new IllegalArgumentException("study " + plan.name() + ": data." + key + " " + path
+            + " does not exist, and the study has no prepare: section to make it");
+      }
+    }
+  }
+}
