@@ -430,6 +430,16 @@ public final class StudyReport {
       Map.Entry<String, JsonNode> e = it.next();
       lines.add(row(e.getKey(), e.getValue().path("heldout_loss_after"), e.getValue().path("degradation")));
     }
+    for (Iterator<Map.Entry<String, JsonNode>> it = findings.path("tuned").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getValue().has("heldout_loss_after")) {
+        lines.add(row(e.getKey() + " rate: held-out loss", e.getValue().get("heldout_loss_after"), null));
+      }
+      if (e.getValue().has("id_after")) {
+        lines.add(row(e.getKey() + " rate: " + e.getValue().path("id_metric").asText() + " on test",
+            e.getValue().get("id_after"), null));
+      }
+    }
     if (lines.isEmpty()) {
       h.append("<p>No curves to find an inflection point on.</p>\n</section>\n");
       return;

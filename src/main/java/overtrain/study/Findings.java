@@ -256,6 +256,60 @@ public final class Findings {
       if (d != null) m.set("degradation", sensitivity(d, seed));
       seed++;
     }
+    ObjectNode tuned = tuned(rows, seed);
+    if (!tuned.isEmpty()) out.set("tuned", tuned);
+    return out;
+  }
+
+  /**
+   * The paper's tuned-rate experiment (its Fig. 6): per model and task, the rate validation chose
+   * for each checkpoint, and at that rate the in-distribution metric on test (class perplexity
+   * for classification, the loss for language modelling: lower is better for both) and the
+   * held-out loss after, each a curve over budgets with its lowest point.
+   */
+  private static ObjectNode tuned(List<Map<String, JsonNode>> rows, long seed) {
+    Map<String, List<Map<String, JsonNode>>> byCell = new java.util.LinkedHashMap<>();
+    Map<String, Boolean> classification = new HashMap<>();
+    for (Map<String, JsonNode> r : rows) {
+      if (!text(r, "kind").equals("finetune") || !r.containsKey("cell")) continue;
+      byCell.computeIfAbsent(r.get("cell").asText(), c -> new ArrayList<>()).add(r);
+      if (text(r, "metric").equals("class_perplexity")) classification.put(text(r, "task"), true);
+    }
+    Map<String, TreeMap<Long, List<Double>>> chosen = new TreeMap<>();
+    Map<String, Curve> id = new TreeMap<>(), heldout = new TreeMap<>();
+    for (List<Map<String, JsonNode>> cell : byCell.values()) {
+      Map<String, JsonNode> pick = cell.stream().filter(r -> text(r, "metric").equals("chosen_lr")).findFirst().orElse(null);
+      if (pick == null) continue;
+      String task = text(pick, "task"), key = text(pick, "model") + " | finetune " + task + " tuned";
+      String idMetric = classification.getOrDefault(task, false) ? "class_perplexity" : "loss";
+      double lr = pick.get("value").asDouble();
+      long budget = pick.get("budget").asLong(), s = pick.get("pretrain_seed").asLong();
+      chosen.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(budget, b -> new ArrayList<>()).add(lr);
+      for (Map<String, JsonNode> r : cell) {
+        if (!text(r, "stage").equals("after") || !r.containsKey("lr")
+            || Math.abs(r.get("lr").asDouble() - lr) > 1e-9 * lr) continue;
+        if (text(r, "split").equals("heldout") && text(r, "metric").equals("heldout_loss")) {
+          heldout.computeIfAbsent(key, k -> new Curve()).add(budget, s, r.get("value").asDouble());
+        } else if (text(r, "split").equals("test") && text(r, "metric").equals(idMetric)) {
+          id.computeIfAbsent(key + "|" + idMetric, k -> new Curve()).add(budget, s, r.get("value").asDouble());
+        }
+      }
+    }
+    ObjectNode out = Json.object();
+    for (Map.Entry<String, TreeMap<Long, List<Double>>> e : chosen.entrySet()) {
+      ObjectNode t = out.putObject(e.getKey());
+      ObjectNode lrs = t.putObject("chosen_lr");
+      e.getValue().forEach((budget, list) -> {
+        ArrayNode a = lrs.putArray(Long.toString(budget));
+        list.forEach(a::add);
+      });
+      id.forEach((k, curve) -> {
+        if (!k.startsWith(e.getKey() + "|")) return;
+        t.put("id_metric", k.substring(e.getKey().length() + 1));
+        t.set("id_after", inflection(curve, seed));
+      });
+      if (heldout.containsKey(e.getKey())) t.set("heldout_loss_after", inflection(heldout.get(e.getKey()), seed + 1));
+    }
     return out;
   }
 

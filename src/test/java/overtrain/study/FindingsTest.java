@@ -75,4 +75,39 @@ class FindingsTest {
     assertTrue(m.at("/degradation/spearman_rho").isNumber(), m.toPrettyString());
     assertEquals(15, m.at("/degradation/points").asInt());
   }
+
+  @Test
+  void theTunedRateIsReadPerCheckpointAndItsNumbersAreTakenAtThatRate() {
+    List<String> cols = List.of("cell", "kind", "model", "task", "budget", "pretrain_seed", "stage", "split", "lr",
+        "metric", "value");
+    List<List<JsonNode>> rows = new ArrayList<>();
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    for (long seed = 1; seed <= 2; seed++) {
+      for (int i = 0; i < BUDGETS.length; i++) {
+        String cell = "c" + seed + i;
+        // validation picks 1e-3 below 4M tokens and 1e-2 from there on
+        double pick = BUDGETS[i] < 4_000_000 ? 1e-3 : 1e-2;
+        rows.add(List.of(f.textNode(cell), f.textNode("finetune"), f.textNode("d16"), f.textNode("code"),
+            f.numberNode(BUDGETS[i]), f.numberNode(seed), f.nullNode(), f.nullNode(), f.nullNode(),
+            f.textNode("chosen_lr"), f.numberNode(pick)));
+        for (double lr : new double[] {1e-3, 1e-2}) {
+          // at the chosen rate, held-out loss is a parabola lowest at 4M; at the other rate, flat
+          double heldout = lr == pick ? parabola(4e6, 5)[i] : 9;
+          rows.add(List.of(f.textNode(cell), f.textNode("finetune"), f.textNode("d16"), f.textNode("code"),
+              f.numberNode(BUDGETS[i]), f.numberNode(seed), f.textNode("after"), f.textNode("heldout"),
+              f.numberNode(lr), f.textNode("heldout_loss"), f.numberNode(heldout)));
+          rows.add(List.of(f.textNode(cell), f.textNode("finetune"), f.textNode("d16"), f.textNode("code"),
+              f.numberNode(BUDGETS[i]), f.numberNode(seed), f.textNode("after"), f.textNode("test"),
+              f.numberNode(lr), f.textNode("loss"), f.numberNode(lr == pick ? 2 - 0.1 * i : 7)));
+        }
+      }
+    }
+    JsonNode t = Findings.of(new Results.Table(cols, rows), "h").at("/tuned/d16 | finetune code tuned");
+    assertEquals("[0.001,0.001]", t.at("/chosen_lr/1000000").toString());
+    assertEquals("[0.01,0.01]", t.at("/chosen_lr/16000000").toString());
+    assertEquals(4_000_000, t.at("/heldout_loss_after/inflection_tokens").asLong(), 1, t.toPrettyString());
+    assertEquals("loss", t.get("id_metric").asText());
+    assertEquals(2 - 0.4, t.at("/id_after/mean/4").asDouble(), 1e-12, "the test loss at the chosen rate");
+    assertTrue(t.at("/id_after/inflection").asText().contains("still falling"), t.toPrettyString());
+  }
 }
