@@ -25,6 +25,7 @@ public final class AsciiDocText {
   private static final Pattern UNDERLINE = Pattern.compile("^([=\\-~^+])\\1+\\s*$");
   private static final Pattern HEADING = Pattern.compile("^={1,6}\\s+(.+?)(\\s+={1,6})?\\s*$");
   private static final Pattern BLOCK_TITLE = Pattern.compile("^\\.([A-Za-z0-9].*)$");
+  private static final Pattern LIST_ITEM = Pattern.compile("^([*-]+|\\.+|\\d+\\.|[a-z]\\.)\\s+\\S.*$");
   private static final Pattern TERM = Pattern.compile("^(\\S.*?)(:{2,4}|;;)\\s*$");
 
   private static final Pattern LINKGIT = Pattern.compile("linkgit:([\\w.-]+)\\[\\d+\\]");
@@ -36,6 +37,7 @@ public final class AsciiDocText {
   private static final Pattern BACKTICKS = Pattern.compile("`([^`]+)`");
   private static final Pattern SINGLE_QUOTED = Pattern.compile("(?<![\\w'])'(\\S(?:[^']*?\\S)?)'(?![\\w'])");
   private static final Pattern STRONG = Pattern.compile("(?<![\\w*])\\*(\\S(?:[^*]*?\\S)?)\\*(?![\\w*])");
+  private static final Pattern PLUS_MONOSPACE = Pattern.compile("(?<![\\w+])\\+(\\S(?:[^+]*?\\S)?)\\+(?![\\w+])");
   private static final Pattern EMPHASIS = Pattern.compile("(?<![\\w_])_(\\S(?:[^_]*?\\S)?)_(?![\\w_])");
   private static final Pattern ATTRIBUTE_REF = Pattern.compile("\\{(\\w[\\w-]*)\\}");
   /** The character attributes git's asciidoc.conf defines and its pages use. */
@@ -50,7 +52,7 @@ public final class AsciiDocText {
     StringBuilder out = new StringBuilder();
     String verbatimUntil = null; // the delimiter that ends the listing or literal block we are in
     boolean comment = false;
-    boolean inDefinition = false;
+    boolean inList = false; // in a definition list or a bulleted or numbered one
     for (int i = 0; i < lines.length; i++) {
       String line = lines[i];
       String bare = line.strip();
@@ -75,19 +77,22 @@ public final class AsciiDocText {
         continue;
       }
       if (!line.isEmpty() && Character.isWhitespace(line.charAt(0))) {
-        // Indented text under a term is its definition; elsewhere it is a literal paragraph.
+        // Indented text in a list is its items' text; elsewhere it is a literal paragraph.
         int indent = line.length() - line.stripLeading().length();
-        out.append(inDefinition ? line.substring(0, indent) + inline(line.substring(indent)) : line).append('\n');
+        String text = line.substring(indent);
+        Matcher term = TERM.matcher(text);
+        boolean isTerm = term.matches();
+        if (isTerm) text = term.group(1);
+        if (isTerm || LIST_ITEM.matcher(text).matches()) inList = true;
+        out.append(inList ? line.substring(0, indent) + inline(text) : line).append('\n');
         continue;
       }
+      if (TERM.matcher(line).matches() || LIST_ITEM.matcher(line).matches()) inList = true;
+      else if (!line.isEmpty() && (i == 0 || lines[i - 1].isBlank())) inList = false;
       Matcher m;
-      if (!line.isEmpty()) inDefinition = false;
       if ((m = HEADING.matcher(line)).matches()) line = m.group(1);
       else if (startsParagraph(lines, i) && (m = BLOCK_TITLE.matcher(line)).matches()) line = m.group(1);
-      else if ((m = TERM.matcher(line)).matches()) {
-        line = m.group(1);
-        inDefinition = true;
-      }
+      else if ((m = TERM.matcher(line)).matches()) line = m.group(1);
       if (line.startsWith("|")) line = line.substring(1).strip(); // a table cell
       out.append(inline(line)).append('\n');
     }
@@ -131,6 +136,7 @@ public final class AsciiDocText {
   private static String quotes(String s) {
     String t = SINGLE_QUOTED.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));
     t = STRONG.matcher(t).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));
+    t = PLUS_MONOSPACE.matcher(t).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));
     return EMPHASIS.matcher(t).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));
   }
 }

@@ -48,12 +48,14 @@ class AsciiDocTextTest {
         "See linkgit:git-commit[1] and <<def_commit,commits>> or <<repositories-and-branches>>;",
         "run `git add *.c` and `*.h`, the 'git add' command, *bold*, _emphasis_ and ``quoted''.",
         "Visit https://git-scm.com/[the site] or link:howto/new-command.html[a howto];",
-        "don't touch users' apostrophes, snake_case_names or 2*3*4; git-{litdd}help and HEAD{caret}.");
+        "don't touch users' apostrophes, snake_case_names or 2*3*4; git-{litdd}help and HEAD{caret};",
+        "+git psuh+ in old monospace, but C++ and a + b stay.");
     assertEquals(adoc(
         "See git-commit and commits or repositories and branches;",
         "run git add *.c and *.h, the git add command, bold, emphasis and \"quoted\".",
         "Visit the site or a howto;",
-        "don't touch users' apostrophes, snake_case_names or 2*3*4; git---help and HEAD^."),
+        "don't touch users' apostrophes, snake_case_names or 2*3*4; git---help and HEAD^;",
+        "git psuh in old monospace, but C++ and a + b stay."),
         AsciiDocText.strip(in));
   }
 
@@ -90,5 +92,27 @@ class AsciiDocTextTest {
     assertEquals(adoc(
         "-n", "--dry-run", "\tDon't actually add the file(s); see git-status.", "More about --dry-run.", "",
         "Cell one | cell two"), AsciiDocText.strip(in));
+  }
+
+  @Test
+  void indentedItemsOfListsAreTextButOtherIndentedParagraphsAreLiteral() {
+    String in = adoc(
+        "--bitmap::",
+        "	Writes a bitmap.",
+        "",
+        "	--stdin-packs::",
+        "		Reads `packs` from stdin.",
+        "",
+        "- A bullet that goes on",
+        "  to a second line with linkgit:git-am[1].",
+        "  1. A nested item with `code`.",
+        "",
+        "A paragraph.",
+        "",
+        "  $ git log --format='%s'");
+    assertEquals(adoc(
+        "--bitmap", "\tWrites a bitmap.", "", "\t--stdin-packs", "\t\tReads packs from stdin.", "",
+        "- A bullet that goes on", "  to a second line with git-am.", "  1. A nested item with code.", "",
+        "A paragraph.", "", "  $ git log --format='%s'"), AsciiDocText.strip(in));
   }
 }
