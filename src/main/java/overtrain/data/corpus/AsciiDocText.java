@@ -28,7 +28,7 @@ public final class AsciiDocText {
   private static final Pattern LIST_ITEM = Pattern.compile("^([*-]+|\\.+|\\d+\\.|[a-z]\\.)\\s+\\S.*$");
   private static final Pattern TERM = Pattern.compile("^(\\S.*?)(:{2,4}|;;)\\s*$");
 
-  private static final Pattern LINKGIT = Pattern.compile("linkgit:([\\w.-]+)\\[\\d+\\]");
+  private static final Pattern LINKGIT = Pattern.compile("linkgit:([\\w.{}-]+)\\[\\d+\\]");
   private static final Pattern XREF = Pattern.compile("<<([^,<>]+)(?:,\\s*([^<>]+))?>>");
   private static final Pattern URL_WITH_TEXT = Pattern.compile("(?:link:|(?=(?:https?|ftp|mailto):))(\\S+?)\\[([^\\]]*)\\]");
   private static final Pattern INLINE_ANCHOR = Pattern.compile("\\[\\[[^\\]]*\\]\\]|anchor:[\\w-]+\\[[^\\]]*\\]");
@@ -105,13 +105,15 @@ public final class AsciiDocText {
 
   /**
    * A line of {@code =}, {@code -}, {@code ~}, {@code ^} or {@code +} under a title of about its
-   * length (AsciiDoc's two-line headings); the same characters elsewhere delimit blocks.
+   * length that begins a paragraph (AsciiDoc's two-line headings); the same characters under the
+   * last line of a paragraph open a listing block, as they do elsewhere.
    */
   private static boolean isUnderline(String[] lines, int i) {
     if (i == 0 || !UNDERLINE.matcher(lines[i]).matches()) return false;
     String title = lines[i - 1];
     if (title.isBlank() || Character.isWhitespace(title.charAt(0)) || UNDERLINE.matcher(title).matches()) return false;
-    return Math.abs(title.strip().length() - lines[i].strip().length()) <= 2;
+    boolean titleStartsParagraph = startsParagraph(lines, i - 1) || lines[i - 2].startsWith("//");
+    return titleStartsParagraph && Math.abs(title.strip().length() - lines[i].strip().length()) <= 2;
   }
 
   /** Inline markup to its text; what is in backticks is code and keeps its characters. */

@@ -78,6 +78,21 @@ class AsciiDocTextTest {
   }
 
   @Test
+  void aDelimiterUnderTheLastLineOfAParagraphOpensABlockRatherThanUnderliningATitle() {
+    String in = adoc(
+        "However, this is *NOT* allowed where the",
+        "'stuck' form must be used:",
+        "----------------------------",
+        "$ git describe --abbrev 'x' HEAD",
+        "----------------------------",
+        "",
+        "See linkgit:git-web{litdd}browse[1].");
+    assertEquals(adoc(
+        "However, this is NOT allowed where the", "stuck form must be used:",
+        "$ git describe --abbrev 'x' HEAD", "", "See git-web--browse."), AsciiDocText.strip(in));
+  }
+
+  @Test
   void definitionTermsLoseTheirColonsAndTheirIndentedBodiesAreText() {
     String in = adoc(
         "-n::",
