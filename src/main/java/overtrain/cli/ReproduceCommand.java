@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import overtrain.report.StudyReport;
+import overtrain.report.TheoryReport;
 import overtrain.study.Cell;
 import overtrain.study.JavaCommand;
 import overtrain.study.LocalPool;
@@ -19,6 +20,8 @@ import overtrain.study.Preparation;
 import overtrain.study.StudyDir;
 import overtrain.study.StudyFile;
 import overtrain.study.StudyPlan;
+import overtrain.theory.TheoryConfig;
+import overtrain.theory.TheoryExperiment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,7 +37,7 @@ import picocli.CommandLine.Parameters;
     description = {"Run a study from nothing to its report: fetch and tokenize the data its "
         + "prepare: section names and build its tasks (each only where missing), run every cell "
         + "that is not done on this machine, then write findings.json, report.html and "
-        + "report.csv into the study's folder and print a five-line summary of what was found. "
+        + "report.csv into the study's folder (with the linear-network theory's inflection points in theory/) and print a five-line summary of what was found. "
         + "Safe to stop (Ctrl-C) and to run again: it picks up where it was.",
         "", "The cpu preset is the paper's controlled experiment at CPU scale (about an hour on 2 "
             + "cores); 'overtrain demo' is the demo preset.",
@@ -116,6 +119,11 @@ public final class ReproduceCommand implements Callable<Integer> {
 
     bar.begin("findings and report");
     StudyCommand.writeFindings(dir);
+    // The theory's inflection points go beside the study's; the simulation takes seconds.
+    Path theory = plan.dir().resolve(StudyReport.THEORY_DIR);
+    if (!Files.exists(theory.resolve("theory.json"))) {
+      new TheoryReport(TheoryExperiment.run(TheoryConfig.defaults(), (k, total) -> {})).write(theory);
+    }
     StudyReport report = StudyReport.of(dir);
     List<Path> written = report.write(plan.dir());
     bar.end();

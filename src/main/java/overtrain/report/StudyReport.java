@@ -52,6 +52,13 @@ public final class StudyReport {
   private final ObjectNode findings;
   private final Meta meta;
   private final List<Map<String, JsonNode>> rows;
+  private Theory theory;
+
+  /** The linear-network simulation beside the study: its theory.json and the figure of its rates. */
+  record Theory(JsonNode json, byte[] png) {}
+
+  /** Where a study's folder keeps the theory's simulation ({@code overtrain theory --out DIR/theory}). */
+  public static final String THEORY_DIR = "theory";
 
   private StudyReport(List<Figure> figures, ObjectNode findings, Meta meta, List<Map<String, JsonNode>> rows) {
     this.figures = List.copyOf(figures);
@@ -157,7 +164,14 @@ public final class StudyReport {
       if (read.isObject() && read.path("study_sha256").asText().equals(Findings.studyHash(yaml))) findings = (ObjectNode) read;
     }
     Meta meta = new Meta(dir.plan().name(), yaml, List.copyOf(versions), wall, done, dir.plan().cells().size());
-    return of(table, findings, meta);
+    StudyReport report = of(table, findings, meta);
+    Path theoryJson = dir.root().resolve(THEORY_DIR).resolve("theory.json");
+    Path theoryPng = dir.root().resolve(THEORY_DIR).resolve("theory-lr.png");
+    if (Files.exists(theoryJson)) {
+      report.theory = new Theory(overtrain.study.Json.read(theoryJson),
+          Files.exists(theoryPng) ? Files.readAllBytes(theoryPng) : null);
+    }
+    return report;
   }
 
   /** Writes report.html and report.csv into dir; returns both paths. */
@@ -411,6 +425,7 @@ public final class StudyReport {
           .append("\">\n<p class=\"caption\">").append(esc(f.sentence())).append("</p>\n</section>\n");
     }
     inflectionTable(h);
+    if (theory != null) theorySection(h);
     settings(h);
     h.append("<script>\n").append(SCRIPT).append("</script>\n</body>\n</html>\n");
     return h.toString();
@@ -450,6 +465,38 @@ public final class StudyReport {
       h.append("<tr>");
       for (String c : l) h.append("<td>").append(esc(c)).append("</td>");
       h.append("</tr>\n");
+    }
+    h.append("</tbody>\n</table>\n</section>\n");
+  }
+
+  /** The theory's inflection points, as {@code overtrain theory} found them, beside the study's. */
+  private void theorySection(StringBuilder h) {
+    h.append("<section id=\"theory\">\n<h2>The theory's inflection points</h2>\n");
+    // per angle between the pre-training and fine-tuning targets: settings with a point, settings
+    TreeMap<Double, int[]> byAngle = new TreeMap<>();
+    for (JsonNode st : theory.json().path("settings")) {
+      int[] c = byAngle.computeIfAbsent(st.path("angle_degrees").asDouble(), a -> new int[2]);
+      if (st.path("inflection").path("found").asBoolean(false)) c[0]++;
+      c[1]++;
+    }
+    List<String> parts = new ArrayList<>();
+    byAngle.forEach((angle, c) -> parts.add(c[0] + " of " + c[1] + " with the fine-tuning target turned by "
+        + Numbers.plain(angle, 3) + " degrees"));
+    h.append("<p class=\"caption\">The paper's two-layer linear network, simulated by overtrain theory (its settings"
+        + " in ").append(THEORY_DIR).append("/theory.json): the pre-training loss after fine-tuning, against"
+        + " pre-training time T, is lowest inside the range (an inflection point) for ")
+        .append(esc(String.join("; ", parts))).append(".</p>\n");
+    if (theory.png() != null) {
+      h.append("<img class=\"plot\" alt=\"theory: loss after fine-tuning against pre-training time\""
+          + " src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(theory.png())).append("\">\n");
+    }
+    h.append("<table>\n<thead><tr><th>fine-tuning rate</th><th>L2 pull lambda</th><th>angle (degrees)</th>"
+        + "<th>inflection</th></tr></thead>\n<tbody>\n");
+    for (JsonNode st : theory.json().path("settings")) {
+      h.append("<tr><td>").append(esc(Numbers.rate(st.path("lr").asDouble()))).append("</td><td>")
+          .append(esc(Numbers.plain(st.path("lambda").asDouble(), 3))).append("</td><td>")
+          .append(esc(Numbers.plain(st.path("angle_degrees").asDouble(), 3))).append("</td><td>")
+          .append(esc(st.path("inflection").path("description").asText(""))).append("</td></tr>\n");
     }
     h.append("</tbody>\n</table>\n</section>\n");
   }

@@ -196,6 +196,10 @@ class GridStudyTest {
     assertTrue(lines.get(4).startsWith("  Inflection (lowest held-out loss after) inside the budgets for "), lines.get(4));
     assertTrue(lines.get(5).matches("  Degradation grows with budget \\(Spearman rho > 0\\) for \\d of 3; .*"), lines.get(5));
     assertTrue(run.err().contains("100% findings and report, done"), run.err());
+    String html = Files.readString(root.resolve("report.html"));
+    assertTrue(Files.exists(root.resolve("theory/theory.json")) && html.contains("<h2>The theory's inflection points</h2>")
+        && html.contains("with the fine-tuning target turned by 50 degrees"), "the theory's points beside the study's");
+    assertTrue(Files.readString(root.resolve("findings.json")).contains("\"d16 | finetune cue tuned\""), "Fig. 6 as data");
 
     StudyCommandTest.Ran again = StudyCommandTest.overtrain("reproduce", file.toString());
     assertEquals(0, again.code(), again.err());
