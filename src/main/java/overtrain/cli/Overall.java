@@ -10,9 +10,9 @@ import overtrain.study.LocalPool;
  * The one progress line of a pipeline of phases (fetch, tokenize, the study's cells, the
  * report): each phase weighs its estimated seconds, so the bar moves as the time does. A
  * phase that reports nothing (a child process) advances with its clock, up to most of its
- * weight; the study's phase with its tokens done. Time left is the estimate of what remains,
- * scaled by how fast the estimate has been met so far. Redrawn five times a second on a
- * terminal, a plain line every 30 seconds (and at each phase) otherwise.
+ * weight; the study's phase with the share of its work done. Time left is the estimate of
+ * what remains, scaled by how fast the estimate has been met so far. Redrawn five times a
+ * second on a terminal, a plain line every 30 seconds (and at each phase) otherwise.
  */
 final class Overall {
   private static final int WIDTH = 30;
@@ -55,9 +55,10 @@ final class Overall {
     draw(false);
   }
 
-  synchronized void study(LocalPool.Snapshot s) {
+  /** The study's phase: its snapshot, and the share of its work done ({@code fraction}, 0 to 1). */
+  synchronized void study(LocalPool.Snapshot s, double fraction) {
     boolean changed = !detail.startsWith(s.cellsDone() + "/");
-    phaseFraction = (double) s.tokensDone() / Math.max(1, s.tokensTotal());
+    phaseFraction = Math.max(0, Math.min(1, fraction));
     detail = String.format(Locale.ROOT, "%d/%d cells, %d running%s", s.cellsDone(), s.cellsTotal(), s.running(),
         s.elsewhere() > 0 ? " (+" + s.elsewhere() + " elsewhere)" : "");
     draw(changed && terminal);

@@ -102,11 +102,12 @@ public final class ReproduceCommand implements Callable<Integer> {
     }
 
     bar.begin("study");
+    StudyShare share = new StudyShare(dir);
     List<String> failures = new ArrayList<>();
     LocalPool.Summary summary = StudyCommand.runPool(dir, n, cores, new LocalPool.Listener() {
       @Override
       public void progress(LocalPool.Snapshot s) {
-        bar.study(s);
+        bar.study(s, share.fraction());
       }
 
       @Override
@@ -135,6 +136,43 @@ public final class ReproduceCommand implements Callable<Integer> {
     for (String line : report.summary()) out.println("  " + line);
     for (String f : failures) out.println("  " + f);
     return summary.complete() ? 0 : 1;
+  }
+
+  /**
+   * How much of a study's work is done, each cell weighing its estimated seconds: tokens alone
+   * would misweigh cells whose tokens cost differently (a fine-tuning cell's against a
+   * pre-training cell's).
+   */
+  static final class StudyShare {
+    private final StudyDir dir;
+    private final java.util.Map<String, Double> weight = new java.util.HashMap<>();
+    private final Set<String> done = new HashSet<>();
+    private double total;
+
+    StudyShare(StudyDir dir) {
+      this.dir = dir;
+      for (Cell c : dir.plan().cells()) {
+        var e = dir.plan().estimators().get(c.kind());
+        double s = e == null ? Double.NaN : e.seconds(c);
+        double w = PlanEstimate.WORKER_START_SECONDS + (Double.isFinite(s) ? s : 0);
+        weight.put(c.id(), w);
+        total += w;
+      }
+    }
+
+    double fraction() {
+      double sum = 0;
+      for (Cell c : dir.plan().cells()) {
+        double w = weight.get(c.id());
+        if (done.contains(c.id()) || dir.isDone(c.id())) {
+          done.add(c.id());
+          sum += w;
+        } else if (c.tokens() > 0) {
+          sum += w * Math.min(1.0, (double) dir.progress(c.id()) / c.tokens());
+        }
+      }
+      return total > 0 ? sum / total : 0;
+    }
   }
 
   /** One preparation step: a label, an overtrain command line, and a guess of its seconds. */

@@ -23,7 +23,7 @@ class OverallTest {
     bar.begin("fetching");
     bar.begin("study");
     assertEquals(0.10, bar.fraction(), 1e-12, "a finished phase counts whole");
-    bar.study(new LocalPool.Snapshot(3, 10, 250, 1000, 2, 0));
+    bar.study(new LocalPool.Snapshot(3, 10, 250, 1000, 2, 0), 0.25);
     assertEquals(0.10 + 0.25 * 0.80, bar.fraction(), 1e-12);
     bar.end();
     assertEquals(1, bar.fraction());
