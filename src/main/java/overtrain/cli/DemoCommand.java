@@ -8,12 +8,12 @@ import picocli.CommandLine.Option;
 
 /** {@code overtrain demo}: the demo preset from nothing to its report, as the README's first command. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"The paper's controlled experiment in about ten minutes on 2 cores: fetch public-domain "
-        + "prose and Python source, train a tokenizer, pre-train a small model at four budgets with "
-        + "two seeds (each annealed at its own budget), perturb every checkpoint at four magnitudes "
-        + "and fine-tune it at three rates, then write runs/demo/report.html and print what was found. "
-        + "The same as 'overtrain reproduce --preset demo'; 'overtrain study preset demo' prints the "
-        + "study, to copy and change.",
+    description = {"The paper's controlled experiment, small, from nothing to its report: about six minutes on 2 cores.",
+        "", "Fetches public-domain prose, English documentation and Python source, trains a tokenizer, "
+        + "pre-trains a 2-layer model at five budgets with two seeds (each annealed at its own budget), "
+        + "perturbs every checkpoint at three magnitudes and fine-tunes it at two rates, then writes "
+        + "runs/demo/report.html and prints what was found. The same as 'overtrain reproduce --preset "
+        + "demo'; 'overtrain study preset demo' prints the study, to copy and change.",
         "", "Safe to stop (Ctrl-C) and to run again: it picks up where it was."})
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--workers", paramLabel = "N",

@@ -34,11 +34,12 @@ import picocli.CommandLine.Parameters;
  * exists, so a stopped run picks up where it was.
  */
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
-    description = {"Run a study from nothing to its report: fetch and tokenize the data its "
-        + "prepare: section names and build its tasks (each only where missing), run every cell "
-        + "that is not done on this machine, then write findings.json, report.html and "
-        + "report.csv into the study's folder (with the linear-network theory's inflection points in theory/) and print a five-line summary of what was found. "
-        + "Safe to stop (Ctrl-C) and to run again: it picks up where it was.",
+    description = {"Run a study from nothing to its report, and say what it found.",
+        "", "Fetches and tokenizes the data its prepare: section names and builds its tasks (each only "
+        + "where missing), runs every cell that is not done on this machine, then writes findings.json, "
+        + "report.html and report.csv into the study's folder (with the linear-network theory's "
+        + "inflection points in theory/) and prints a five-line summary of what was found. Safe to "
+        + "stop (Ctrl-C) and to run again: it picks up where it was.",
         "", "The cpu preset is the paper's controlled experiment at CPU scale (about an hour on 2 "
             + "cores); 'overtrain demo' is the demo preset.",
         "", "Example: overtrain reproduce --preset cpu"})
