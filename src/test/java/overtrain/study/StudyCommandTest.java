@@ -91,7 +91,11 @@ class StudyCommandTest {
     assertTrue(submit.out().contains("stage-2.sbatch") && !submit.out().contains("stage-1.sbatch"), submit.out());
     String script = Files.readString(dir.root().resolve("slurm/stage-2.sbatch"));
     assertTrue(script.contains("#SBATCH --array=0-0\n") && script.contains("#SBATCH --partition=cpu\n"), script);
-    assertTrue(script.contains("'study' 'run-cell' '" + file.toAbsolutePath() + "' \"$cell\""), script);
+    // Tasks read the study folder's copy, so a preset name or a later edit of the file the
+    // user passed cannot change what a queued cell runs.
+    Path copy = dir.root().resolve("study.yaml").toAbsolutePath();
+    assertTrue(script.contains("'study' 'run-cell' '" + copy + "' \"$cell\""), script);
+    assertEquals(Files.readString(file), Files.readString(copy));
     try (var files = Files.list(dir.root().resolve("slurm"))) {
       Path cells = files.filter(p -> p.toString().endsWith(".cells")).findFirst().orElseThrow();
       assertEquals(List.of(plan.stages().get(1).get(2).id()), Files.readAllLines(cells));
