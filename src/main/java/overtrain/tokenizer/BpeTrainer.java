@@ -48,7 +48,7 @@ public final class BpeTrainer {
     byte[][] vocab = t.tokens.toArray(new byte[0][]);
     Map<String, Integer> specialIds = new LinkedHashMap<>();
     for (String s : allSpecials) specialIds.put(s, vocab.length + specialIds.size());
-    return new Tokenizer(vocab, done, specialIds, Tokenizer.Options.gpt2());
+    return new Tokenizer(vocab, done, specialIds, Pipeline.gpt2());
   }
 
   /** How often each pre-token occurs, counted in parallel batches. */

@@ -42,7 +42,7 @@ final class TiktokenRanks {
       default -> throw new IllegalArgumentException("unknown tokenizer name '" + name + "' (known: " + NAMES + ")");
     }
     byte[][] vocab = readRanks(name);
-    return new Tokenizer(vocab, merges(vocab), specials, new Tokenizer.Options(List.of(pattern), false, false, false));
+    return new Tokenizer(vocab, merges(vocab), specials, Pipeline.byteLevel(List.of(pattern), false, false, false));
   }
 
   /** Token bytes by rank (= id). */

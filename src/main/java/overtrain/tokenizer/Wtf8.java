@@ -6,7 +6,8 @@ package overtrain.tokenizer;
  * '?'. Here an unpaired surrogate is written as the three bytes its code point would take
  * (ED A0..BF xx, as WTF-8 does) and read back as that same lone char, so {@code decode(encode(s))}
  * equals {@code s} for every string. Byte sequences that are not valid in this scheme (a token
- * sequence cut mid-character, say) decode to U+FFFD, one per bad byte.
+ * sequence cut mid-character, say) decode to U+FFFD as Hugging Face's decoders do (see
+ * {@link #decode(byte[], int, StringBuilder)}).
  */
 final class Wtf8 {
   private Wtf8() {}
@@ -54,6 +55,25 @@ final class Wtf8 {
   /** The string {@code bytes[0, length)} spells; see the class comment for bad input. */
   static String decode(byte[] b, int length) {
     StringBuilder out = new StringBuilder(length);
+    decode(b, length, out);
+    return out.toString();
+  }
+
+  /** The string {@code bytes[0, length)} spells, or null if any of it is ill-formed. */
+  static String decodeStrict(byte[] b, int length) {
+    StringBuilder out = new StringBuilder(length);
+    return decode(b, length, out) ? out.toString() : null;
+  }
+
+  /**
+   * Appends what {@code b[0, length)} spells; true if every byte was part of a well-formed
+   * sequence. An ill-formed stretch becomes one U+FFFD per maximal part that could still have
+   * begun a character (Unicode's "maximal subpart" practice, which is what Rust's
+   * {@code from_utf8_lossy}, and so Hugging Face's decoders, do): E2 82 cut short is one U+FFFD,
+   * a stray continuation byte is one of its own.
+   */
+  private static boolean decode(byte[] b, int length, StringBuilder out) {
+    boolean wellFormed = true;
     int i = 0;
     while (i < length) {
       int b0 = b[i] & 0xFF;
@@ -62,37 +82,57 @@ final class Wtf8 {
         i++;
         continue;
       }
-      int need, min, cp;
+      int need, cp;
       if (b0 >= 0xC2 && b0 <= 0xDF) {
         need = 1;
-        min = 0x80;
         cp = b0 & 0x1F;
       } else if (b0 >= 0xE0 && b0 <= 0xEF) {
         need = 2;
-        min = 0x800;
         cp = b0 & 0x0F;
       } else if (b0 >= 0xF0 && b0 <= 0xF4) {
         need = 3;
-        min = 0x10000;
         cp = b0 & 0x07;
       } else {
         out.append('\uFFFD');
+        wellFormed = false;
         i++;
         continue;
       }
       int j = 1;
-      for (; j <= need && i + j < length && (b[i + j] & 0xC0) == 0x80; j++) {
+      for (; j <= need && i + j < length && inRange(b0, j, b[i + j] & 0xFF); j++) {
         cp = (cp << 6) | (b[i + j] & 0x3F);
       }
-      if (j <= need || cp < min || cp > 0x10FFFF || pairedSurrogateBytes(cp, b, i + j, length)) {
+      if (j <= need) {
         out.append('\uFFFD');
-        i++;
+        wellFormed = false;
+        i += j;
         continue;
       }
-      out.appendCodePoint(cp);
+      if (pairedSurrogateBytes(cp, b, i + j, length)) {
+        // CESU-8's pair: each byte of the high half is bad, the low half stands alone
+        out.append("\uFFFD\uFFFD\uFFFD");
+        wellFormed = false;
+      } else {
+        out.appendCodePoint(cp);
+      }
       i += j;
     }
-    return out.toString();
+    return wellFormed;
+  }
+
+  /**
+   * Whether {@code c} may be byte {@code pos} of a sequence led by {@code lead}: the second byte
+   * is narrowed where a wider range would spell a code point too long or past U+10FFFF; ED keeps
+   * its full range, since surrogates are what WTF-8 adds to UTF-8.
+   */
+  private static boolean inRange(int lead, int pos, int c) {
+    if (pos > 1) return c >= 0x80 && c <= 0xBF;
+    return switch (lead) {
+      case 0xE0 -> c >= 0xA0 && c <= 0xBF;
+      case 0xF0 -> c >= 0x90 && c <= 0xBF;
+      case 0xF4 -> c >= 0x80 && c <= 0x8F;
+      default -> c >= 0x80 && c <= 0xBF;
+    };
   }
 
   /**

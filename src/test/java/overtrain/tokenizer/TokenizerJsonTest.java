@@ -35,15 +35,15 @@ class TokenizerJsonTest {
   void splitPatternsAndNfcSurviveSaveAndLoad() throws IOException {
     // cl100k's pattern is written as a Split step; a small vocabulary keeps the test quick.
     Tokenizer trained = BpeTrainer.train(Samples.corpus(50), 400, List.of());
-    Tokenizer t = new Tokenizer(trained.tokens(), trained.merges(), trained.specials(),
-        new Tokenizer.Options(List.of(PreTokenizer.CL100K_PATTERN), true, false, false));
+    Tokenizer t = new Tokenizer(trained.spelled(), trained.merges(), trained.added(),
+        Pipeline.byteLevel(List.of(PreTokenizer.CL100K_PATTERN), true, false, false));
     Path file = dir.resolve("cl100k-style.json");
     t.save(file);
     Tokenizer back = Tokenizer.load(file);
     String text = Samples.varied();
     assertArrayEquals(t.encode(text), back.encode(text));
     assertEquals(t.endOfText(), back.endOfText());
-    assertEquals(t.options(), back.options());
+    assertEquals(t.pipeline(), back.pipeline());
   }
 
   /** A minimal file in Hugging Face's format, written by hand; merges as strings or as pairs. */
@@ -107,6 +107,48 @@ class TokenizerJsonTest {
     Tokenizer t = Tokenizer.load(minimal("[]", BYTE_LEVEL));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.encode("z"));
     assertTrue(e.getMessage().contains("0x7A"), e.getMessage());
+  }
+
+  @Test
+  void missingCharactersAreReportedWhenEncoding() throws IOException {
+    // SentencePiece-style (no ByteLevel step) without byte fallback or an unknown token
+    Path file = dir.resolve("chars.json");
+    Files.writeString(file, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0, \"b\": 1, \"ab\": 2},"
+        + " \"merges\": [\"a b\"]}}");
+    Tokenizer t = Tokenizer.load(file);
+    assertArrayEquals(new int[] {2, 0}, t.encode("aba"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.encode("az"));
+    assertTrue(e.getMessage().contains("U+007A"), e.getMessage());
+  }
+
+  /**
+   * What Hugging Face has and this reader does not read is refused, naming the field, rather
+   * than encoded some other way.
+   */
+  @Test
+  void unsupportedComponentsAndOptionsAreRefusedByName() throws IOException {
+    String model = "\"model\": {\"type\": \"BPE\", \"unk_token\": \"<unk>\", \"vocab\": {\"a\": 0, \"<unk>\": 1}, \"merges\": []}";
+    String split = "{\"type\": \"Split\", \"pattern\": {\"Regex\": \"a+\"}, \"behavior\": \"Isolated\", \"invert\": false}";
+    assertError("{\"normalizer\": {\"type\": \"Lowercase\"}, " + model + "}", "field normalizer.type");
+    assertError("{\"normalizer\": {\"type\": \"Sequence\", \"normalizers\": [{\"type\": \"NFC\"}, {\"type\": \"Replace\","
+        + " \"pattern\": {\"Regex\": \" +\"}, \"content\": \" \"}]}, " + model + "}", "field normalizer.normalizers[1].pattern");
+    assertError("{\"pre_tokenizer\": " + split.replace("Isolated", "Removed") + ", " + model + "}", "field pre_tokenizer.behavior");
+    assertError("{\"pre_tokenizer\": " + split.replace("a+", "(?<x") + ", " + model + "}", "field pre_tokenizer.pattern.Regex");
+    assertError("{\"pre_tokenizer\": {\"type\": \"Sequence\", \"pretokenizers\": [" + BYTE_LEVEL + ", " + split + "]}, "
+        + model + "}", "field pre_tokenizer.pretokenizers[1]");
+    assertError("{\"pre_tokenizer\": {\"type\": \"Metaspace\", \"replacement\": \"\u2581\", \"add_prefix_space\": false}, "
+        + model + "}", "field pre_tokenizer.add_prefix_space");
+    assertError("{\"decoder\": {\"type\": \"WordPiece\"}, " + model + "}", "field decoder.type");
+    assertError("{" + model.replace("\"BPE\",", "\"BPE\", \"dropout\": 0.1,") + "}", "field model.dropout");
+    assertError("{" + model.replace("\"BPE\",", "\"BPE\", \"continuing_subword_prefix\": \"##\",") + "}",
+        "field model.continuing_subword_prefix");
+    assertError("{\"pre_tokenizer\": " + BYTE_LEVEL + ", " + model.replace("\"BPE\",", "\"BPE\", \"byte_fallback\": true,")
+        .replace("\"a\": 0", "\"Ġ\": 0") + "}", "field model.byte_fallback");
+    assertError("{" + model.replace("\"unk_token\": \"<unk>\"", "\"unk_token\": \"<oov>\"") + "}", "field model.unk_token");
+    assertError("{\"added_tokens\": [{\"id\": 5, \"content\": \"<x>\", \"special\": true}], " + model + "}",
+        "field added_tokens[0].id: expected 2");
+    assertError("{\"added_tokens\": [{\"id\": 2, \"content\": \"<x>\", \"special\": false, \"lstrip\": true}], " + model + "}",
+        "field added_tokens[0].lstrip");
   }
 
   @Test

@@ -118,9 +118,16 @@ class TokenizerTest {
     return out;
   }
 
+  /** One U+FFFD per maximal ill-formed part, as Rust's from_utf8_lossy (Hugging Face's decoders) gives. */
   @Test
-  void wtf8ReplacesBadBytesOneForOne() {
+  void wtf8ReplacesBadBytesAsHuggingFaceDoes() {
     assertEquals("\uFFFDa\uFFFD", Wtf8.decode(new byte[] {(byte) 0xC3, 'a', (byte) 0xFF}));
+    // a three-byte character cut after two bytes is one part; a stray continuation byte another
+    assertEquals("\uFFFDb\uFFFD", Wtf8.decode(new byte[] {(byte) 0xE2, (byte) 0x82, 'b', (byte) 0x82}));
+    // E0 80 would spell a character too long: E0 is a part alone, and so is 80
+    assertEquals("\uFFFD\uFFFD", Wtf8.decode(new byte[] {(byte) 0xE0, (byte) 0x80}));
+    assertEquals(null, Wtf8.decodeStrict(new byte[] {(byte) 0xE2, (byte) 0x82}, 2));
+    assertEquals("\u20AC", Wtf8.decodeStrict(new byte[] {(byte) 0xE2, (byte) 0x82, (byte) 0xAC}, 3));
     // A surrogate pair spelled as two three-byte surrogates is not what encode writes.
     byte[] cesu = {(byte) 0xED, (byte) 0xA0, (byte) 0xBD, (byte) 0xED, (byte) 0xB8, (byte) 0x80};
     assertEquals("\uFFFD\uFFFD\uFFFD\uDE00", Wtf8.decode(cesu));
