@@ -88,6 +88,10 @@ class TrainConfigTest {
         () -> TrainConfig.load(List.of(flags(base), flags(Map.of("model.norm_eps", 1e-6)))));
     assertTrue(e.getMessage().contains("norm_eps is 1.0E-6, but olmo's LayerNorm has eps 1.0E-5 fixed"),
         e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> TrainConfig.load(List.of(flags(base), flags(Map.of("model.architecture", "gpt2")))));
+    assertTrue(e.getMessage().contains("'model.architecture' must be one of [olmo, llama, olmo2], got \"gpt2\""),
+        e.getMessage());
   }
 
   @Test
