@@ -47,7 +47,8 @@ public final class OlmoModel {
   private final Architecture arch;
   private final boolean before; // norms on the sub-layers' inputs (OLMo, Llama), or outputs (OLMo-2)
   private final double eps;
-  private final int embedOff, headOff, finalNormOff; // finalNormOff -1 where there is no weight
+  private final int embedOff, headOff;
+  private final int[] finalNormOff; // {offset}, {-1} where the final norm has no weight
   private final int[][] blockOff; // [layer][Q..DOWN]
   private final int[][] normOff; // [layer][ATT_NORM..K_NORM], as many as the architecture has
   private final Rope rope;
@@ -69,7 +70,7 @@ public final class OlmoModel {
     this.eps = config.normEps();
     this.embedOff = params.spec(EMBED).offset();
     this.headOff = config.tieWordEmbeddings() ? embedOff : params.spec(HEAD).offset();
-    this.finalNormOff = arch.finalNorm() == null ? -1 : params.spec(arch.finalNorm()).offset();
+    this.finalNormOff = new int[] {arch.finalNorm() == null ? -1 : params.spec(arch.finalNorm()).offset()};
     this.blockOff = new int[config.numLayers()][BLOCK.length];
     this.normOff = new int[config.numLayers()][];
     for (int l = 0; l < config.numLayers(); l++) {
@@ -249,7 +250,8 @@ public final class OlmoModel {
    * {@link #trainingMemory}'s activations.
    */
   public long heldActivationBytes() {
-    // LayerNorm's rows before the gain are its output: the same array under two names, once
+    // LayerNorm has no gain, so its normalised rows are its output: one array under two names,
+    // counted once
     Set<float[]> held = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Activations a : layers) {
       if (a.rows < 0) continue;
@@ -368,7 +370,7 @@ public final class OlmoModel {
         normForward(a.xhat2, a.xhat2, a.rstd2, norm, MLP_NORM, x, true, n);
       }
     }
-    normForward(x, scratch.xhatf, scratch.rstdf, new int[] {finalNormOff}, 0, scratch.xf, false, n);
+    normForward(x, scratch.xhatf, scratch.rstdf, finalNormOff, 0, scratch.xf, false, n);
   }
 
   /**
@@ -410,7 +412,7 @@ public final class OlmoModel {
     float[] w = params.data();
     Scratch s = scratch;
     float[] dx = s.residual; // the residual stream's gradient reuses the residual buffer
-    normBackward(s.dxn, s.xhatf, s.rstdf, new int[] {finalNormOff}, 0, dx, false, grads, n);
+    normBackward(s.dxn, s.xhatf, s.rstdf, finalNormOff, 0, dx, false, grads, n);
     float attScale = (float) config.attentionScale();
     for (int l = config.numLayers() - 1; l >= 0; l--) {
       Activations a = layers[l];
@@ -569,7 +571,7 @@ public final class OlmoModel {
 
   /**
    * Buffers shared by all layers: the residual stream and the final norm, and (once a backward
-   * pass has run) the gradient of a LayerNorm's output, sized for the most rows seen. Backward
+   * pass has run) the gradient of a norm's output, sized for the most rows seen. Backward
    * needs no other buffer of its own: gradients overwrite the activations they no longer need.
    */
   private final class Scratch {
