@@ -3,7 +3,8 @@
 transformers, which Debian does not package at the versions that have OLMo).
 
     hf_crosscheck.py loss CKPT TOKENS.npy CONTEXT MAX_TOKENS
-        Mean next-token loss of CKPT under transformers' OlmoForCausalLM in float32, over the
+        Mean next-token loss of CKPT under transformers (the class its config.json names:
+        OlmoForCausalLM, Olmo2ForCausalLM or LlamaForCausalLM) in float32, over the
         windows `overtrain eval --model CKPT --tokens TOKENS.npy --max-tokens MAX_TOKENS`
         scores (consecutive windows of CONTEXT predictions). Prints {"loss", "tokens"}.
     hf_crosscheck.py save-bf16 CKPT OUT SHARD_SIZE
@@ -15,11 +16,11 @@ import sys
 
 import numpy as np
 import torch
-from transformers import OlmoForCausalLM
+from transformers import AutoModelForCausalLM
 
 
 def loss(ckpt, tokens_file, context, max_tokens):
-    model = OlmoForCausalLM.from_pretrained(ckpt, torch_dtype=torch.float32).eval()
+    model = AutoModelForCausalLM.from_pretrained(ckpt, torch_dtype=torch.float32).eval()
     tokens = np.load(tokens_file).astype(np.int64)
     windows = min((len(tokens) - 1) // context, max_tokens // context)
     total = 0.0
@@ -32,7 +33,7 @@ def loss(ckpt, tokens_file, context, max_tokens):
 
 
 def save_bf16(ckpt, out, shard_size):
-    model = OlmoForCausalLM.from_pretrained(ckpt, torch_dtype=torch.float32)
+    model = AutoModelForCausalLM.from_pretrained(ckpt, torch_dtype=torch.float32)
     model.to(torch.bfloat16).save_pretrained(out, max_shard_size=shard_size)
 
 

@@ -23,7 +23,8 @@ import overtrain.model.TensorSpec;
 
 /**
  * A checkpoint directory: {@code config.json} and {@code model.safetensors}, which Hugging
- * Face's {@code OlmoForCausalLM} loads as they are, and, for a run that can resume,
+ * Face's {@code OlmoForCausalLM} (or the Llama or OLMo-2 class the config names) loads as they
+ * are, and, for a run that can resume,
  * {@code optimizer.safetensors} (AdamW's moments under {@code exp_avg.NAME} and
  * {@code exp_avg_sq.NAME}, the step in the metadata) and {@code trainer_state.json} (whatever
  * the trainer needs; this layer does not interpret it).

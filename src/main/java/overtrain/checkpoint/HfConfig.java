@@ -7,15 +7,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import overtrain.io.AtomicWrite;
+import overtrain.model.Architecture;
 import overtrain.model.ModelConfig;
 import overtrain.model.Parameterization;
 import overtrain.model.TensorSpec;
 
 /**
- * A checkpoint's {@code config.json}: Hugging Face's {@code OlmoConfig} keys, so that
+ * A checkpoint's {@code config.json}: the keys of Hugging Face's {@code OlmoConfig},
+ * {@code LlamaConfig} or {@code Olmo2Config} (by the model's {@link Architecture}), so that
  * {@code transformers} builds the architecture from it, plus the keys only we use (muP's
  * multipliers, the parameterisation, base width and every tensor's init std).
  */
@@ -26,9 +29,10 @@ public final class HfConfig {
 
   /** The JSON object for {@code config} whose tensors are laid out as {@code specs}. */
   public static ObjectNode toJson(ModelConfig config, List<TensorSpec> specs) {
+    Architecture arch = config.architecture();
     ObjectNode o = JSON.createObjectNode();
-    o.put("model_type", "olmo");
-    o.putArray("architectures").add("OlmoForCausalLM");
+    o.put("model_type", arch.modelType());
+    o.putArray("architectures").add(arch.hfClass());
     o.put("vocab_size", config.vocabSize());
     o.put("hidden_size", config.hiddenSize());
     o.put("intermediate_size", config.intermediateSize());
@@ -39,10 +43,13 @@ public final class HfConfig {
     o.put("rope_theta", config.ropeTheta());
     o.putNull("rope_scaling");
     o.put("tie_word_embeddings", config.tieWordEmbeddings());
+    // OLMo's LayerNorm eps is fixed, and OlmoConfig has no field for it
+    if (arch.norm() == Architecture.Norm.RMS) o.put("rms_norm_eps", config.normEps());
     o.put("hidden_act", "silu");
     o.put("attention_bias", false);
+    if (arch == Architecture.LLAMA) o.put("mlp_bias", false);
     o.put("attention_dropout", 0.0);
-    o.putNull("clip_qkv");
+    if (arch == Architecture.OLMO) o.putNull("clip_qkv");
     o.put("initializer_range", config.initStd());
     // No special tokens: a pad id would make transformers zero that embedding row on init.
     o.putNull("pad_token_id");
@@ -68,7 +75,7 @@ public final class HfConfig {
 
   /**
    * Reads {@code file} into a {@link ModelConfig}. Files written by other tools (plain
-   * Hugging Face OLMo configs) load as standard parameterisation with their
+   * Hugging Face OLMo, OLMo-2 and Llama configs) load as standard parameterisation with their
    * {@code initializer_range}; features we do not implement are rejected by name.
    */
   public static ModelConfig read(Path file) throws IOException {
@@ -91,7 +98,12 @@ public final class HfConfig {
     }
     if (o == null || !o.isObject()) throw new IOException(file + ": expected a JSON object");
     Fields f = new Fields(file, o);
-    f.expectText("model_type", "olmo");
+    String modelType = f.text("model_type");
+    Architecture arch = Architecture.ofModelType(modelType);
+    if (arch == null) {
+      throw new IOException(file + ": field 'model_type' is '" + modelType + "', expected 'olmo', 'olmo2'"
+          + " or 'llama' (the architectures the engine computes)");
+    }
     int heads = f.integer("num_attention_heads");
     int hidden = f.integer("hidden_size");
     if (heads <= 0 || hidden % heads != 0) {
@@ -109,9 +121,15 @@ public final class HfConfig {
             + heads + " like num_attention_heads (grouped-query attention is not supported)");
       }
     }
+    if (o.has("head_dim") && !o.get("head_dim").isNull() && f.integer("head_dim") != hidden / heads) {
+      throw new IOException(file + ": field 'head_dim' is " + f.integer("head_dim") + ", expected hidden_size / "
+          + "num_attention_heads = " + hidden / heads + " (heads of another width are not supported)");
+    }
     if (o.has("hidden_act")) f.expectText("hidden_act", "silu");
-    if (o.path("attention_bias").asBoolean(false)) {
-      throw new IOException(file + ": field 'attention_bias' is true, expected false (no biases)");
+    for (String bias : new String[] {"attention_bias", "mlp_bias"}) {
+      if (o.path(bias).asBoolean(false)) {
+        throw new IOException(file + ": field '" + bias + "' is true, expected false (no biases)");
+      }
     }
     if (o.has("clip_qkv") && !o.get("clip_qkv").isNull()) {
       throw new IOException(file + ": field 'clip_qkv' is " + o.get("clip_qkv") + ", expected null");
@@ -129,6 +147,14 @@ public final class HfConfig {
       }
     }
     double initStd = o.has("init_std") ? f.number("init_std") : f.number("initializer_range");
+    double ropeTheta = ropeTheta(f, o);
+    double eps = ModelConfig.DEFAULT_NORM_EPS;
+    if (arch.norm() == Architecture.Norm.RMS) {
+      eps = o.has("rms_norm_eps") && !o.get("rms_norm_eps").isNull() ? f.number("rms_norm_eps") : arch.defaultEps();
+      if (!(eps > 0) || Double.isInfinite(eps)) {
+        throw new IOException(file + ": field 'rms_norm_eps' is " + o.get("rms_norm_eps") + ", expected a positive number");
+      }
+    }
     ModelConfig config;
     try {
       config = new ModelConfig(
@@ -139,14 +165,54 @@ public final class HfConfig {
           f.integer("intermediate_size"),
           f.integer("max_position_embeddings"),
           o.has("tie_word_embeddings") && f.bool("tie_word_embeddings"), // OlmoConfig defaults to false
-          o.has("rope_theta") ? f.number("rope_theta") : ModelConfig.DEFAULT_ROPE_THETA,
+          ropeTheta,
           p,
           o.has("base_width") ? f.integer("base_width") : hidden,
-          initStd);
+          initStd,
+          arch,
+          eps);
     } catch (IllegalArgumentException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
     }
     return config;
+  }
+
+  /**
+   * The rotary base: {@code rope_theta}, or where newer transformers write it,
+   * {@code rope_parameters.rope_theta} beside {@code rope_type} "default"; any other rotary
+   * variant is refused by name, as {@code rope_scaling} is.
+   */
+  private static double ropeTheta(Fields f, JsonNode o) throws IOException {
+    double theta = o.has("rope_theta") && !o.get("rope_theta").isNull()
+        ? f.number("rope_theta") : ModelConfig.DEFAULT_ROPE_THETA;
+    JsonNode rope = o.get("rope_parameters");
+    if (rope == null || rope.isNull()) return theta;
+    if (!rope.isObject()) {
+      throw new IOException(f.file() + ": field 'rope_parameters' is " + rope + ", expected an object");
+    }
+    for (Iterator<String> it = rope.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      JsonNode v = rope.get(key);
+      if (key.equals("rope_type")) {
+        if (!v.isTextual() || !v.asText().equals("default")) {
+          throw new IOException(f.file() + ": field 'rope_parameters.rope_type' is " + v
+              + ", expected \"default\" (rotary scaling is not supported)");
+        }
+      } else if (key.equals("rope_theta")) {
+        if (!v.isNumber()) {
+          throw new IOException(f.file() + ": field 'rope_parameters.rope_theta' is " + v + ", expected a number");
+        }
+        if (o.has("rope_theta") && !o.get("rope_theta").isNull() && v.asDouble() != theta) {
+          throw new IOException(f.file() + ": field 'rope_parameters.rope_theta' is " + v
+              + ", but field 'rope_theta' is " + o.get("rope_theta"));
+        }
+        theta = v.asDouble();
+      } else {
+        throw new IOException(f.file() + ": field 'rope_parameters." + key + "' is " + v
+            + ", expected only rope_type \"default\" and rope_theta (rotary variants are not supported)");
+      }
+    }
+    return theta;
   }
 
   /**

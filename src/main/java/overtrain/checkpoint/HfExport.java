@@ -11,15 +11,18 @@ import overtrain.model.Parameters;
 import overtrain.model.TensorSpec;
 
 /**
- * A checkpoint that Hugging Face's {@code OlmoForCausalLM} computes as this engine does. Under
- * muP the engine multiplies attention logits by 1/head_dim and output logits by
- * base_width/width; transformers' OLMo knows neither (its attention divides by sqrt(head_dim),
- * its head has no multiplier) and, reading our config.json, ignores both. So the multipliers
- * are folded into the weights: q_proj by attention_scale * sqrt(head_dim) (rotary embedding is
- * linear, so the queries scale with it) and the head by logit_scale, a tied head whose scale is
- * not 1 becoming its own tensor, lm_head = logit_scale * embedding. (The embedding's multiplier
- * is 1 in both parameterisations.) What is written is a standard-parameterisation checkpoint of
- * the same function, up to the rounding of each folded weight.
+ * A checkpoint that Hugging Face's {@code OlmoForCausalLM} (or {@code LlamaForCausalLM}, or
+ * {@code Olmo2ForCausalLM}: the model's architecture is kept) computes as this engine does.
+ * Under muP the engine multiplies attention logits by 1/head_dim and output logits by
+ * base_width/width; transformers' models know neither (their attention divides by
+ * sqrt(head_dim), their head has no multiplier) and, reading our config.json, ignore both. So
+ * the multipliers are folded into the weights: the queries by attention_scale * sqrt(head_dim)
+ * (rotary embedding is linear, so the queries scale with the weight that makes them last:
+ * q_proj, or under OLMo-2's QK-norm, q_norm's gain, since a norm undoes any scale of its input)
+ * and the head by logit_scale, a tied head whose scale is not 1 becoming its own tensor,
+ * lm_head = logit_scale * embedding. (The embedding's multiplier is 1 in both
+ * parameterisations.) What is written is a standard-parameterisation checkpoint of the same
+ * function, up to the rounding of each folded weight.
  */
 public final class HfExport {
   private HfExport() {}
@@ -30,13 +33,15 @@ public final class HfExport {
     boolean tied = config.tieWordEmbeddings() && logitScale == 1.0;
     ModelConfig standard = new ModelConfig(config.vocabSize(), config.hiddenSize(),
         config.numLayers(), config.numHeads(), config.intermediateSize(), config.maxContext(), tied,
-        config.ropeTheta(), Parameterization.STANDARD, config.hiddenSize(), config.initStd());
+        config.ropeTheta(), Parameterization.STANDARD, config.hiddenSize(), config.initStd(),
+        config.architecture(), config.normEps());
     Parameters out = new Parameters(OlmoModel.layout(standard));
     float queryScale = (float) (config.attentionScale() / standard.attentionScale());
+    String queries = config.architecture().qkNorm() ? ".self_attn.q_norm.weight" : ".self_attn.q_proj.weight";
     String embedding = "model.embed_tokens.weight", head = "lm_head.weight";
     for (TensorSpec s : out.specs()) {
       TensorSpec from = params.spec(s.name().equals(head) && !params.has(head) ? embedding : s.name());
-      float scale = s.name().endsWith(".self_attn.q_proj.weight") ? queryScale
+      float scale = s.name().endsWith(queries) ? queryScale
           : s.name().equals(head) ? (float) logitScale : 1f;
       for (int i = 0; i < s.size(); i++) {
         out.data()[s.offset() + i] = params.data()[from.offset() + i] * scale;

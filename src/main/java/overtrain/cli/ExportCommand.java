@@ -14,11 +14,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Write a checkpoint that Hugging Face's OlmoForCausalLM computes as overtrain does.",
+      "Write a checkpoint that Hugging Face's OlmoForCausalLM (or LlamaForCausalLM, or "
+          + "Olmo2ForCausalLM, as the model is) computes as overtrain does.",
       "",
       "Every checkpoint loads in transformers, but under muP ours multiply attention logits by "
-          + "1/head_dim and output logits by base_width/width, which transformers' OLMo ignores. "
-          + "This folds the multipliers into q_proj and the head (untying a tied head whose "
+          + "1/head_dim and output logits by base_width/width, which transformers ignores. "
+          + "This folds the multipliers into q_proj (q_norm under OLMo-2) and the head (untying a tied head whose "
           + "scale is not 1) and writes a standard-parameterisation checkpoint of the same "
           + "function, with the model's tokenizer.json when it has one. Standard checkpoints "
           + "come out unchanged."

@@ -17,11 +17,12 @@ import picocli.CommandLine;
     name = "pretrain",
     mixinStandardHelpOptions = true,
     description = {
-      "Pre-train an OLMo-architecture model on a token file to a token budget.",
+      "Pre-train an OLMo-architecture model (or, with --set model.architecture=llama or olmo2, "
+          + "one of those) on a token file to a token budget.",
       "Settings come from the defaults, then --config (YAML with the sections model, data, lr, "
           + "optim, schedule, tokens, seed, eval, checkpoint), then the flags below and --set.",
       "Writes OUT/config.yaml (as used), OUT/metrics.jsonl (one line per step) and resumable "
-          + "checkpoints OUT/checkpoints/step-NNNNNNNN/ (Hugging Face OLMo folders).",
+          + "checkpoints OUT/checkpoints/step-NNNNNNNN/ (Hugging Face folders).",
       "A run whose OUT already holds a checkpoint of the same config continues from the latest one."
     },
     sortOptions = false)

@@ -10,8 +10,8 @@ final class SharedOptions {
   /** The checkpoint a command reads. */
   static final class Model {
     @Option(names = "--model", required = true, paramLabel = "DIR",
-        description = "Checkpoint folder, ours or a Hugging Face OLMo one (config.json + "
-            + "model.safetensors or its shards; float32, bfloat16 or float16).")
+        description = "Checkpoint folder, ours or a Hugging Face OLMo, OLMo-2 or Llama one "
+            + "(config.json + model.safetensors or its shards; float32, bfloat16 or float16).")
     Path dir;
   }
 

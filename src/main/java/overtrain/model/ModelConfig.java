@@ -1,10 +1,17 @@
 package overtrain.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
- * The shape of an OLMo-architecture model and the parameterisation that scales it.
+ * The shape of a model, its block design and the parameterisation that scales it.
  *
  * <p>Field names follow Hugging Face's {@code OlmoConfig} where one exists, so that a
  * checkpoint's {@code config.json} maps onto this record one field at a time.
+ *
+ * <p>{@code architecture} and {@code norm_eps} came after the rest: written out (a run's
+ * config.yaml, a study cell's spec, whose hash names the cell) they are left out where they
+ * hold OLMo's values, so an OLMo config reads and hashes as it did before they existed, and a
+ * config without them is OLMo.
  *
  * @param vocabSize tokens in the vocabulary
  * @param hiddenSize model width d
@@ -18,6 +25,9 @@ package overtrain.model;
  * @param baseWidth muP's base width; ignored under standard parameterisation
  * @param initStd the base initialisation std (embeddings; hidden matrices scale it by fan-in
  *     under muP)
+ * @param architecture the block design: which norm, and where ({@link Architecture}); null
+ *     reads as OLMo
+ * @param normEps the norms' eps; null reads as 1e-5, the only value OLMo's LayerNorm takes
  */
 public record ModelConfig(
     int vocabSize,
@@ -30,12 +40,30 @@ public record ModelConfig(
     double ropeTheta,
     Parameterization parameterization,
     int baseWidth,
-    double initStd) {
+    double initStd,
+    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = OlmoArchitecture.class)
+    Architecture architecture,
+    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = DefaultEps.class)
+    Double normEps) {
 
   /** OLMo's rotary base, and Hugging Face's when a config.json leaves it out. */
   public static final double DEFAULT_ROPE_THETA = 10000.0;
 
+  /** The norm eps a config that does not give one has: OLMo's LayerNorm's. */
+  public static final double DEFAULT_NORM_EPS = Architecture.LAYER_NORM_EPS;
+
+  /** An OLMo model (non-parametric LayerNorm before attention and MLP, eps 1e-5). */
+  public ModelConfig(int vocabSize, int hiddenSize, int numLayers, int numHeads,
+      int intermediateSize, int maxContext, boolean tieWordEmbeddings, double ropeTheta,
+      Parameterization parameterization, int baseWidth, double initStd) {
+    this(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxContext,
+        tieWordEmbeddings, ropeTheta, parameterization, baseWidth, initStd, Architecture.OLMO,
+        DEFAULT_NORM_EPS);
+  }
+
   public ModelConfig {
+    if (architecture == null) architecture = Architecture.OLMO;
+    if (normEps == null) normEps = DEFAULT_NORM_EPS;
     require(vocabSize > 0, "vocab_size must be positive, got " + vocabSize);
     require(hiddenSize > 0, "hidden_size must be positive, got " + hiddenSize);
     require(numLayers > 0, "num_hidden_layers must be positive, got " + numLayers);
@@ -46,6 +74,17 @@ public record ModelConfig(
     require(maxContext > 0, "max_position_embeddings must be positive, got " + maxContext);
     require(baseWidth > 0, "base_width must be positive, got " + baseWidth);
     require(initStd > 0, "init_std must be positive, got " + initStd);
+    require(normEps > 0 && Double.isFinite(normEps), "norm_eps must be positive, got " + normEps);
+    require(architecture.norm() != Architecture.Norm.LAYER || normEps == Architecture.LAYER_NORM_EPS,
+        "norm_eps is " + normEps + ", but " + architecture.modelType() + "'s LayerNorm has eps "
+            + Architecture.LAYER_NORM_EPS + " fixed");
+  }
+
+  /** The same model with another block design and norm eps. */
+  public ModelConfig withArchitecture(Architecture architecture, double normEps) {
+    return new ModelConfig(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize,
+        maxContext, tieWordEmbeddings, ropeTheta, parameterization, baseWidth, initStd,
+        architecture, normEps);
   }
 
   /**
@@ -94,11 +133,42 @@ public record ModelConfig(
     return 1.0;
   }
 
-  /** Parameters outside the embedding and the output head, the count the paper quotes. */
+  /**
+   * Parameters outside the embedding and the output head, the count the paper quotes: the
+   * blocks' matrices, and the norms' weights where the architecture has them.
+   */
   public long nonEmbeddingParameters() {
     long attention = 4L * hiddenSize * hiddenSize;
     long mlp = 3L * hiddenSize * intermediateSize;
-    return numLayers * (attention + mlp);
+    long norms = (long) architecture.blockNorms(0).size() * hiddenSize;
+    long finalNorm = architecture.finalNorm() == null ? 0 : hiddenSize;
+    return numLayers * (attention + mlp + norms) + finalNorm;
+  }
+
+  /** Leaves {@code architecture} out of a written config where it is OLMo. */
+  static final class OlmoArchitecture {
+    @Override
+    public boolean equals(Object value) {
+      return value == null || value == Architecture.OLMO;
+    }
+
+    @Override
+    public int hashCode() {
+      return 0;
+    }
+  }
+
+  /** Leaves {@code norm_eps} out of a written config where it is the default. */
+  static final class DefaultEps {
+    @Override
+    public boolean equals(Object value) {
+      return value == null || (value instanceof Double d && d == DEFAULT_NORM_EPS);
+    }
+
+    @Override
+    public int hashCode() {
+      return 0;
+    }
   }
 
   private static void require(boolean ok, String message) {

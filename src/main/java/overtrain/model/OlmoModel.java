@@ -1,21 +1,29 @@
 package overtrain.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import overtrain.kernels.Parallel;
 import overtrain.model.layers.Attention;
 import overtrain.model.layers.CrossEntropy;
 import overtrain.model.layers.LayerNorm;
 import overtrain.model.layers.Linear;
+import overtrain.model.layers.RmsNorm;
 import overtrain.model.layers.Rope;
 import overtrain.model.layers.SwiGlu;
 
 /**
- * Hugging Face's {@code OlmoForCausalLM} in float32: token embedding; per block, non-parametric
- * LayerNorm, q/k/v projections, rotary embedding, causal attention, o_proj and a residual add,
- * then LayerNorm, SwiGLU MLP and a residual add; a final LayerNorm and the output head (its own
- * matrix or the embedding's). No biases. The parameterisation's multipliers come from
+ * Hugging Face's {@code OlmoForCausalLM} in float32, and its {@code LlamaForCausalLM} and
+ * {@code Olmo2ForCausalLM}, which differ from it in their norms only ({@link Architecture}):
+ * token embedding; per block, q/k/v projections (q and k RMS-normalised under OLMo-2), rotary
+ * embedding, causal attention, o_proj and a residual add, then a SwiGLU MLP and a residual add,
+ * each sub-layer with its norm before it (OLMo's non-parametric LayerNorm, Llama's RMSNorm) or
+ * after it (OLMo-2's RMSNorm); a final norm and the output head (its own matrix or the
+ * embedding's). No biases. The parameterisation's multipliers come from
  * {@link ModelConfig#attentionScale()}, {@link ModelConfig#logitScale()} and
  * {@link ModelConfig#embeddingScale()}.
  *
@@ -31,11 +39,18 @@ public final class OlmoModel {
     "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"
   };
   private static final int Q = 0, K = 1, V = 2, O = 3, GATE = 4, UP = 5, DOWN = 6;
+  /** A block's norm weights in {@link Architecture#blockNorms} order. */
+  private static final int ATT_NORM = 0, MLP_NORM = 1, Q_NORM = 2, K_NORM = 3;
 
   private final ModelConfig config;
   private final Parameters params;
+  private final Architecture arch;
+  private final boolean before; // norms on the sub-layers' inputs (OLMo, Llama), or outputs (OLMo-2)
+  private final double eps;
   private final int embedOff, headOff;
+  private final int[] finalNormOff; // {offset}, {-1} where the final norm has no weight
   private final int[][] blockOff; // [layer][Q..DOWN]
+  private final int[][] normOff; // [layer][ATT_NORM..K_NORM], as many as the architecture has
   private final Rope rope;
   private final CrossEntropy crossEntropy;
   private final Activations[] layers;
@@ -50,13 +65,21 @@ public final class OlmoModel {
     }
     this.config = config;
     this.params = params;
+    this.arch = config.architecture();
+    this.before = arch.placement() == Architecture.Placement.BEFORE;
+    this.eps = config.normEps();
     this.embedOff = params.spec(EMBED).offset();
     this.headOff = config.tieWordEmbeddings() ? embedOff : params.spec(HEAD).offset();
+    this.finalNormOff = new int[] {arch.finalNorm() == null ? -1 : params.spec(arch.finalNorm()).offset()};
     this.blockOff = new int[config.numLayers()][BLOCK.length];
+    this.normOff = new int[config.numLayers()][];
     for (int l = 0; l < config.numLayers(); l++) {
       for (int j = 0; j < BLOCK.length; j++) {
         blockOff[l][j] = params.spec(blockName(l, j)).offset();
       }
+      List<String> norms = arch.blockNorms(l);
+      normOff[l] = new int[norms.size()];
+      for (int j = 0; j < norms.size(); j++) normOff[l][j] = params.spec(norms.get(j)).offset();
     }
     this.rope = new Rope(config.headDim(), config.maxContext(), config.ropeTheta());
     this.crossEntropy = new CrossEntropy(config.vocabSize(),
@@ -76,6 +99,11 @@ public final class OlmoModel {
    * is initStd * sqrt(base_fan_in/fan_in) for every one of them when the MLP width scales with
    * the model width ({@code mup.init.normal_}), and lrScale = 1/m ({@code MuAdam}). Weight decay
    * applies to every matrix except the embedding (and so not to a tied head).
+   *
+   * <p>Norm weights (RMSNorm's gains, where the architecture has them) follow each block's
+   * matrices, and the final norm's the last block: they start at exactly 1 (std 0), are
+   * vector-like (lrScale 1 under muP too) and are not decayed, which would pull them towards 0
+   * rather than towards where they started.
    */
   public static List<TensorSpec> layout(ModelConfig config) {
     int d = config.hiddenSize(), f = config.intermediateSize();
@@ -89,6 +117,10 @@ public final class OlmoModel {
         int[] shape = j == DOWN ? new int[] {d, f} : j >= GATE ? new int[] {f, d} : new int[] {d, d};
         add(specs, offset, blockName(l, j), shape, hiddenStd, hiddenLr, true);
       }
+      for (String norm : config.architecture().blockNorms(l)) addNorm(specs, offset, norm, d);
+    }
+    if (config.architecture().finalNorm() != null) {
+      addNorm(specs, offset, config.architecture().finalNorm(), d);
     }
     if (!config.tieWordEmbeddings()) {
       add(specs, offset, HEAD, new int[] {config.vocabSize(), d}, config.initStd(), 1.0, true);
@@ -97,7 +129,7 @@ public final class OlmoModel {
   }
 
   /**
-   * Parameters drawn from N(0, initStd^2) per tensor. Each tensor has its own generator seeded
+   * Parameters drawn from N(initMean, initStd^2) per tensor. Each tensor has its own generator seeded
    * from (seed, tensor index), so a tensor's values do not depend on the others' sizes. The
    * generator is {@link SplittableRandom}, whose ziggurat Gaussian is several times faster than
    * {@link java.util.Random#nextGaussian()}'s polar method (initialising 90M parameters is felt).
@@ -110,9 +142,9 @@ public final class OlmoModel {
       for (int t = from; t < to; t++) {
         TensorSpec s = specs.get(t);
         SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + t);
-        double std = s.initStd();
+        double mean = s.initMean(), std = s.initStd();
         for (int i = s.offset(), end = s.end(); i < end; i++) {
-          data[i] = (float) (random.nextGaussian() * std);
+          data[i] = (float) (mean + random.nextGaussian() * std);
         }
       }
     });
@@ -147,8 +179,13 @@ public final class OlmoModel {
   public static Memory trainingMemory(ModelConfig config, int batch, int context) {
     long params = parameterCount(config);
     long n = (long) batch * context, d = config.hiddenSize(), f = config.intermediateSize();
-    long perLayer = 6 * n * d + 2 * n + 3 * n * f + n * context * config.numHeads();
-    long shared = 3 * n * d + n; // residual (and its gradient), the final norm's output and rstd, dxn
+    Architecture arch = config.architecture();
+    boolean rms = arch.norm() == Architecture.Norm.RMS;
+    long perLayer = 6 * n * d + 2 * n + 3 * n * f + n * context * config.numHeads()
+        + (rms ? 2 * n * d : 0) // both norms' rows before their gains
+        + (arch.qkNorm() ? 2 * n * d + 2 * n : 0); // q and k before their gains, and their rstd
+    // residual (and its gradient), the final norm's output (and its rows before the gain) and rstd, dxn
+    long shared = 3 * n * d + n + (rms ? n * d : 0);
     long activations = 4 * (config.numLayers() * perLayer + shared) + CrossEntropy.trainingBytes(
         config.vocabSize(), config.hiddenSize(), n,
         CrossEntropy.trainingChunk(config.vocabSize(), config.hiddenSize()));
@@ -213,16 +250,17 @@ public final class OlmoModel {
    * {@link #trainingMemory}'s activations.
    */
   public long heldActivationBytes() {
-    long floats = 0;
+    // LayerNorm has no gain, so its normalised rows are its output: one array under two names,
+    // counted once
+    Set<float[]> held = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Activations a : layers) {
       if (a.rows < 0) continue;
-      for (float[] x : new float[][] {a.xn1, a.rstd1, a.q, a.k, a.v, a.att, a.y, a.xn2, a.rstd2, a.g, a.u, a.h}) {
-        floats += x.length;
-      }
+      held.addAll(Arrays.asList(a.xn1, a.xhat1, a.rstd1, a.q, a.qhat, a.rstdq, a.k, a.khat,
+          a.rstdk, a.v, a.att, a.y, a.xn2, a.xhat2, a.rstd2, a.g, a.u, a.h));
     }
-    for (float[] x : new float[][] {scratch.residual, scratch.xf, scratch.rstdf, scratch.dxn}) {
-      if (x != null) floats += x.length;
-    }
+    held.addAll(Arrays.asList(scratch.residual, scratch.xf, scratch.xhatf, scratch.rstdf, scratch.dxn));
+    long floats = 0;
+    for (float[] x : held) if (x != null) floats += x.length;
     return 4 * floats + crossEntropy.heldBytes();
   }
 
@@ -278,7 +316,7 @@ public final class OlmoModel {
   }
 
   /**
-   * Embedding, blocks and final LayerNorm into scratch.xf. With {@code keep}, every layer keeps
+   * Embedding, blocks and final norm into scratch.xf. With {@code keep}, every layer keeps
    * its activations for the backward pass; without, all layers share the first layer's buffers.
    */
   private void forwardBlocks(int[] tokens, int batch, int seqLen, boolean keep) {
@@ -298,22 +336,73 @@ public final class OlmoModel {
     for (int l = 0; l < config.numLayers(); l++) {
       Activations a = layers[keep ? l : 0];
       a.ensure(n, seqLen);
-      int[] off = blockOff[l];
-      LayerNorm.forward(x, a.xn1, a.rstd1, n, d);
+      int[] off = blockOff[l], norm = normOff[l];
+      // attention: x += o(attn(norm(x))), or x += norm(o(attn(x))). After, the projections
+      // read the residual stream itself, which the add overwrites: xn1 keeps a copy.
+      if (before) normForward(x, a.xhat1, a.rstd1, norm, ATT_NORM, a.xn1, false, n);
+      else System.arraycopy(x, 0, a.xn1, 0, n * d);
       Linear.forward(a.xn1, 0, w, off[Q], a.q, 0, n, d, d, false);
       Linear.forward(a.xn1, 0, w, off[K], a.k, 0, n, d, d, false);
       Linear.forward(a.xn1, 0, w, off[V], a.v, 0, n, d, d, false);
+      if (arch.qkNorm()) {
+        RmsNorm.forward(a.q, a.qhat, a.rstdq, w, norm[Q_NORM], a.q, false, n, d, eps);
+        RmsNorm.forward(a.k, a.khat, a.rstdk, w, norm[K_NORM], a.k, false, n, d, eps);
+      }
       rope.forward(a.q, batch, seqLen, heads);
       rope.forward(a.k, batch, seqLen, heads);
       Attention.forward(a.q, a.k, a.v, a.att, a.y, batch, seqLen, heads, config.headDim(), attScale);
-      Linear.forward(a.y, 0, w, off[O], x, 0, n, d, d, true);
-      LayerNorm.forward(x, a.xn2, a.rstd2, n, d);
+      if (before) {
+        Linear.forward(a.y, 0, w, off[O], x, 0, n, d, d, true);
+      } else {
+        Linear.forward(a.y, 0, w, off[O], a.xhat1, 0, n, d, d, false);
+        normForward(a.xhat1, a.xhat1, a.rstd1, norm, ATT_NORM, x, true, n);
+      }
+      // MLP: x += down(silu(gate(h)) * up(h)) with h = norm(x), or x += norm(down(...)) with h = x
+      if (before) normForward(x, a.xhat2, a.rstd2, norm, MLP_NORM, a.xn2, false, n);
+      else System.arraycopy(x, 0, a.xn2, 0, n * d);
       Linear.forward(a.xn2, 0, w, off[GATE], a.g, 0, n, d, f, false);
       Linear.forward(a.xn2, 0, w, off[UP], a.u, 0, n, d, f, false);
       SwiGlu.forward(a.g, a.u, a.h, n * f);
-      Linear.forward(a.h, 0, w, off[DOWN], x, 0, n, f, d, true);
+      if (before) {
+        Linear.forward(a.h, 0, w, off[DOWN], x, 0, n, f, d, true);
+      } else {
+        Linear.forward(a.h, 0, w, off[DOWN], a.xhat2, 0, n, f, d, false);
+        normForward(a.xhat2, a.xhat2, a.rstd2, norm, MLP_NORM, x, true, n);
+      }
     }
-    LayerNorm.forward(x, scratch.xf, scratch.rstdf, n, d);
+    normForward(x, scratch.xhatf, scratch.rstdf, finalNormOff, 0, scratch.xf, false, n);
+  }
+
+  /**
+   * out = norm(x), or out += norm(x) with {@code add}: OLMo's LayerNorm (whose output is its
+   * normalised rows: xhat is out), or RMSNorm times the gain at {@code norm[which]}, keeping
+   * its rows before the gain in xhat (which may be x).
+   */
+  private void normForward(float[] x, float[] xhat, float[] rstd, int[] norm, int which,
+      float[] out, boolean add, int n) {
+    int d = config.hiddenSize();
+    if (arch.norm() == Architecture.Norm.RMS) {
+      RmsNorm.forward(x, xhat, rstd, params.data(), norm[which], out, add, n, d, eps);
+    } else if (!add) {
+      LayerNorm.forward(x, out, rstd, n, d);
+    } else {
+      throw new IllegalStateException(arch + " has no LayerNorm after a sub-layer");
+    }
+  }
+
+  /**
+   * The backward pass of {@link #normForward}: dx = d(loss)/d(x) from dout = d(loss)/d(out),
+   * set or added, and the gain's gradient added into grads.
+   */
+  private void normBackward(float[] dout, float[] xhat, float[] rstd, int[] norm, int which,
+      float[] dx, boolean add, float[] grads, int n) {
+    int d = config.hiddenSize();
+    if (arch.norm() == Architecture.Norm.RMS) {
+      RmsNorm.backward(dout, xhat, rstd, params.data(), norm[which], dx, add, grads, norm[which], n, d);
+    } else {
+      if (!add) Arrays.fill(dx, 0, n * d, 0f);
+      LayerNorm.backward(dout, xhat, rstd, dx, n, d);
+    }
   }
 
   /** From d(loss)/d(xf) in scratch.dxn back to the embedding, adding into grads. */
@@ -323,35 +412,54 @@ public final class OlmoModel {
     float[] w = params.data();
     Scratch s = scratch;
     float[] dx = s.residual; // the residual stream's gradient reuses the residual buffer
-    java.util.Arrays.fill(dx, 0, n * d, 0f);
-    LayerNorm.backward(s.dxn, s.xf, s.rstdf, dx, n, d);
+    normBackward(s.dxn, s.xhatf, s.rstdf, finalNormOff, 0, dx, false, grads, n);
     float attScale = (float) config.attentionScale();
     for (int l = config.numLayers() - 1; l >= 0; l--) {
       Activations a = layers[l];
-      int[] off = blockOff[l];
-      // MLP: x += down(silu(gate(xn2)) * up(xn2)), xn2 = LN(x)
+      int[] off = blockOff[l], norm = normOff[l];
+      // MLP: x += down(silu(gate(xn2)) * up(xn2)) with xn2 = norm(x), or x += norm(down(...))
+      // with xn2 = x. After, d(down's output) goes into dxn, free until the projections below.
       // A layer's activations are dead once its backward has read them, so gradients of the
       // same shape overwrite them: d(h) goes into h, d(gate) into it in turn, d(up) into u.
+      float[] dDown = dx;
+      if (!before) {
+        normBackward(dx, a.xhat2, a.rstd2, norm, MLP_NORM, s.dxn, false, grads, n);
+        dDown = s.dxn;
+      }
       float[] dh = a.h, dg = a.h, du = a.u;
-      Linear.backward(dx, 0, a.h, 0, w, off[DOWN], dh, 0, false, grads, off[DOWN], n, f, d);
+      Linear.backward(dDown, 0, a.h, 0, w, off[DOWN], dh, 0, false, grads, off[DOWN], n, f, d);
       SwiGlu.backward(dh, a.g, a.u, dg, du, n * f);
-      Linear.backward(dg, 0, a.xn2, 0, w, off[GATE], s.dxn, 0, false, grads, off[GATE], n, d, f);
-      Linear.backward(du, 0, a.xn2, 0, w, off[UP], s.dxn, 0, true, grads, off[UP], n, d, f);
-      LayerNorm.backward(s.dxn, a.xn2, a.rstd2, dx, n, d);
-      // attention: x += o(attn(rope(q(xn1)), rope(k(xn1)), v(xn1))), xn1 = LN(x); d(y) can
-      // use dxn, whose last reader was the LayerNorm above and whose next writer is q_proj's.
+      // before: the input's gradient goes through the norm into dx; after, straight into dx
+      float[] dIn = before ? s.dxn : dx;
+      Linear.backward(dg, 0, a.xn2, 0, w, off[GATE], dIn, 0, !before, grads, off[GATE], n, d, f);
+      Linear.backward(du, 0, a.xn2, 0, w, off[UP], dIn, 0, true, grads, off[UP], n, d, f);
+      if (before) normBackward(s.dxn, a.xhat2, a.rstd2, norm, MLP_NORM, dx, true, grads, n);
+      // attention: x += o(attn(rope(q(xn1)), rope(k(xn1)), v(xn1))), likewise. Before, d(y)
+      // can use dxn, whose last reader was the norm above and whose next writer is q_proj's;
+      // after, dxn holds d(o_proj's output) and d(y) goes where the MLP's norm kept its rows.
       // d(q), d(k) and d(v) go where y, xn2 and gate were: o_proj's, the MLP's and SwiGLU's
       // backward above were their last readers.
-      float[] dy = s.dxn, dq = a.y, dk = a.xn2, dv = a.g;
-      Linear.backward(dx, 0, a.y, 0, w, off[O], dy, 0, false, grads, off[O], n, d, d);
+      float[] dOut = dx, dy = s.dxn;
+      if (!before) {
+        normBackward(dx, a.xhat1, a.rstd1, norm, ATT_NORM, s.dxn, false, grads, n);
+        dOut = s.dxn;
+        dy = a.xhat2;
+      }
+      float[] dq = a.y, dk = a.xn2, dv = a.g;
+      Linear.backward(dOut, 0, a.y, 0, w, off[O], dy, 0, false, grads, off[O], n, d, d);
       Attention.backward(dy, a.q, a.k, a.v, a.att, dq, dk, dv,
           batch, seqLen, heads, config.headDim(), attScale);
       rope.backward(dq, batch, seqLen, heads);
       rope.backward(dk, batch, seqLen, heads);
-      Linear.backward(dq, 0, a.xn1, 0, w, off[Q], s.dxn, 0, false, grads, off[Q], n, d, d);
-      Linear.backward(dk, 0, a.xn1, 0, w, off[K], s.dxn, 0, true, grads, off[K], n, d, d);
-      Linear.backward(dv, 0, a.xn1, 0, w, off[V], s.dxn, 0, true, grads, off[V], n, d, d);
-      LayerNorm.backward(s.dxn, a.xn1, a.rstd1, dx, n, d);
+      if (arch.qkNorm()) {
+        RmsNorm.backward(dq, a.qhat, a.rstdq, w, norm[Q_NORM], dq, false, grads, norm[Q_NORM], n, d);
+        RmsNorm.backward(dk, a.khat, a.rstdk, w, norm[K_NORM], dk, false, grads, norm[K_NORM], n, d);
+      }
+      dIn = before ? s.dxn : dx;
+      Linear.backward(dq, 0, a.xn1, 0, w, off[Q], dIn, 0, !before, grads, off[Q], n, d, d);
+      Linear.backward(dk, 0, a.xn1, 0, w, off[K], dIn, 0, true, grads, off[K], n, d, d);
+      Linear.backward(dv, 0, a.xn1, 0, w, off[V], dIn, 0, true, grads, off[V], n, d, d);
+      if (before) normBackward(s.dxn, a.xhat1, a.rstd1, norm, ATT_NORM, dx, true, grads, n);
     }
     // embedding rows repeat across tokens: split over columns so no two threads add to one cell
     float embScale = (float) config.embeddingScale();
@@ -407,7 +515,14 @@ public final class OlmoModel {
 
   private static void add(List<TensorSpec> specs, int[] offset, String name, int[] shape,
       double std, double lrScale, boolean decay) {
-    TensorSpec s = new TensorSpec(name, shape, offset[0], std, lrScale, decay);
+    TensorSpec s = new TensorSpec(name, shape, offset[0], 0, std, lrScale, decay);
+    specs.add(s);
+    offset[0] += s.size();
+  }
+
+  /** A norm's gain: [width], exactly 1 at the start, vector-like, not decayed. */
+  private static void addNorm(List<TensorSpec> specs, int[] offset, String name, int width) {
+    TensorSpec s = new TensorSpec(name, new int[] {width}, offset[0], 1, 0, 1.0, false);
     specs.add(s);
     offset[0] += s.size();
   }
@@ -419,21 +534,34 @@ public final class OlmoModel {
   private final class Activations {
     int rows = -1;
     long cells = -1;
-    float[] xn1, rstd1, q, k, v, att, y, xn2, rstd2, g, u, h;
+    /**
+     * xn1, xn2: the attention's and the MLP's input (the norm's output before, the residual
+     * stream after). xhat1, xhat2, rstd1, rstd2: each sub-layer's norm's rows before the gain
+     * and their 1/rms (LayerNorm's rows are its output, so xhat is xn there). qhat, khat, rstdq,
+     * rstdk: the same for q and k under QK-norm, null otherwise.
+     */
+    float[] xn1, xhat1, rstd1, q, qhat, rstdq, k, khat, rstdk, v, att, y, xn2, xhat2, rstd2, g, u, h;
 
     void ensure(int n, int t) {
       if (n <= rows && (long) n * t <= cells) return;
       int d = config.hiddenSize(), f = config.intermediateSize();
       rows = Math.max(n, rows);
       cells = Math.max((long) n * t, cells);
+      boolean rms = arch.norm() == Architecture.Norm.RMS, qk = arch.qkNorm();
       xn1 = new float[rows * d];
+      xhat1 = rms ? new float[rows * d] : xn1;
       rstd1 = new float[rows];
       q = new float[rows * d];
+      qhat = qk ? new float[rows * d] : null;
+      rstdq = qk ? new float[rows] : null;
       k = new float[rows * d];
+      khat = qk ? new float[rows * d] : null;
+      rstdk = qk ? new float[rows] : null;
       v = new float[rows * d];
       att = new float[Math.toIntExact(cells * config.numHeads())];
       y = new float[rows * d];
       xn2 = new float[rows * d];
+      xhat2 = rms ? new float[rows * d] : xn2;
       rstd2 = new float[rows];
       g = new float[rows * f];
       u = new float[rows * f];
@@ -443,12 +571,12 @@ public final class OlmoModel {
 
   /**
    * Buffers shared by all layers: the residual stream and the final norm, and (once a backward
-   * pass has run) the gradient of a LayerNorm's output, sized for the most rows seen. Backward
+   * pass has run) the gradient of a norm's output, sized for the most rows seen. Backward
    * needs no other buffer of its own: gradients overwrite the activations they no longer need.
    */
   private final class Scratch {
     int rows = -1, backwardRows = -1;
-    float[] residual, xf, rstdf, dxn;
+    float[] residual, xf, xhatf, rstdf, dxn; // xhatf: the final RMSNorm's rows before the gain (xf for LayerNorm)
 
     void ensure(int n, boolean backward) {
       int d = config.hiddenSize();
@@ -456,6 +584,7 @@ public final class OlmoModel {
         rows = n;
         residual = new float[n * d];
         xf = new float[n * d];
+        xhatf = arch.norm() == Architecture.Norm.RMS ? new float[n * d] : xf;
         rstdf = new float[n];
       }
       if (backward && n > backwardRows) {

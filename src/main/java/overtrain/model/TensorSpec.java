@@ -8,13 +8,16 @@ import java.util.Arrays;
  * @param name the Hugging Face name, e.g. {@code model.layers.0.self_attn.q_proj.weight}
  * @param shape row-major shape, [out, in] for linear layers as in PyTorch
  * @param offset index of the first element in {@link Parameters#data()}
+ * @param initMean mean of the Gaussian it was initialised from: 0 for matrices, 1 for a norm's
+ *     gain, which starts at exactly 1
  * @param initStd std of the Gaussian it was initialised from (the perturbation study scales
- *     noise by it)
+ *     noise by it: a norm's gain, std 0, has no init covariance and so gets no noise)
  * @param lrScale multiplier on the optimiser's learning rate (muP scales hidden matrices)
  * @param weightDecay whether AdamW's decoupled decay applies (not to embeddings)
  */
 public record TensorSpec(
-    String name, int[] shape, int offset, double initStd, double lrScale, boolean weightDecay) {
+    String name, int[] shape, int offset, double initMean, double initStd, double lrScale,
+    boolean weightDecay) {
 
   public int size() {
     int n = 1;
@@ -32,6 +35,7 @@ public record TensorSpec(
         && name.equals(t.name)
         && Arrays.equals(shape, t.shape)
         && offset == t.offset
+        && initMean == t.initMean
         && initStd == t.initStd
         && lrScale == t.lrScale
         && weightDecay == t.weightDecay;

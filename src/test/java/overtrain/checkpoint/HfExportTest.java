@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import overtrain.model.Architecture;
 import overtrain.model.ModelConfig;
 import overtrain.model.OlmoModel;
 import overtrain.model.Parameterization;
@@ -55,6 +56,38 @@ class HfExportTest {
       ModelConfig ignored = config(Parameterization.STANDARD, 32, tied); // what transformers would run
       double unfolded = loss(ignored, new Parameters(OlmoModel.layout(ignored), p.data().clone()));
       assertTrue(Math.abs(expected - unfolded) > 1e-3, "the multipliers matter: " + expected + " vs " + unfolded);
+    }
+  }
+
+  /**
+   * Llama and OLMo-2 keep their architecture. Under OLMo-2's QK-norm, q_proj's scale would be
+   * normalised away, so the attention multiplier goes into q_norm's gain instead.
+   */
+  @Test
+  void foldedLlamaAndOlmo2KeepTheirArchitectureAndLoss() throws IOException {
+    for (Architecture arch : new Architecture[] {Architecture.LLAMA, Architecture.OLMO2}) {
+      ModelConfig c = config(Parameterization.MUP, 16, true).withArchitecture(arch, 1e-6);
+      Parameters p = OlmoModel.initialize(c, 4);
+      // the matrices made large so that a multiplier left out would show; the gains stay at 1
+      for (var s : p.specs()) {
+        if (s.initStd() > 0) for (int i = s.offset(); i < s.end(); i++) p.data()[i] *= 40;
+      }
+      Checkpoint.Loaded folded = HfExport.fold(c, p);
+      assertEquals(arch, folded.config().architecture());
+      assertEquals(1e-6, folded.config().normEps());
+      double expected = loss(c, p), actual = loss(folded.config(), folded.params());
+      assertEquals(expected, actual, 1e-6 * expected, arch.toString());
+      String qProj = "model.layers.0.self_attn.q_proj.weight", qNorm = "model.layers.0.self_attn.q_norm.weight";
+      boolean qProjScaled = p.data()[p.spec(qProj).offset()] != folded.params().data()[folded.params().spec(qProj).offset()];
+      assertEquals(arch == Architecture.LLAMA, qProjScaled, arch + ": q_proj scaled");
+      if (arch == Architecture.OLMO2) {
+        assertEquals((float) (c.attentionScale() * Math.sqrt(c.headDim())),
+            folded.params().data()[folded.params().spec(qNorm).offset()], "q_norm's gain of 1, scaled");
+      }
+      Path from = dir.resolve("ours-" + arch), to = dir.resolve("hf-" + arch);
+      Checkpoint.save(from, c, p);
+      HfExport.export(from, to);
+      assertEquals(folded.config(), Checkpoint.load(to).config());
     }
   }
 

@@ -10,7 +10,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import overtrain.eval.SequenceScorer;
+import overtrain.model.Architecture;
 import overtrain.model.ModelConfig;
 import overtrain.model.OlmoModel;
 import overtrain.model.Parameterization;
@@ -63,8 +66,11 @@ class FineTunerTest {
     return ClassificationMetrics.of(perClass, gold);
   }
 
-  @Test
-  void fineTuningASeparableTaskReachesHighAccuracy() {
+  /** Each architecture fine-tunes: Llama and OLMo-2 (their norms' weights trained too) as OLMo. */
+  @ParameterizedTest
+  @EnumSource(Architecture.class)
+  void fineTuningASeparableTaskReachesHighAccuracy(Architecture arch) {
+    ModelConfig tiny = tiny().withArchitecture(arch, arch.defaultEps());
     int[] trainGold = new int[256];
     List<int[]> train = inputs(256, trainGold, 1);
     int[] testGold = new int[64];
@@ -73,13 +79,13 @@ class FineTunerTest {
     for (int e = 0; e < train.size(); e++) {
       data.add(Sequence.of(train.get(e), new int[] {LABEL + trainGold[e]}, CONTEXT));
     }
-    Parameters params = OlmoModel.initialize(tiny(), 7);
-    OlmoModel model = new OlmoModel(tiny(), params);
+    Parameters params = OlmoModel.initialize(tiny, 7);
+    OlmoModel model = new OlmoModel(tiny, params);
     ClassificationMetrics before = evaluate(model, test, testGold);
     FineTuneConfig config = new FineTuneConfig(1e-2, 6, 16, new ScheduleConfig("cosine", 0, 0.1, 0.2), new OptimConfig(0.0, 1.0), 0.0, 3);
     FineTuner.train(model, params, data, PAD, config, step -> {});
     ClassificationMetrics after = evaluate(model, test, testGold);
-    assertTrue(after.accuracy() >= 0.95, "accuracy after fine-tuning " + after.accuracy());
+    assertTrue(after.accuracy() >= 0.95, arch + ": accuracy after fine-tuning " + after.accuracy());
     assertTrue(after.classPerplexity() < before.classPerplexity(),
         "class perplexity " + before.classPerplexity() + " -> " + after.classPerplexity());
   }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import overtrain.kernels.Parallel;
 
 /** The memory formula against the buffers a real training step lays out. */
@@ -14,10 +16,11 @@ class TrainingMemoryTest {
     return new ModelConfig(97, 32, 2, 4, 80, 24, tied, 10000.0, Parameterization.MUP, 16, 0.02);
   }
 
-  @Test
-  void theFormulaIsWhatAStepHolds() {
+  @ParameterizedTest
+  @EnumSource(Architecture.class)
+  void theFormulaIsWhatAStepHolds(Architecture arch) {
     for (boolean tied : new boolean[] {true, false}) {
-      ModelConfig c = config(tied);
+      ModelConfig c = config(tied).withArchitecture(arch, arch.defaultEps());
       for (int[] shape : new int[][] {{3, 24}, {1, 7}}) {
         int batch = shape[0], context = shape[1];
         Parameters p = OlmoModel.initialize(c, 1);
@@ -33,7 +36,7 @@ class TrainingMemoryTest {
         model.forwardBackward(tokens, targets, batch, context, grads);
 
         OlmoModel.Memory m = OlmoModel.trainingMemory(c, batch, context);
-        String what = (tied ? "tied " : "untied ") + batch + " x " + context;
+        String what = arch + (tied ? " tied " : " untied ") + batch + " x " + context;
         assertEquals(p.size(), OlmoModel.parameterCount(c), what);
         assertEquals(4L * p.data().length, m.weights(), what);
         assertEquals(4L * grads.length, m.gradients(), what);

@@ -11,8 +11,8 @@ import overtrain.model.TensorSpec;
 class AdamWTest {
   // One decayed tensor with a scaled learning rate, one embedding-like tensor without decay.
   private static final List<TensorSpec> SPECS = List.of(
-      new TensorSpec("a", new int[] {3, 4}, 0, 0.02, 0.5, true),
-      new TensorSpec("b", new int[] {5}, 12, 0.02, 1.0, false));
+      new TensorSpec("a", new int[] {3, 4}, 0, 0, 0.02, 0.5, true),
+      new TensorSpec("b", new int[] {5}, 12, 0, 0.02, 1.0, false));
 
   /** torch.optim.AdamW's update written out in double, one tensor element at a time. */
   private static void referenceStep(double[] p, double[] g, double[] m, double[] v, int t,

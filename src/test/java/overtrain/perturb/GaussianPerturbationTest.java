@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import overtrain.model.Architecture;
 import overtrain.model.ModelConfig;
 import overtrain.model.OlmoModel;
 import overtrain.model.Parameterization;
@@ -40,6 +41,27 @@ class GaussianPerturbationTest {
       assertEquals(0, mean, 5 / Math.sqrt(n), s.name() + " mean");
       assertEquals(1, variance, 5 * Math.sqrt(2.0 / n), s.name() + " variance");
     }
+  }
+
+  /**
+   * RMSNorm's weights start at exactly 1, so their init covariance is zero and they get no
+   * noise; every matrix of an OLMo-2 model still gets its own.
+   */
+  @Test
+  void normWeightsAreLeftAsTheyAre() {
+    ModelConfig olmo2 = CONFIG.withArchitecture(Architecture.OLMO2, 1e-6);
+    Parameters base = OlmoModel.initialize(olmo2, 1);
+    float[] out = new float[base.size()];
+    GaussianPerturbation.apply(base.data(), base.specs(), 1.0, 7, out);
+    int norms = 0;
+    for (TensorSpec s : base.specs()) {
+      boolean norm = s.name().endsWith("norm.weight");
+      norms += norm ? 1 : 0;
+      float[] before = Arrays.copyOfRange(base.data(), s.offset(), s.end());
+      float[] after = Arrays.copyOfRange(out, s.offset(), s.end());
+      assertEquals(norm, Arrays.equals(before, after), s.name());
+    }
+    assertEquals(2 * 4 + 1, norms, "two layers of four norms, and the final one");
   }
 
   @Test

@@ -61,6 +61,39 @@ class TrainConfigTest {
     assertEquals(c, TrainConfig.load(List.of(Configs.file(written))));
   }
 
+  /**
+   * An OLMo model's config is written as before the architecture keys existed (a study cell's
+   * id hashes it), and another architecture's loads back as written.
+   */
+  @Test
+  void theArchitectureIsWrittenOnlyWhereItIsNotOlmo() throws IOException {
+    Map<String, Object> base = Map.of("data.train", "t.npy", "model.vocab_size", 256, "tokens", 5000L);
+    TrainConfig olmo = TrainConfig.load(List.of(flags(base)));
+    assertEquals(overtrain.model.Architecture.OLMO, olmo.model().architecture());
+    String text = olmo.toYaml();
+    assertTrue(!text.contains("architecture") && !text.contains("norm_eps"), text);
+    assertTrue(!Configs.tree(olmo.model()).has("architecture"), "nor in a cell's spec");
+
+    for (String arch : List.of("llama", "olmo2")) {
+      TrainConfig c = TrainConfig.load(List.of(flags(base),
+          flags(Map.of("model.architecture", arch, "model.norm_eps", 1e-6))));
+      assertEquals(arch, c.model().architecture().modelType());
+      assertEquals(1e-6, c.model().normEps());
+      Path written = dir.resolve(arch + ".yaml");
+      Files.writeString(written, c.toYaml());
+      assertTrue(Files.readString(written).contains("architecture: " + arch), Files.readString(written));
+      assertEquals(c, TrainConfig.load(List.of(Configs.file(written))));
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TrainConfig.load(List.of(flags(base), flags(Map.of("model.norm_eps", 1e-6)))));
+    assertTrue(e.getMessage().contains("norm_eps is 1.0E-6, but olmo's LayerNorm has eps 1.0E-5 fixed"),
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> TrainConfig.load(List.of(flags(base), flags(Map.of("model.architecture", "gpt2")))));
+    assertTrue(e.getMessage().contains("'model.architecture' must be one of [olmo, llama, olmo2], got \"gpt2\""),
+        e.getMessage());
+  }
+
   @Test
   void errorsNameTheSourceTheKeyAndWhatWasExpected() throws IOException {
     Configs.Layer unknown = yaml("model: {vocab_size: 3, width: 5}\ndata: {train: t.npy}\ntokens: 10\n");
