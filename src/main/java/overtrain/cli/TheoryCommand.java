@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
           + "and angle it measures the pre-training loss after fine-tuning against T and reports "
           + "the inflection point (the T where that loss is lowest, if it rises after).",
       "Writes theory.csv, theory-learned.csv, theory-trajectory.csv, theory.json and figures "
-          + "(PNG and SVG) into --out."
+          + "(PNG and SVG) into --out. With --out runs/NAME/theory, 'overtrain report NAME' shows "
+          + "the theory's inflection points beside the study's."
     })
 public final class TheoryCommand implements Callable<Integer> {
 
@@ -35,11 +36,6 @@ public final class TheoryCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/theory",
       description = "Folder for CSV, JSON and figures (default: ${DEFAULT-VALUE}).")
   Path out;
-
-  @Option(names = "--report", paramLabel = "DIR",
-      description = "Also copy the figures and an HTML fragment, theory.html, into this study "
-          + "report folder.")
-  Path report;
 
   @Override
   public Integer call() throws Exception {
@@ -59,13 +55,11 @@ public final class TheoryCommand implements Callable<Integer> {
     if (bar[0] != null) bar[0].finish("");
     TheoryReport writer = new TheoryReport(result);
     int files = writer.write(out).size();
-    if (report != null) files += writer.addToReport(out, report).size();
     for (TheoryResult.Setting s : result.settings()) {
       System.out.printf("lr %-8s lambda %-8s angle %-5s inflection %s%n",
           s.lr(), s.lambda(), s.angleDegrees(), s.inflection().describe());
     }
-    System.out.printf("wrote %d files to %s%s in %.1f s%n", files, out,
-        report == null ? "" : " and " + report, (System.nanoTime() - start) / 1e9);
+    System.out.printf("wrote %d files to %s in %.1f s%n", files, out, (System.nanoTime() - start) / 1e9);
     return 0;
   }
 }

@@ -54,8 +54,8 @@ public final class StudyReport {
   private final List<Map<String, JsonNode>> rows;
   private Theory theory;
 
-  /** The linear-network simulation beside the study: its theory.json and the figure of its rates. */
-  record Theory(JsonNode json, byte[] png) {}
+  /** The linear-network simulation beside the study: its theory.json and the figures found, by name. */
+  record Theory(JsonNode json, Map<String, byte[]> png) {}
 
   /** Where a study's folder keeps the theory's simulation ({@code overtrain theory --out DIR/theory}). */
   public static final String THEORY_DIR = "theory";
@@ -165,11 +165,14 @@ public final class StudyReport {
     }
     Meta meta = new Meta(dir.plan().name(), yaml, List.copyOf(versions), wall, done, dir.plan().cells().size());
     StudyReport report = of(table, findings, meta);
-    Path theoryJson = dir.root().resolve(THEORY_DIR).resolve("theory.json");
-    Path theoryPng = dir.root().resolve(THEORY_DIR).resolve("theory-lr.png");
-    if (Files.exists(theoryJson)) {
-      report.theory = new Theory(overtrain.study.Json.read(theoryJson),
-          Files.exists(theoryPng) ? Files.readAllBytes(theoryPng) : null);
+    Path theoryDir = dir.root().resolve(THEORY_DIR);
+    if (Files.exists(theoryDir.resolve("theory.json"))) {
+      Map<String, byte[]> png = new LinkedHashMap<>();
+      for (Map.Entry<String, String> figure : TheoryReport.FIGURES) {
+        Path file = theoryDir.resolve(figure.getKey() + ".png");
+        if (Files.exists(file)) png.put(figure.getKey(), Files.readAllBytes(file));
+      }
+      report.theory = new Theory(overtrain.study.Json.read(theoryDir.resolve("theory.json")), png);
     }
     return report;
   }
@@ -486,10 +489,6 @@ public final class StudyReport {
         + " in ").append(THEORY_DIR).append("/theory.json): the pre-training loss after fine-tuning, against"
         + " pre-training time T, is lowest inside the range (an inflection point) for ")
         .append(esc(String.join("; ", parts))).append(".</p>\n");
-    if (theory.png() != null) {
-      h.append("<img class=\"plot\" alt=\"theory: loss after fine-tuning against pre-training time\""
-          + " src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(theory.png())).append("\">\n");
-    }
     h.append("<table>\n<thead><tr><th>fine-tuning rate</th><th>L2 pull lambda</th><th>angle (degrees)</th>"
         + "<th>inflection</th></tr></thead>\n<tbody>\n");
     for (JsonNode st : theory.json().path("settings")) {
@@ -498,7 +497,15 @@ public final class StudyReport {
           .append(esc(Numbers.plain(st.path("angle_degrees").asDouble(), 3))).append("</td><td>")
           .append(esc(st.path("inflection").path("description").asText(""))).append("</td></tr>\n");
     }
-    h.append("</tbody>\n</table>\n</section>\n");
+    h.append("</tbody>\n</table>\n");
+    for (Map.Entry<String, String> f : TheoryReport.FIGURES) {
+      byte[] png = theory.png().get(f.getKey());
+      if (png == null) continue;
+      h.append("<img class=\"plot\" alt=\"").append(esc(f.getKey())).append("\" src=\"data:image/png;base64,")
+          .append(Base64.getEncoder().encodeToString(png)).append("\">\n<p class=\"caption\">")
+          .append(esc(f.getValue())).append("</p>\n");
+    }
+    h.append("</section>\n");
   }
 
   private static String[] row(String name, JsonNode inf, JsonNode deg) {

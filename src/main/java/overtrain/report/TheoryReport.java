@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import overtrain.io.AtomicWrite;
 import overtrain.io.Configs;
 import overtrain.theory.TheoryConfig;
@@ -18,15 +17,26 @@ import overtrain.theory.TheoryResult;
 
 /**
  * Writes what the linear-network simulation measured: CSV of every plotted number, JSON of the
- * settings and their inflection points with the config used, the figures, and on request an
- * HTML fragment for the study report.
+ * settings and their inflection points with the config used, and the figures, which a study's
+ * report shows when the simulation is in the study's folder.
  */
 public final class TheoryReport {
 
-  /** Figure base names, in the order the HTML fragment shows them. */
-  static final List<String> FIGURES = List.of(
-      "theory-lr", "theory-lambda", "theory-lambda-finetune-loss", "theory-alignment",
-      "theory-singular-values");
+  /** Each figure's base name and what it shows, in the order a study report shows them. */
+  public static final List<Map.Entry<String, String>> FIGURES = List.of(
+      Map.entry("theory-lr",
+          "Pre-training loss after fine-tuning against pre-training time, one line per fine-tuning "
+              + "learning rate; the dashed line is the loss before fine-tuning."),
+      Map.entry("theory-lambda",
+          "The same for several strengths λ of the pull λ||W - W_pre||² toward the pre-trained weights."),
+      Map.entry("theory-lambda-finetune-loss",
+          "What the pull costs: the fine-tuning loss reached, per λ."),
+      Map.entry("theory-alignment",
+          "Pre-training loss after fine-tuning when the fine-tuning task's singular vectors are turned "
+              + "by each angle from the pre-training task's (0° is aligned)."),
+      Map.entry("theory-singular-values",
+          "Incremental learning: the singular values of W2 W1 (solid) rise one after another, "
+              + "strongest first, beside Saxe et al.'s closed form (dashed)."));
 
   private final TheoryResult result;
   private final double misaligned;
@@ -53,24 +63,7 @@ public final class TheoryReport {
     return written;
   }
 
-  /** Copies the figures made by {@link #write} from out into report and adds theory.html. */
-  public List<Path> addToReport(Path out, Path report) throws IOException {
-    Files.createDirectories(report);
-    List<Path> written = new ArrayList<>();
-    for (String name : FIGURES) {
-      for (String ext : List.of(".png", ".svg")) {
-        Path target = report.resolve(name + ext);
-        Files.copy(out.resolve(name + ext), target, StandardCopyOption.REPLACE_EXISTING);
-        written.add(target);
-      }
-    }
-    Path html = report.resolve("theory.html");
-    AtomicWrite.writeString(html, html());
-    written.add(html);
-    return written;
-  }
-
-  private record Figure(String name, LinePlot plot, String caption) {}
+  private record Figure(String name, LinePlot plot) {}
 
   private List<Figure> figures() {
     TheoryConfig.Finetune ft = result.config().finetune();
@@ -84,9 +77,7 @@ public final class TheoryReport {
     byLr.add(Series.of("before fine-tuning", t, result.lossBefore()).asDashed().inColour(6));
     figures.add(new Figure("theory-lr", new LinePlot(
         "Pre-training loss after fine-tuning (angle " + fmt(misaligned) + "°, λ " + fmt(smallestLambda) + ")",
-        "pre-training time T (LR x steps)", "pre-training loss", true, false, byLr),
-        "Pre-training loss after fine-tuning against pre-training time, one line per fine-tuning "
-            + "learning rate; the dashed line is the loss before fine-tuning."));
+        "pre-training time T (LR x steps)", "pre-training loss", true, false, byLr)));
 
     List<Series> byLambda = new ArrayList<>();
     List<Series> ftByLambda = new ArrayList<>();
@@ -99,12 +90,10 @@ public final class TheoryReport {
     figures.add(new Figure("theory-lambda", new LinePlot(
         "Pre-training loss after fine-tuning with an L2 pull (LR " + fmt(referenceLr) + ", angle "
             + fmt(misaligned) + "°)",
-        "pre-training time T (LR x steps)", "pre-training loss", true, false, byLambda),
-        "The same for several strengths λ of the pull λ||W - W_pre||² toward the pre-trained weights."));
+        "pre-training time T (LR x steps)", "pre-training loss", true, false, byLambda)));
     figures.add(new Figure("theory-lambda-finetune-loss", new LinePlot(
         "Fine-tuning loss with an L2 pull (LR " + fmt(referenceLr) + ", angle " + fmt(misaligned) + "°)",
-        "pre-training time T (LR x steps)", "fine-tuning loss", true, false, ftByLambda),
-        "What the pull costs: the fine-tuning loss reached, per λ."));
+        "pre-training time T (LR x steps)", "fine-tuning loss", true, false, ftByLambda)));
 
     List<Series> byAngle = new ArrayList<>();
     for (double angle : ft.anglesDegrees()) {
@@ -114,9 +103,7 @@ public final class TheoryReport {
     byAngle.add(Series.of("before fine-tuning", t, result.lossBefore()).asDashed().inColour(6));
     figures.add(new Figure("theory-alignment", new LinePlot(
         "Aligned vs misaligned fine-tuning task (LR " + fmt(referenceLr) + ", λ " + fmt(smallestLambda) + ")",
-        "pre-training time T (LR x steps)", "pre-training loss after fine-tuning", true, false, byAngle),
-        "Pre-training loss after fine-tuning when the fine-tuning task's singular vectors are turned "
-            + "by each angle from the pre-training task's (0° is aligned)."));
+        "pre-training time T (LR x steps)", "pre-training loss after fine-tuning", true, false, byAngle)));
 
     TheoryResult.Trajectory tr = result.trajectory();
     List<Series> modes = new ArrayList<>();
@@ -128,9 +115,7 @@ public final class TheoryReport {
     }
     figures.add(new Figure("theory-singular-values", new LinePlot(
         "Singular values learned during pre-training (dashed: closed form)",
-        "pre-training time t (LR x steps)", "singular value of W2 W1", false, false, modes),
-        "Incremental learning: the singular values of W2 W1 (solid) rise one after another, "
-            + "strongest first, beside Saxe et al.'s closed form (dashed)."));
+        "pre-training time t (LR x steps)", "singular value of W2 W1", false, false, modes)));
     return figures;
   }
 
@@ -199,28 +184,6 @@ public final class TheoryReport {
     return file;
   }
 
-  private String html() {
-    StringBuilder h = new StringBuilder();
-    h.append("<section id=\"theory\">\n<h2>Theory: a two-layer linear network</h2>\n")
-        .append("<p>Pre-trained on A = U S V<sup>T</sup> by gradient descent from a small ")
-        .append("initialisation, then fine-tuned on a target whose singular vectors are turned by ")
-        .append("an angle. The inflection point is the pre-training time T at which the ")
-        .append("pre-training loss after fine-tuning is lowest.</p>\n")
-        .append("<table>\n<tr><th>fine-tuning LR</th><th>λ</th><th>angle (°)</th>")
-        .append("<th>inflection point</th></tr>\n");
-    for (Setting s : result.settings()) {
-      h.append("<tr><td>").append(s.lr()).append("</td><td>").append(s.lambda()).append("</td><td>")
-          .append(fmt(s.angleDegrees())).append("</td><td>").append(escape(s.inflection().describe()))
-          .append("</td></tr>\n");
-    }
-    h.append("</table>\n");
-    for (Figure f : figures()) {
-      h.append("<figure><img src=\"").append(f.name).append(".png\" alt=\"").append(escape(f.plot.title()))
-          .append("\"><figcaption>").append(escape(f.caption)).append("</figcaption></figure>\n");
-    }
-    return h.append("</section>\n").toString();
-  }
-
   private static double[] column(double[][] rows, int i) {
     double[] out = new double[rows.length];
     for (int k = 0; k < rows.length; k++) out[k] = rows[k][i];
@@ -229,9 +192,5 @@ public final class TheoryReport {
 
   private static String fmt(double v) {
     return v == Math.rint(v) && Math.abs(v) < 1e9 ? Long.toString((long) v) : Double.toString(v);
-  }
-
-  private static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }

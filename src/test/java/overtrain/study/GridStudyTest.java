@@ -199,6 +199,9 @@ class GridStudyTest {
     String html = Files.readString(root.resolve("report.html"));
     assertTrue(Files.exists(root.resolve("theory/theory.json")) && html.contains("<h2>The theory's inflection points</h2>")
         && html.contains("with the fine-tuning target turned by 50 degrees"), "the theory's points beside the study's");
+    for (var figure : overtrain.report.TheoryReport.FIGURES) {
+      assertTrue(html.contains("alt=\"" + figure.getKey() + "\" src=\"data:image/png;base64,"), figure.getKey());
+    }
     assertTrue(Files.readString(root.resolve("findings.json")).contains("\"d16 | finetune cue tuned\""), "Fig. 6 as data");
 
     StudyCommandTest.Ran again = StudyCommandTest.overtrain("reproduce", file.toString());
