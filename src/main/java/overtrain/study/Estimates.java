@@ -43,12 +43,24 @@ final class Estimates {
 
   private static final Map<String, Double> RUN_OVERHEAD = new ConcurrentHashMap<>();
 
-  /** Steps of the real probe run: past most of the JIT's ramp on small shapes. */
-  private static final int PROBE_STEPS = 60;
+  /**
+   * Steps of the cold and the real probe runs: about as many as the JIT takes to settle on small
+   * shapes, but no more than fill {@link #PROBE_SECONDS} at the compiled speed. A large shape's
+   * step is long enough for the JIT to compile its loops inside the first few steps, and sixty of
+   * them would make {@code study plan} take many minutes per model.
+   */
+  private static final int MAX_PROBE_STEPS = 60, MIN_PROBE_STEPS = 3;
+  private static final double PROBE_SECONDS = 15;
+
+  static int probeSteps(double tokensPerSecond, long tokensPerStep) {
+    if (!(tokensPerSecond > 0)) return MIN_PROBE_STEPS;
+    double fit = PROBE_SECONDS * tokensPerSecond / tokensPerStep;
+    return (int) Math.max(MIN_PROBE_STEPS, Math.min(MAX_PROBE_STEPS, Math.floor(fit)));
+  }
 
   /**
    * Seconds a real {@code pretrain} of {@code c}'s shape spends beyond its tokens at the
-   * compiled speed, from a {@link #PROBE_STEPS}-step run with as many checkpoints as a cell
+   * compiled speed, from a short run ({@link #probeSteps}) with as many checkpoints as a cell
    * makes; NaN when its token files are not there yet.
    */
   private static double runOverhead(TrainConfig c, Speed s, int threads) {
@@ -56,10 +68,11 @@ final class Estimates {
     java.nio.file.Path dir = null;
     try {
       dir = java.nio.file.Files.createTempDirectory("overtrain-probe");
-      long tokens = PROBE_STEPS * c.tokensPerStep();
+      int steps = probeSteps(s.train(), c.tokensPerStep());
+      long tokens = (long) steps * c.tokensPerStep();
       com.fasterxml.jackson.databind.node.ObjectNode tree = Configs.tree(c);
       Configs.put(tree, "tokens", tokens);
-      Configs.put(tree, "checkpoint.every", Math.max(1, PROBE_STEPS / 4));
+      Configs.put(tree, "checkpoint.every", Math.max(1, steps / 4));
       Configs.put(tree, "checkpoint.at", List.of());
       java.nio.file.Path yaml = dir.resolve("probe.yaml");
       java.nio.file.Files.writeString(yaml, Configs.YAML.writeValueAsString(tree));
@@ -152,6 +165,8 @@ final class Estimates {
     List<String> shape = List.of("bench", "train", "--layers", "" + m.numLayers(), "--heads", "" + m.numHeads(),
         "--d-model", "" + m.hiddenSize(), "--ff-size", "" + m.intermediateSize(), "--vocab", "" + m.vocabSize(),
         "--context", "" + m.maxContext(), "--batch", "" + batch, "--json");
+    System.err.printf("measuring the speed of %d layers x %d wide, vocabulary %d, context %d, on %d thread%s%n",
+        m.numLayers(), m.hiddenSize(), m.vocabSize(), m.maxContext(), threads, threads == 1 ? "" : "s");
     try {
       // compiled speed: timed steps after the warm-up
       Timed steady = bench(shape, threads, "--steps", "4", "--warmup-steps", "2");
@@ -159,8 +174,9 @@ final class Estimates {
       double score = steady.json().get("score_tokens_per_s").asDouble();
       // a cold JVM's first steps, as a cell's: the JIT keeps compiling for tens of steps, and
       // what those cost beyond the compiled speed is the cell's startup
-      Timed cold = bench(shape, threads, "--steps", "" + COLD_STEPS, "--warmup-steps", "0", "--no-score");
-      double startup = Math.max(0, cold.wall() - COLD_STEPS * (double) batch * m.maxContext() / train);
+      int coldSteps = probeSteps(train, (long) batch * m.maxContext());
+      Timed cold = bench(shape, threads, "--steps", "" + coldSteps, "--warmup-steps", "0", "--no-score");
+      double startup = Math.max(0, cold.wall() - coldSteps * (double) batch * m.maxContext() / train);
       return new Speed(train, score, startup);
     } catch (IOException e) {
       System.err.printf("no estimate for %d layers x %d wide at batch %d on %d threads: %s%n",
@@ -171,9 +187,6 @@ final class Estimates {
       return new Speed(Double.NaN, Double.NaN, Double.NaN);
     }
   }
-
-  /** Steps of the cold probe: about as many as the JIT takes to settle on small shapes. */
-  private static final int COLD_STEPS = 60;
 
   private record Timed(JsonNode json, double wall) {}
 
