@@ -200,20 +200,31 @@ final class Estimates {
     int side = Math.max(1, Runtime.getRuntime().availableProcessors() / threads);
     List<Process> ps = new java.util.ArrayList<>();
     List<Long> starts = new java.util.ArrayList<>();
-    for (int i = 0; i < side; i++) {
-      starts.add(System.nanoTime());
-      ps.add(new ProcessBuilder(JavaCommand.of("" + threads, "overtrain.cli.Main", args))
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start());
+    // stderr goes to a file, so that a refusal (a shape too large for the heap) can be quoted
+    java.nio.file.Path err = java.nio.file.Files.createTempFile("overtrain-probe", ".err");
+    try {
+      for (int i = 0; i < side; i++) {
+        starts.add(System.nanoTime());
+        ps.add(new ProcessBuilder(JavaCommand.of("" + threads, "overtrain.cli.Main", args))
+            .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile())).start());
+      }
+      byte[] first = null;
+      double wall = 0;
+      for (int i = 0; i < side; i++) {
+        byte[] out = ps.get(i).getInputStream().readAllBytes();
+        if (ps.get(i).waitFor() != 0) {
+          String why = java.nio.file.Files.readAllLines(err).stream()
+              .filter(l -> !l.isBlank() && !l.startsWith("WARNING: Using incubator modules"))
+              .reduce((a, b) -> b).orElse("exit " + ps.get(i).exitValue());
+          throw new IOException(why);
+        }
+        wall += (System.nanoTime() - starts.get(i)) / 1e9 / side;
+        if (first == null) first = out;
+      }
+      return new Timed(first.length == 0 ? null : Json.MAPPER.readTree(first), wall);
+    } finally {
+      java.nio.file.Files.deleteIfExists(err);
     }
-    byte[] first = null;
-    double wall = 0;
-    for (int i = 0; i < side; i++) {
-      byte[] out = ps.get(i).getInputStream().readAllBytes();
-      if (ps.get(i).waitFor() != 0) throw new IOException("overtrain " + args.get(0) + " exited " + ps.get(i).exitValue());
-      wall += (System.nanoTime() - starts.get(i)) / 1e9 / side;
-      if (first == null) first = out;
-    }
-    return new Timed(first.length == 0 ? null : Json.MAPPER.readTree(first), wall);
   }
 
   private static Timed bench(List<String> shape, int threads, String... more)
