@@ -58,8 +58,9 @@ public final class EvalCommand implements Callable<Integer> {
       description = "for --task: score the first N examples only; 0 for all (default ${DEFAULT-VALUE})")
   int maxExamples;
 
-  @Option(names = "--context", description = "window length (default: the model's max_position_embeddings)")
-  Integer context;
+  @Option(names = "--context", defaultValue = "0",
+      description = "window length (default 0: the model's max_position_embeddings)")
+  int context;
 
   @Option(names = "--batch", defaultValue = "8",
       description = "windows (or task sequences) per forward pass (default ${DEFAULT-VALUE})")
@@ -84,7 +85,7 @@ public final class EvalCommand implements Callable<Integer> {
     if (batch < 1) throw new IllegalArgumentException("--batch must be positive, got " + batch);
     if (task != null) return callTask();
     Checkpoint.Loaded loaded = Checkpoint.load(modelOption.dir);
-    int ctx = ContextOption.resolve(loaded.config(), context);
+    int ctx = loaded.config().window(context);
     TokenFile file = TokenFile.open(tokens, loaded.config().vocabSize());
     long limit = maxTokens == 0 ? Long.MAX_VALUE : maxTokens;
     Progress progress = new Progress("eval", Math.min((file.length() - 1) / ctx, limit / ctx));

@@ -98,6 +98,19 @@ public record ModelConfig(
     }
   }
 
+  /**
+   * The window length a scoring command uses: {@code requested}, or the model's longest when it
+   * is 0; an error outside [0, max_position_embeddings], since RoPE positions past what the model
+   * trained on score nothing meaningful.
+   */
+  public int window(int requested) {
+    if (requested < 0 || requested > maxContext) {
+      throw new IllegalArgumentException("context " + requested + " must be in [1, " + maxContext
+          + "] (the model's max_position_embeddings), or 0 for that");
+    }
+    return requested == 0 ? maxContext : requested;
+  }
+
   public int headDim() {
     return hiddenSize / numHeads;
   }

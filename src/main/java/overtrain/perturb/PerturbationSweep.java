@@ -47,12 +47,7 @@ public final class PerturbationSweep {
 
     /** The same sweep with the context resolved against {@code model}: 0 becomes its longest. */
     public Config forModel(ModelConfig model) {
-      int ctx = context == 0 ? model.maxContext() : context;
-      if (ctx > model.maxContext()) {
-        throw new IllegalArgumentException("context " + ctx + " must be at most the model's "
-            + model.maxContext() + " (max_position_embeddings)");
-      }
-      return new Config(gammas, seeds, seed, ctx, batch, maxTokens);
+      return new Config(gammas, seeds, seed, model.window(context), batch, maxTokens);
     }
   }
 
