@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code overtrain demo}: the demo preset from nothing to its report, as the README's first command. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -16,14 +15,10 @@ import picocli.CommandLine.Option;
         + "demo'; 'overtrain study preset demo' prints the study, to copy and change.",
         "", "Safe to stop (Ctrl-C) and to run again: it picks up where it was."})
 public final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--workers", paramLabel = "N",
-      description = "Worker processes at most at a time (default: as many as keep every core busy).")
-  Integer workers;
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @CommandLine.Mixin WorkersOption workers;
 
   @Override
   public Integer call() throws Exception {
-    return ReproduceCommand.reproduce(Path.of("demo"), workers, spec);
+    return ReproduceCommand.reproduce(Path.of("demo"), workers.count());
   }
 }

@@ -50,9 +50,7 @@ public final class ReproduceCommand implements Callable<Integer> {
   @Parameters(arity = "0..1", paramLabel = "FILE", description = "A study file (YAML), instead of a preset.")
   Path file;
 
-  @Option(names = "--workers", paramLabel = "N",
-      description = "Worker processes at most at a time (default: as many as keep every core busy).")
-  Integer workers;
+  @CommandLine.Mixin WorkersOption workers;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -65,14 +63,12 @@ public final class ReproduceCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--preset: no preset '" + preset + "'; presets: " + StudyFile.PRESETS);
     }
-    return reproduce(preset != null ? Path.of(preset) : file, workers, spec);
+    return reproduce(preset != null ? Path.of(preset) : file, workers.count());
   }
 
   /** The whole pipeline for {@code study}; what {@code overtrain demo} runs too. */
-  static int reproduce(Path study, Integer workers, CommandLine.Model.CommandSpec spec) throws Exception {
+  static int reproduce(Path study, int n) throws Exception {
     int cores = Runtime.getRuntime().availableProcessors();
-    int n = workers == null ? cores : workers;
-    if (n < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--workers must be at least 1, got " + n);
     long t0 = System.nanoTime();
     StudyPlan plan = StudyFile.load(study);
     Preparation prep = Preparation.of(plan);

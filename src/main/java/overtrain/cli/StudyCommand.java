@@ -128,16 +128,10 @@ public final class StudyCommand implements Runnable {
   static final class Plan implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The study file (YAML), or a preset: demo, cpu, paper.") Path file;
 
-    @Option(names = "--workers", paramLabel = "N", description = "Workers the estimate assumes (default: one per core).")
-    Integer workers;
-
-    @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
+    @CommandLine.Mixin WorkersOption workers;
 
     @Override
     public Integer call() throws Exception {
-      if (workers != null && workers < 1) {
-        throw new CommandLine.ParameterException(cmd.commandLine(), "--workers must be at least 1, got " + workers);
-      }
       long loading = System.nanoTime();
       StudyPlan plan = load(file);
       // A worker is a fresh JVM that loads the study as this one just did: its start, then that.
@@ -159,7 +153,7 @@ public final class StudyCommand implements Runnable {
         }
       }
       int cores = Runtime.getRuntime().availableProcessors();
-      int n = workers == null ? cores : workers;
+      int n = workers.count();
       PlanEstimate e = PlanEstimate.of(plan, n, cores, done, workerStart);
       out.printf(Locale.ROOT, "total: %d cells (%d done), %,d tokens%n", plan.cells().size(), done.size(), tokens);
       out.printf(Locale.ROOT, "estimate for what is left: %s of cell time, %s wall on %d workers"
@@ -184,16 +178,12 @@ public final class StudyCommand implements Runnable {
 
     @Parameters(paramLabel = "FILE", description = "The study file (YAML), or a preset: demo, cpu, paper.") Path file;
 
-    @Option(names = "--workers", paramLabel = "N",
-        description = "Worker processes at most at a time (default: as many as keep every core busy,"
-            + " the cells' threads adding up to the cores).")
-    Integer workers;
+    @CommandLine.Mixin WorkersOption workers;
 
     @Override
     public Integer call() throws Exception {
       int cores = Runtime.getRuntime().availableProcessors();
-      int n = workers == null ? cores : workers;
-      if (n < 1) throw new CommandLine.ParameterException(cmd.commandLine(), "--workers must be at least 1, got " + n);
+      int n = workers.count();
       StudyPlan plan = load(file);
       StudyDir dir = new StudyDir(plan);
       dir.prepare(file);
