@@ -56,6 +56,7 @@ public final class StudyFile {
   static {
     SECTIONS.put("selftest", new Selftest());
     SECTIONS.put("pretrain", new PretrainSection());
+    SECTIONS.put("checkpoints", new CheckpointsSection());
     SECTIONS.put("perturb", new PerturbSection());
     SECTIONS.put("finetune", new FinetuneSection());
   }

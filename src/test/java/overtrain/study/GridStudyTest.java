@@ -27,8 +27,8 @@ import overtrain.tokenizer.Tokenizer;
 class GridStudyTest {
   @TempDir Path dir;
 
-  /** Token files, a tokenizer and a two-class task; returns the study file's shared keys. */
-  private String data() throws IOException {
+  /** Token files, a tokenizer and a two-class task in {@code dir}; returns the study file's shared keys. */
+  static String data(Path dir) throws IOException {
     SplittableRandom r = new SplittableRandom(5);
     List<String> texts = new ArrayList<>();
     Path task = Files.createDirectories(dir.resolve("tasks/cue"));
@@ -61,7 +61,7 @@ class GridStudyTest {
 
   private Path study(String name, String sections) throws IOException {
     return Files.writeString(dir.resolve(name + ".yaml"), "name: " + name + "\ndir: " + dir.resolve(name)
-        + "\n" + data() + sections);
+        + "\n" + data(dir) + sections);
   }
 
   private static final String GRID = String.join("\n",
