@@ -102,6 +102,12 @@ final class CheckpointsSection extends GridSection {
           coords.get("checkpoint").asText(), Estimates.tokens(tokens)), List.of(), spec, coords,
           study.measure().heldoutTokens(), threads));
     }
+    // prepare: would train a tokenizer where data.tokenizer is missing; these models have theirs
+    if (root.has("prepare") && !Files.isRegularFile(Path.of(study.data().tokenizer()))) {
+      throw new IllegalArgumentException(where.substring(0, where.lastIndexOf(": ")) + ": data.tokenizer: "
+          + Path.of(study.data().tokenizer()).toAbsolutePath() + " does not exist; expected the checkpoints'"
+          + " own tokenizer.json, which prepare: tokenizes the corpus with");
+    }
     return cells;
   }
 
