@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import overtrain.checkpoint.Checkpoint;
+import overtrain.checkpoint.HfConfig;
 import overtrain.data.TokenFile;
 import overtrain.eval.TaskEvaluation;
 import overtrain.finetune.Monitor;
@@ -139,7 +140,10 @@ public final class FinetuneCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SweepConfig sweep = SweepConfig.load(ConfigFlags.layers(spec, configFlags));
     Sweep.prepareOutput(out, overwrite);
-    Checkpoint.Loaded loaded = Checkpoint.load(modelOption.dir);
+    Path config = modelOption.dir.resolve(Checkpoint.CONFIG);
+    // said before a large model is read: what the sweep needs, and refused where it does not fit
+    if (Files.isRegularFile(config)) Sweep.checkFits(HfConfig.read(config), sweep);
+    Checkpoint.Loaded loaded = Loading.checkpoint(modelOption.dir);
     String tokenizerSource = TokenizerSource.resolve(tasks.tokenizer, modelOption.dir);
     Tokenizer tok = Tokenizer.loadOrNamed(tokenizerSource);
     TokenFile heldout = heldoutTokens == null

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import overtrain.checkpoint.Checkpoint;
+import overtrain.checkpoint.HfConfig;
 import overtrain.data.TokenFile;
 import overtrain.eval.TaskEvaluation;
 import overtrain.finetune.Monitor;
@@ -89,6 +90,7 @@ final class FinetuneSection extends GridSection {
   static CellResult run(Cell cell, CellContext ctx) throws Exception {
     SweepConfig sweep = Configs.bind(SweepConfig.class, cell.spec().get("sweep"), Map.of());
     Path checkpoint = PretrainSection.checkpoint(ctx, cell.dependsOn().get(0));
+    Sweep.checkFits(HfConfig.read(checkpoint.resolve(Checkpoint.CONFIG)), sweep); // before the weights are read
     Checkpoint.Loaded ck = Checkpoint.load(checkpoint);
     String tokenizerSource = cell.spec().get("tokenizer").asText();
     Tokenizer tokenizer = Tokenizer.loadOrNamed(tokenizerSource);

@@ -68,7 +68,8 @@ final class PerturbSection extends GridSection {
     Path heldoutFile = Path.of(cell.spec().get("heldout").asText());
     TokenFile heldout = TokenFile.open(heldoutFile, ck.config().vocabSize());
     long perMeasurement = sweep.maxTokens() / sweep.context() * sweep.context();
-    PerturbationSweep.Result r = PerturbationSweep.run(ck.config(), ck.params(), checkpoint.toString(),
+    PerturbationSweep.Result r = PerturbationSweep.run(ck.config(), ck.params(),
+        params -> Checkpoint.reload(checkpoint, params), checkpoint.toString(),
         heldout, heldoutFile.toString(), sweep, (done, total) -> ctx.progress(done * sweep.context()));
     List<ObjectNode> rows = new ArrayList<>();
     for (PerturbationSweep.Run run : r.runs()) {

@@ -42,6 +42,30 @@ class SafetensorsTest {
     assertEquals(List.of("a.weight", "b"), List.copyOf(r.entries().keySet()));
   }
 
+  @Test
+  void bfloat16IsWrittenRoundedToNearestEvenAndReadBackAsThoseValues() throws IOException {
+    float[] in = {
+      1f, -2f,
+      Float.intBitsToFloat(0x3f808000), // halfway, even below: down
+      Float.intBitsToFloat(0x3f818000), // halfway, odd below: up
+      Float.intBitsToFloat(0x3f808001), // past halfway: up
+      Float.intBitsToFloat(0x3f807fff), // short of halfway: down
+      3.4e38f, // rounds up past the largest bfloat16: infinity, as PyTorch
+    };
+    int[] expected = {0x3f80, 0xc000, 0x3f80, 0x3f82, 0x3f81, 0x3f80, 0x7f80};
+    Path file = dir.resolve("bf16.safetensors");
+    Safetensors.write(file, List.of(new Safetensors.Tensor("w", new int[] {in.length}, in, 0)), Map.of(),
+        Safetensors.Dtype.BF16);
+    Safetensors.Reader r = Safetensors.open(file);
+    assertEquals(Safetensors.Dtype.BF16, r.entries().get("w").dtype());
+    float[] back = new float[in.length];
+    r.read("w", new int[] {in.length}, back, 0);
+    for (int i = 0; i < in.length; i++) {
+      assertEquals(expected[i] << 16, Float.floatToRawIntBits(back[i]), "value " + i);
+    }
+    assertTrue(Float.isNaN(Float.intBitsToFloat(Safetensors.toBfloat16(Float.NaN) << 16)));
+  }
+
   /** Parses the file by the format's specification, without the reader under test. */
   @Test
   void layoutFollowsTheSpecification() throws IOException {
