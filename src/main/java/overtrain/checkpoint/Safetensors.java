@@ -26,8 +26,8 @@ import overtrain.io.AtomicWrite;
  * Python's {@code safetensors} and {@code transformers} read what this writes (float32) as it
  * is. Reading also takes the half-precision dtypes that published checkpoints come in, BF16
  * and F16, widened to float32 (exactly: every half value is a float32 value); each tensor is
- * mapped on its own, so a file may exceed the 2 GiB that one mapping holds, and unmapped once
- * widened, so that loading holds the float32 weights and one tensor's mapping at most.
+ * mapped a window at a time, so a file may exceed the 2 GiB that one mapping holds, and each
+ * window unmapped once widened, so that loading holds the float32 weights and one window.
  */
 public final class Safetensors {
   // A name given twice would otherwise keep its last entry and leave the first's bytes unread.
@@ -154,6 +154,13 @@ public final class Safetensors {
     });
   }
 
+  /**
+   * Bytes mapped at a time. A whole tensor's mapping (a billion-parameter model's embedding is
+   * hundreds of MiB) would sit resident beside everything a command already holds, as when a
+   * perturbation restores the weights with the activations allocated.
+   */
+  private static final long MAP_WINDOW = 16L << 20;
+
   /** A safetensors file whose header has been checked; tensors are mapped as they are read. */
   public static final class Reader {
     private final Path file;
@@ -194,13 +201,18 @@ public final class Safetensors {
             + ", expected " + Arrays.toString(shape));
       }
       long bytes = e.end() - e.begin();
+      int size = e.dtype().bytes;
+      long window = MAP_WINDOW / size * size;
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-        MappedByteBuffer data = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), bytes);
-        try {
-          data.order(ByteOrder.LITTLE_ENDIAN);
-          e.dtype().decode(data, dst, offset, (int) (bytes / e.dtype().bytes));
-        } finally {
-          release(data);
+        for (long at = 0; at < bytes; at += window) {
+          long length = Math.min(window, bytes - at);
+          MappedByteBuffer data = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin() + at, length);
+          try {
+            data.order(ByteOrder.LITTLE_ENDIAN);
+            e.dtype().decode(data, dst, offset + (int) (at / size), (int) (length / size));
+          } finally {
+            release(data);
+          }
         }
       }
     }

@@ -107,10 +107,14 @@ public final class Sweep {
       String remedy = machine > 0 && need.total() > machine
           ? "; this machine has " + gib(machine) + " in all, so fine-tune on a larger one"
           : "; raise -Xmx (OVERTRAIN_JAVA_OPTS=-Xmx" + (need.total() / (1L << 30) + 2) + "g)";
+      int copies = (int) (need.weights() / need.gradients());
       throw new IllegalArgumentException(String.format("fine-tuning this %,d-parameter model at batch %d x context"
-          + " %d with %d rate(s) needs %s (%s), but the JVM's max heap is %s%s, or lower the batch",
+          + " %d with %d rate(s) needs %s (weights %s: %d copies, the checkpoint's, the run's and any"
+          + " kept for the best rate or the L2 pull; gradients %s; Adam moments %s; activations %s),"
+          + " but the JVM's max heap is %s%s, or lower the batch",
           OlmoModel.parameterCount(model), config.batch(), model.maxContext(), config.lr().size(),
-          gib(need.total()), need, gib(heap), remedy));
+          gib(need.total()), gib(need.weights()), copies, gib(need.gradients()), gib(need.adamMoments()),
+          gib(need.activations() + need.workspace()), gib(heap), remedy));
     }
     OlmoModel.checkFits(model, config.batch(), model.maxContext(), "finetune");
   }

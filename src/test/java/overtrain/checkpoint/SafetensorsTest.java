@@ -66,6 +66,24 @@ class SafetensorsTest {
     assertTrue(Float.isNaN(Float.intBitsToFloat(Safetensors.toBfloat16(Float.NaN) << 16)));
   }
 
+  @Test
+  void tensorsLargerThanOneMappingWindowReadWhole() throws IOException {
+    // past 16 MiB each, and of odd lengths, so that windows end inside the data
+    float[] big = new float[4_500_001];
+    for (int i = 0; i < big.length; i++) big[i] = i * 0.25f - 7f;
+    float[] half = new float[8_400_003];
+    for (int i = 0; i < half.length; i++) half[i] = (i % 256) - 128f; // exact in bfloat16
+    for (Safetensors.Dtype dtype : List.of(Safetensors.Dtype.F32, Safetensors.Dtype.BF16)) {
+      float[] data = dtype == Safetensors.Dtype.F32 ? big : half;
+      Path file = dir.resolve(dtype + ".safetensors");
+      Safetensors.write(file, List.of(new Safetensors.Tensor("small", new int[] {3}, DATA, 0),
+          new Safetensors.Tensor("big", new int[] {data.length}, data, 0)), Map.of(), dtype);
+      float[] back = new float[data.length + 1];
+      Safetensors.open(file).read("big", new int[] {data.length}, back, 1);
+      assertArrayEquals(data, java.util.Arrays.copyOfRange(back, 1, back.length), dtype.toString());
+    }
+  }
+
   /** Parses the file by the format's specification, without the reader under test. */
   @Test
   void layoutFollowsTheSpecification() throws IOException {

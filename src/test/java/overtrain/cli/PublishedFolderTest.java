@@ -97,7 +97,7 @@ class PublishedFolderTest {
     assertNotEquals(0, ran.code());
     assertTrue(ran.err().contains("fine-tuning this 1,176,764,416-parameter model at batch 4 x context 2048 with"
         + " 2 rate(s) needs "), ran.err());
-    assertTrue(ran.err().matches("(?s).*needs [0-9.]+ GiB \\(.*weights.*\\), but the JVM's max heap is [0-9.]+ GiB.*"),
+    assertTrue(ran.err().matches("(?s).*needs [0-9.]+ GiB \\(weights [0-9.]+ GiB: 3 copies.*\\), but the JVM's max heap is [0-9.]+ GiB.*"),
         ran.err());
     assertTrue(!ran.err().contains("no weights") && !ran.err().contains("not a checkpoint"), ran.err());
   }
