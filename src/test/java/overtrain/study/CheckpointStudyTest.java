@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import overtrain.checkpoint.Checkpoint;
+import overtrain.checkpoint.RandomHfFolder;
 import overtrain.model.ModelConfig;
 import overtrain.model.OlmoModel;
 import overtrain.model.Parameterization;
@@ -27,11 +28,19 @@ class CheckpointStudyTest {
   private static final ModelConfig TINY =
       new ModelConfig(280, 16, 1, 2, 64, 16, true, 10000.0, Parameterization.STANDARD, 16, 0.02);
 
-  /** Hugging Face folders as published (no manifest), each with weights of its own. */
+  /**
+   * Model folders with weights of their own: the last in the published form (bfloat16 shards
+   * and their index), the others as ours are saved, less the manifest that published folders
+   * lack.
+   */
   private Path folders(String... names) throws IOException {
     Path root = dir.resolve("models/tiny");
     for (int i = 0; i < names.length; i++) {
       Path f = root.resolve(names[i]);
+      if (i == names.length - 1) {
+        RandomHfFolder.write(f, new RandomHfFolder.Shape(280, 16, 1, 2, 64, 16, true), 2, i + 1);
+        continue;
+      }
       Checkpoint.save(f, TINY, OlmoModel.initialize(TINY, i + 1));
       Files.delete(f.resolve(Checkpoint.MANIFEST));
     }
@@ -125,7 +134,7 @@ class CheckpointStudyTest {
       for (String part : c.getValue()) assertTrue(e.getMessage().contains(part), part + " in " + e.getMessage());
       assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
     }
-    Files.delete(root.resolve("b").resolve(Checkpoint.MODEL));
+    Files.delete(root.resolve("b").resolve(Checkpoint.MODEL_INDEX)); // b is the sharded one
     Path noWeights = study("bad-weights", list(root, "{path: b, tokens: 1M}"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StudyFile.load(noWeights));
     assertTrue(e.getMessage().contains("list[0].path") && e.getMessage().contains("has no weights"), e.getMessage());
