@@ -114,6 +114,19 @@ class CheckpointStudyTest {
   }
 
   @Test
+  void aStudyOfCheckpointsNeedsNoTrainingFile() throws IOException {
+    Path root = folders("a", "b");
+    Path file = study("held", list(root, "{path: a, tokens: 1M}", "{path: b, tokens: 2M}"));
+    Files.writeString(file, Files.readString(file).replaceFirst("data: \\{train: [^,]+, ", "data: {"));
+    assertTrue(!Files.readString(file).contains("train.npy"), Files.readString(file));
+    assertEquals(6, StudyFile.load(file).cells().size());
+    Path pretrain = Files.writeString(dir.resolve("pre.yaml"), Files.readString(file)
+        .replaceFirst("name: held", "name: pre") + "pretrain: {budgets: [1024], model: {vocab_size: 280}}\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StudyFile.load(pretrain));
+    assertTrue(e.getMessage().contains("data.train is required"), e.getMessage());
+  }
+
+  @Test
   void badListsAreRefusedBeforeAnyWorkNamingTheEntryAndWhatWasExpected() throws IOException {
     Path root = folders("a", "b");
     Map<String, List<String>> cases = new java.util.LinkedHashMap<>();
