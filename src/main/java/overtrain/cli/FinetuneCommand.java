@@ -139,10 +139,11 @@ public final class FinetuneCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SweepConfig sweep = SweepConfig.load(ConfigFlags.layers(spec, configFlags));
-    Sweep.prepareOutput(out, overwrite);
     Path config = modelOption.dir.resolve(Checkpoint.CONFIG);
-    // said before a large model is read: what the sweep needs, and refused where it does not fit
+    // said before anything is written or a large model read: what the sweep needs, and refused
+    // where it does not fit
     if (Files.isRegularFile(config)) Sweep.checkFits(HfConfig.read(config), sweep);
+    Sweep.prepareOutput(out, overwrite);
     Checkpoint.Loaded loaded = Loading.checkpoint(modelOption.dir);
     String tokenizerSource = TokenizerSource.resolve(tasks.tokenizer, modelOption.dir);
     Tokenizer tok = Tokenizer.loadOrNamed(tokenizerSource);

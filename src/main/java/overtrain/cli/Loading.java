@@ -16,13 +16,18 @@ final class Loading {
     long start = System.nanoTime();
     Progress[] bar = {null};
     Checkpoint.Loaded loaded = Checkpoint.load(dir, (bytes, total) -> {
-      if (bar[0] == null) bar[0] = new Progress("loading " + dir.getFileName() + " (MiB)", total >> 20);
-      bar[0].advanceTo(bytes >> 20);
+      if (bar[0] == null) bar[0] = new Progress("loading " + dir.getFileName() + " (MiB)", mib(total));
+      bar[0].advanceTo(mib(bytes));
     });
     double seconds = (System.nanoTime() - start) / 1e9;
     String summary = String.format(Locale.ROOT, "loaded %,d parameters in %.1f s", loaded.params().size(), seconds);
     if (bar[0] != null) bar[0].finish(summary);
     else System.err.println(summary);
     return loaded;
+  }
+
+  /** Whole MiB, rounded up: a small model's bar ends full, not at 0 of 1. */
+  private static long mib(long bytes) {
+    return (bytes + (1 << 20) - 1) >> 20;
   }
 }

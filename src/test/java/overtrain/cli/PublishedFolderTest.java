@@ -100,5 +100,6 @@ class PublishedFolderTest {
     assertTrue(ran.err().matches("(?s).*needs [0-9.]+ GiB \\(weights [0-9.]+ GiB: 3 copies.*\\), but the JVM's max heap is [0-9.]+ GiB.*"),
         ran.err());
     assertTrue(!ran.err().contains("no weights") && !ran.err().contains("not a checkpoint"), ran.err());
+    assertTrue(!Files.exists(dir.resolve("ft")), "nothing written before the refusal");
   }
 }
