@@ -107,6 +107,66 @@ public final class Checkpoint {
    * float32).
    */
   public static Loaded load(Path dir) throws IOException {
+    return load(dir, (bytes, total) -> {});
+  }
+
+  /** How far reading a checkpoint's weights has got, in bytes of its weight files. */
+  @FunctionalInterface
+  public interface Listener {
+    void read(long bytes, long totalBytes);
+  }
+
+  /** {@link #load(Path)}, telling {@code listener} after each tensor. */
+  public static Loaded load(Path dir, Listener listener) throws IOException {
+    Opened o = open(dir);
+    // allocated only now: the shapes, checked against the files, bound it
+    Parameters params = new Parameters(o.specs());
+    o.readInto(params, listener);
+    return new Loaded(o.config(), params);
+  }
+
+  /**
+   * Reads the weights of {@code dir} again into {@code params}, which must have its layout:
+   * what a perturbation that works in place restores the checkpoint from, bit for bit, rather
+   * than keeping a second copy of a large model in memory.
+   */
+  public static void reload(Path dir, Parameters params) throws IOException {
+    Opened o = open(dir);
+    if (!o.specs().equals(params.specs())) {
+      throw new IllegalArgumentException(dir + ": its layout is not that of the parameters to reload");
+    }
+    o.readInto(params, (bytes, total) -> {});
+  }
+
+  /** A checkpoint whose config and weight headers have been checked, its weights not yet read. */
+  private record Opened(ModelConfig config, List<TensorSpec> specs, Map<String, Safetensors.Reader> weights,
+      Path source) {
+    void readInto(Parameters params, Listener listener) throws IOException {
+      long total = 0, done = 0;
+      for (TensorSpec s : specs) total += entry(s).end() - entry(s).begin();
+      Set<String> expected = new HashSet<>();
+      for (TensorSpec s : specs) {
+        Safetensors.Reader reader = weights.get(s.name());
+        reader.read(s.name(), s.shape(), params.data(), s.offset());
+        requireFinite(reader.file(), s.name(), s.shape(), params.data(), s.offset());
+        expected.add(s.name());
+        done += entry(s).end() - entry(s).begin();
+        listener.read(done, total);
+      }
+      for (String name : weights.keySet()) {
+        if (!expected.contains(name)) {
+          throw new IOException(source + ": unexpected tensor '" + name + "' for this config"
+              + (config.tieWordEmbeddings() ? " (tie_word_embeddings is true)" : ""));
+        }
+      }
+    }
+
+    private Safetensors.Entry entry(TensorSpec s) {
+      return weights.get(s.name()).entries().get(s.name());
+    }
+  }
+
+  private static Opened open(Path dir) throws IOException {
     Path configFile = dir.resolve(CONFIG);
     if (!Files.isRegularFile(configFile)) {
       throw new IOException(dir + ": not a checkpoint directory (no " + CONFIG + ")");
@@ -142,22 +202,7 @@ public final class Checkpoint {
     }
     HfConfig.checkMultipliers(configFile, config);
     checkInitStds(configFile, specs);
-    // allocated only now: the shapes, checked against the files, bound it
-    Parameters params = new Parameters(specs);
-    Set<String> expected = new HashSet<>();
-    for (TensorSpec s : specs) {
-      Safetensors.Reader reader = weights.get(s.name());
-      reader.read(s.name(), s.shape(), params.data(), s.offset());
-      requireFinite(reader.file(), s.name(), s.shape(), params.data(), s.offset());
-      expected.add(s.name());
-    }
-    for (String name : weights.keySet()) {
-      if (!expected.contains(name)) {
-        throw new IOException(source + ": unexpected tensor '" + name + "' for this config"
-            + (config.tieWordEmbeddings() ? " (tie_word_embeddings is true)" : ""));
-      }
-    }
-    return new Loaded(config, params);
+    return new Opened(config, specs, weights, source);
   }
 
   private static Map<String, Safetensors.Reader> wholeFile(Safetensors.Reader reader) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,7 +26,8 @@ import overtrain.io.AtomicWrite;
  * Python's {@code safetensors} and {@code transformers} read what this writes (float32) as it
  * is. Reading also takes the half-precision dtypes that published checkpoints come in, BF16
  * and F16, widened to float32 (exactly: every half value is a float32 value); each tensor is
- * mapped on its own, so a file may exceed the 2 GiB that one mapping holds.
+ * mapped a window at a time, so a file may exceed the 2 GiB that one mapping holds, and each
+ * window unmapped once widened, so that loading holds the float32 weights and one window.
  */
 public final class Safetensors {
   // A name given twice would otherwise keep its last entry and leave the first's bytes unread.
@@ -85,23 +87,41 @@ public final class Safetensors {
     return Float.intBitsToFloat(sign | (exponent + 127 - 15) << 23 | mantissa << 13);
   }
 
+  /** float32 to bfloat16, rounded to the nearest, ties to even; a NaN stays a (quiet) NaN. */
+  static short toBfloat16(float f) {
+    int bits = Float.floatToRawIntBits(f);
+    if (Float.isNaN(f)) return (short) ((bits >>> 16) | 0x40);
+    return (short) ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16);
+  }
+
   /** Where one tensor lies in a file's data section, and its element type. */
   public record Entry(String name, Dtype dtype, int[] shape, long begin, long end) {}
 
   /** Writes {@code tensors} in order to a temporary file beside {@code file}, then renames it. */
   public static void write(Path file, List<Tensor> tensors, Map<String, String> metadata)
       throws IOException {
+    write(file, tensors, metadata, Dtype.F32);
+  }
+
+  /**
+   * {@link #write}, each value stored as {@code dtype}: F32 exactly, BF16 rounded to the
+   * nearest (ties to even), as PyTorch's {@code .to(torch.bfloat16)} rounds, the form published
+   * checkpoints come in. F16 is not written.
+   */
+  public static void write(Path file, List<Tensor> tensors, Map<String, String> metadata, Dtype dtype)
+      throws IOException {
+    if (dtype == Dtype.F16) throw new IllegalArgumentException("writing F16 is not supported; F32 or BF16");
     ObjectNode header = JSON.createObjectNode();
     if (!metadata.isEmpty()) header.set(METADATA, JSON.valueToTree(metadata));
     long at = 0;
     for (Tensor t : tensors) {
       if (header.has(t.name())) throw new IllegalArgumentException("tensor " + t.name() + " written twice");
       ObjectNode e = header.putObject(t.name());
-      e.put("dtype", "F32");
+      e.put("dtype", dtype.name());
       ArrayNode shape = e.putArray("shape");
       for (int s : t.shape()) shape.add(s);
-      e.putArray("data_offsets").add(at).add(at + 4 * t.size());
-      at += 4 * t.size();
+      e.putArray("data_offsets").add(at).add(at + dtype.bytes * t.size());
+      at += dtype.bytes * t.size();
     }
     byte[] json = JSON.writeValueAsBytes(header);
     // The format pads the header with spaces so that the data starts 8-byte aligned.
@@ -119,14 +139,27 @@ public final class Safetensors {
         for (long i = 0; i < n; ) {
           int chunk = (int) Math.min(n - i, buf.capacity() / 4);
           buf.clear();
-          buf.asFloatBuffer().put(t.data(), (int) (t.offset() + i), chunk);
-          buf.limit(chunk * 4);
+          int from = (int) (t.offset() + i);
+          if (dtype == Dtype.F32) {
+            buf.asFloatBuffer().put(t.data(), from, chunk);
+            buf.limit(chunk * 4);
+          } else {
+            for (int k = 0; k < chunk; k++) buf.putShort(2 * k, toBfloat16(t.data()[from + k]));
+            buf.limit(chunk * 2);
+          }
           writeFully(ch, buf);
           i += chunk;
         }
       }
     });
   }
+
+  /**
+   * Bytes mapped at a time. A whole tensor's mapping (a billion-parameter model's embedding is
+   * hundreds of MiB) would sit resident beside everything a command already holds, as when a
+   * perturbation restores the weights with the activations allocated.
+   */
+  private static final long MAP_WINDOW = 16L << 20;
 
   /** A safetensors file whose header has been checked; tensors are mapped as they are read. */
   public static final class Reader {
@@ -168,10 +201,19 @@ public final class Safetensors {
             + ", expected " + Arrays.toString(shape));
       }
       long bytes = e.end() - e.begin();
+      int size = e.dtype().bytes;
+      long window = MAP_WINDOW / size * size;
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-        ByteBuffer data = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), bytes)
-            .order(ByteOrder.LITTLE_ENDIAN);
-        e.dtype().decode(data, dst, offset, (int) (bytes / e.dtype().bytes));
+        for (long at = 0; at < bytes; at += window) {
+          long length = Math.min(window, bytes - at);
+          MappedByteBuffer data = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin() + at, length);
+          try {
+            data.order(ByteOrder.LITTLE_ENDIAN);
+            e.dtype().decode(data, dst, offset + (int) (at / size), (int) (length / size));
+          } finally {
+            release(data);
+          }
+        }
       }
     }
   }
@@ -292,6 +334,37 @@ public final class Safetensors {
       throw new IOException(file + ": the tensors end at data byte " + at + (previous == null ? ""
           : " (the last is '" + previous + "')") + ", but the data section has " + dataLen
           + " bytes: " + (dataLen - at) + " bytes at its end belong to no tensor");
+    }
+  }
+
+  /**
+   * Unmaps {@code mapped} now. Left to the collector, a mapping's pages stay resident until a
+   * collection finds the buffer unreachable, and loading a model touches few objects, so the
+   * mapped file's pages would pile up beside the float32 weights they were widened into. The
+   * JDK 17 way is {@code sun.misc.Unsafe.invokeCleaner}, looked up reflectively; where it is
+   * not there, the collector still unmaps in its own time.
+   */
+  static void release(MappedByteBuffer mapped) {
+    if (INVOKE_CLEANER == null) return;
+    try {
+      INVOKE_CLEANER.invoke(mapped);
+    } catch (Throwable unavailable) {
+      // as without it: unmapped when collected
+    }
+  }
+
+  private static final java.lang.invoke.MethodHandle INVOKE_CLEANER = invokeCleaner();
+
+  private static java.lang.invoke.MethodHandle invokeCleaner() {
+    try {
+      Class<?> unsafe = Class.forName("sun.misc.Unsafe");
+      java.lang.reflect.Field theUnsafe = unsafe.getDeclaredField("theUnsafe");
+      theUnsafe.setAccessible(true);
+      return java.lang.invoke.MethodHandles.lookup()
+          .findVirtual(unsafe, "invokeCleaner", java.lang.invoke.MethodType.methodType(void.class, ByteBuffer.class))
+          .bindTo(theUnsafe.get(null));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
     }
   }
 

@@ -84,14 +84,17 @@ public final class EvalCommand implements Callable<Integer> {
     if (maxExamples < 0) throw new IllegalArgumentException("--max-examples must be >= 0 (0: all), got " + maxExamples);
     if (batch < 1) throw new IllegalArgumentException("--batch must be positive, got " + batch);
     if (task != null) return callTask();
-    Checkpoint.Loaded loaded = Checkpoint.load(modelOption.dir);
+    Checkpoint.Loaded loaded = Loading.checkpoint(modelOption.dir);
     int ctx = loaded.config().window(context);
     TokenFile file = TokenFile.open(tokens, loaded.config().vocabSize());
     long limit = maxTokens == 0 ? Long.MAX_VALUE : maxTokens;
-    Progress progress = new Progress("eval", Math.min((file.length() - 1) / ctx, limit / ctx));
+    Progress progress = new Progress("eval (windows)", Math.min((file.length() - 1) / ctx, limit / ctx));
+    long start = System.nanoTime();
     TokenLoss.Result r = TokenLoss.evaluate(new OlmoModel(loaded.config(), loaded.params()), file, ctx, batch,
         limit, (done, total) -> progress.advanceTo(done));
-    progress.finish("");
+    double seconds = (System.nanoTime() - start) / 1e9;
+    progress.finish(String.format(java.util.Locale.ROOT, "scored %d tokens in %.1f s, %.1f tokens/s",
+        r.tokens(), seconds, r.tokens() / seconds));
     if (json) {
       ObjectNode o = new ObjectMapper().createObjectNode();
       o.put("loss", r.loss());
@@ -132,7 +135,7 @@ public final class EvalCommand implements Callable<Integer> {
    * fine-tuning uses; {@code maxExamples} > 0 keeps only the first ones.
    */
   private TaskEvaluation scoreTask(Task task, String tokenizer) throws IOException {
-    Checkpoint.Loaded loaded = Checkpoint.load(modelOption.dir);
+    Checkpoint.Loaded loaded = Loading.checkpoint(modelOption.dir);
     Tokenizer tok = Tokenizer.loadOrNamed(tokenizer);
     loaded.config().requireVocabulary(tok.vocabSize(), "tokenizer " + tokenizer, modelOption.dir);
     List<Example> examples = task.examples(split);

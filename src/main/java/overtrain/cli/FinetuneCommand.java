@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import overtrain.checkpoint.Checkpoint;
+import overtrain.checkpoint.HfConfig;
 import overtrain.data.TokenFile;
 import overtrain.eval.TaskEvaluation;
 import overtrain.finetune.Monitor;
@@ -138,8 +139,12 @@ public final class FinetuneCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SweepConfig sweep = SweepConfig.load(ConfigFlags.layers(spec, configFlags));
+    Path config = modelOption.dir.resolve(Checkpoint.CONFIG);
+    // said before anything is written or a large model read: what the sweep needs, and refused
+    // where it does not fit
+    if (Files.isRegularFile(config)) Sweep.checkFits(HfConfig.read(config), sweep);
     Sweep.prepareOutput(out, overwrite);
-    Checkpoint.Loaded loaded = Checkpoint.load(modelOption.dir);
+    Checkpoint.Loaded loaded = Loading.checkpoint(modelOption.dir);
     String tokenizerSource = TokenizerSource.resolve(tasks.tokenizer, modelOption.dir);
     Tokenizer tok = Tokenizer.loadOrNamed(tokenizerSource);
     TokenFile heldout = heldoutTokens == null

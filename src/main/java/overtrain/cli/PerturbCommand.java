@@ -92,13 +92,14 @@ public final class PerturbCommand implements Callable<Integer> {
     }
     PerturbationSweep.Config asked = Configs.load(PerturbationSweep.Config.class, PerturbationSweep.Config.DEFAULTS, layers);
     if (out != null) checkWritable(out, List.of("result.json", "degradation.png", "degradation.svg"));
-    Checkpoint.Loaded loaded = Checkpoint.load(modelOption.dir);
+    Checkpoint.Loaded loaded = Loading.checkpoint(modelOption.dir);
     PerturbationSweep.Config config = asked.forModel(loaded.config());
     int ctx = config.context();
     TokenFile file = TokenFile.open(heldout, loaded.config().vocabSize());
     Progress progress = new Progress("perturb", PerturbationSweep.totalWindows(config, file));
     PerturbationSweep.Result result = PerturbationSweep.run(loaded.config(), loaded.params(),
-        modelOption.dir.toString(), file, heldout.toString(), config, (done, total) -> progress.advanceTo(done));
+        params -> Checkpoint.reload(modelOption.dir, params), modelOption.dir.toString(), file,
+        heldout.toString(), config, (done, total) -> progress.advanceTo(done));
     progress.finish("");
 
     ObjectMapper mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);

@@ -44,7 +44,7 @@ import picocli.CommandLine.Parameters;
             + "cores); 'overtrain demo' is the demo preset.",
         "", "Example: overtrain reproduce --preset cpu"})
 public final class ReproduceCommand implements Callable<Integer> {
-  @Option(names = "--preset", paramLabel = "NAME", description = "A preset study: demo, cpu or paper.")
+  @Option(names = "--preset", paramLabel = "NAME", description = "A preset study: demo, cpu, paper or olmo-1b.")
   String preset;
 
   @Parameters(arity = "0..1", paramLabel = "FILE", description = "A study file (YAML), instead of a preset.")

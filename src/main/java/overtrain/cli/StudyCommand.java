@@ -110,9 +110,9 @@ public final class StudyCommand implements Runnable {
   }
 
   @Command(name = "preset", mixinStandardHelpOptions = true,
-      description = "Print a preset study file (demo, cpu or paper), to copy and edit.")
+      description = "Print a preset study file (demo, cpu, paper or olmo-1b), to copy and edit.")
   static final class Preset implements Callable<Integer> {
-    @Parameters(paramLabel = "NAME", description = "demo, cpu or paper.") String name;
+    @Parameters(paramLabel = "NAME", description = "demo, cpu, paper or olmo-1b.") String name;
 
     @Override
     public Integer call() throws Exception {
@@ -126,7 +126,7 @@ public final class StudyCommand implements Runnable {
           + "the totals, and an estimate of the wall time on this machine's local pool.",
           "", "Example: overtrain study plan demo"})
   static final class Plan implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", description = "The study file (YAML), or a preset: demo, cpu, paper.") Path file;
+    @Parameters(paramLabel = "FILE", description = "The study file (YAML), or a preset: demo, cpu, paper, olmo-1b.") Path file;
 
     @CommandLine.Mixin WorkersOption workers;
 
@@ -176,7 +176,7 @@ public final class StudyCommand implements Runnable {
   static final class Run implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
 
-    @Parameters(paramLabel = "FILE", description = "The study file (YAML), or a preset: demo, cpu, paper.") Path file;
+    @Parameters(paramLabel = "FILE", description = "The study file (YAML), or a preset: demo, cpu, paper, olmo-1b.") Path file;
 
     @CommandLine.Mixin WorkersOption workers;
 
@@ -217,7 +217,7 @@ public final class StudyCommand implements Runnable {
           + "already was. Waits while another worker holds the cell or runs a dependency.",
           "", "Example: overtrain study run-cell demo 3f2a9c0d41b7e658"})
   static final class RunCell implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "The study file (YAML), or a preset: demo, cpu, paper.") Path file;
+    @Parameters(index = "0", paramLabel = "FILE", description = "The study file (YAML), or a preset: demo, cpu, paper, olmo-1b.") Path file;
 
     @Parameters(index = "1", paramLabel = "CELL_ID", description = "The cell's id (see 'study plan').") String id;
 
@@ -239,7 +239,7 @@ public final class StudyCommand implements Runnable {
           + "with squeue here, the study's Slurm jobs too.",
           "", "Example: overtrain study status demo --verbose"})
   static final class Status implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", description = "The study file (YAML), or a preset: demo, cpu, paper.") Path file;
+    @Parameters(paramLabel = "FILE", description = "The study file (YAML), or a preset: demo, cpu, paper, olmo-1b.") Path file;
 
     @Option(names = {"-v", "--verbose"}, description = "A line per cell.") boolean verbose;
 
@@ -277,7 +277,7 @@ public final class StudyCommand implements Runnable {
   static final class ResultsCmd implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
 
-    @Parameters(paramLabel = "FILE", description = "The study file (YAML), or a preset: demo, cpu, paper.") Path file;
+    @Parameters(paramLabel = "FILE", description = "The study file (YAML), or a preset: demo, cpu, paper, olmo-1b.") Path file;
 
     @Option(names = "--format", defaultValue = "csv", paramLabel = "csv|json",
         description = "Table format (default: ${DEFAULT-VALUE}).")
@@ -309,7 +309,7 @@ public final class StudyCommand implements Runnable {
   static final class Submit implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
 
-    @Parameters(paramLabel = "FILE", description = "The study file (YAML), or a preset: demo, cpu, paper.") Path file;
+    @Parameters(paramLabel = "FILE", description = "The study file (YAML), or a preset: demo, cpu, paper, olmo-1b.") Path file;
 
     @Option(names = "--slurm", required = true, description = "Submit with sbatch (the only scheduler so far).")
     boolean slurm;

@@ -84,9 +84,57 @@ public final class Sweep {
     if (!Files.isWritable(out)) throw new IOException(out + ": permission denied (cannot write results there)");
   }
 
+  /**
+   * What a sweep holds at once: what training needs ({@link OlmoModel#trainingMemory}), plus,
+   * under weights, the checkpoint's own (every rate starts from them), the best earlier rate's
+   * when there are several rates, and the pull's anchor when {@code l2_to_init} is set.
+   */
+  public static OlmoModel.Memory memory(ModelConfig model, SweepConfig config) {
+    OlmoModel.Memory t = OlmoModel.trainingMemory(model, config.batch(), model.maxContext());
+    int copies = 2 + (config.lr().size() > 1 ? 1 : 0) + (config.l2ToInit() > 0 ? 1 : 0);
+    return new OlmoModel.Memory(t.weights() * copies, t.gradients(), t.adamMoments(), t.activations(), t.workspace());
+  }
+
+  /**
+   * Refuses, before the checkpoint is read, a sweep this JVM cannot hold, saying what it needs
+   * and what there is: the max heap, and the machine's memory where that is short too.
+   */
+  public static void checkFits(ModelConfig model, SweepConfig config) {
+    OlmoModel.Memory need = memory(model, config);
+    long heap = Runtime.getRuntime().maxMemory();
+    if (need.total() > heap) {
+      long machine = machineMemory();
+      String remedy = machine > 0 && need.total() > machine
+          ? "; this machine has " + gib(machine) + " in all, so fine-tune on a larger one"
+          : "; raise -Xmx (OVERTRAIN_JAVA_OPTS=-Xmx" + (need.total() / (1L << 30) + 2) + "g)";
+      int copies = (int) (need.weights() / need.gradients());
+      throw new IllegalArgumentException(String.format("fine-tuning this %,d-parameter model at batch %d x context"
+          + " %d with %d rate(s) needs %s (weights %s: %d copies, the checkpoint's, the run's and any"
+          + " kept for the best rate or the L2 pull; gradients %s; Adam moments %s; activations %s),"
+          + " but the JVM's max heap is %s%s, or lower the batch",
+          OlmoModel.parameterCount(model), config.batch(), model.maxContext(), config.lr().size(),
+          gib(need.total()), gib(need.weights()), copies, gib(need.gradients()), gib(need.adamMoments()),
+          gib(need.activations() + need.workspace()), gib(heap), remedy));
+    }
+    OlmoModel.checkFits(model, config.batch(), model.maxContext(), "finetune");
+  }
+
+  private static long machineMemory() {
+    try {
+      return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+          .getOperatingSystemMXBean()).getTotalMemorySize();
+    } catch (RuntimeException | LinkageError e) {
+      return 0;
+    }
+  }
+
+  private static String gib(long bytes) {
+    return String.format(java.util.Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+  }
+
   /** Runs every learning rate, writes the outputs into {@code out}, returns the result. */
   public SweepResult run(Path out) throws IOException {
-    OlmoModel.checkFits(in.config(), config.batch(), in.config().maxContext(), "finetune");
+    checkFits(in.config(), config);
     Files.createDirectories(out);
     List<Example> train = limit(in.task().examples("train"), config.maxTrainExamples());
     List<Example> validation = limit(in.task().examples("validation"), config.eval().maxExamples());
@@ -109,7 +157,8 @@ public final class Sweep {
     monitor.end(truncated + " of " + train.size() + " inputs cut on the left to fit "
         + in.config().maxContext() + " tokens; " + trainSequences.size() + " sequences");
 
-    OlmoModel base = new OlmoModel(in.config(), in.start().copy());
+    // scoring reads the weights only: the checkpoint's own serve
+    OlmoModel base = new OlmoModel(in.config(), in.start());
     SweepResult.Scores before = new SweepResult.Scores(
         evaluate(base, "validation", validation), evaluate(base, "test", test), heldout(base));
 

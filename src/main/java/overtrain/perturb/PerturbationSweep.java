@@ -80,7 +80,28 @@ public final class PerturbationSweep {
    */
   public static Result run(ModelConfig modelConfig, Parameters checkpoint, String modelName,
       TokenFile heldout, String heldoutName, Config c, TokenLoss.Progress progress) {
-    Parameters perturbed = checkpoint.copy();
+    try {
+      return run(modelConfig, checkpoint, null, modelName, heldout, heldoutName, c, progress);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // no restore: nothing is read
+    }
+  }
+
+  /** Puts the checkpoint's own weights back into an array a perturbation was written into. */
+  @FunctionalInterface
+  public interface Restore {
+    void into(Parameters params) throws java.io.IOException;
+  }
+
+  /**
+   * {@link #run}, perturbing {@code checkpoint}'s own array in place and putting the weights
+   * back with {@code restore} after each perturbation (and at the end), where {@code restore}
+   * is not null: a model of a billion parameters is then held once, not twice. Without it, a
+   * copy is perturbed and {@code checkpoint} is never written.
+   */
+  public static Result run(ModelConfig modelConfig, Parameters checkpoint, Restore restore, String modelName,
+      TokenFile heldout, String heldoutName, Config c, TokenLoss.Progress progress) throws java.io.IOException {
+    Parameters perturbed = restore == null ? checkpoint.copy() : checkpoint;
     OlmoModel model = new OlmoModel(modelConfig, perturbed);
     long total = totalWindows(c, heldout);
     long[] before = {0};
@@ -96,6 +117,7 @@ public final class PerturbationSweep {
         long seed = c.seed() + s;
         GaussianPerturbation.apply(checkpoint.data(), checkpoint.specs(), gamma, seed, perturbed.data());
         TokenLoss.Result r = TokenLoss.evaluate(model, heldout, c.context(), c.batch(), c.maxTokens(), measured);
+        if (restore != null) restore.into(checkpoint);
         before[0] += r.tokens() / c.context();
         degradation[s] = r.loss() - base.loss();
         runs.add(new Run(gamma, seed, r.loss(), degradation[s]));

@@ -136,7 +136,8 @@ public final class StudyReport {
     if (kind >= 0 && budget >= 0 && seed >= 0) {
       for (List<JsonNode> r : table.rows()) {
         if (r.get(budget) != null && r.get(seed) != null && r.get(kind) != null
-            && List.of("pretrain", "perturb", "finetune").contains(r.get(kind).asText())) kept.add(r);
+            && (Findings.BASE_KINDS.contains(r.get(kind).asText())
+                || List.of("perturb", "finetune").contains(r.get(kind).asText()))) kept.add(r);
       }
     }
     return new Results.Table(table.columns(), kept);
@@ -192,7 +193,7 @@ public final class StudyReport {
     Groups g = new Groups();
     Map<String, Long> params = new HashMap<>();
     for (Map<String, JsonNode> r : rows) {
-      if (!is(r, "kind", "pretrain") || !is(r, "metric", "heldout_loss")) continue;
+      if (!Findings.BASE_KINDS.contains(text(r, "kind")) || !is(r, "metric", "heldout_loss")) continue;
       String model = text(r, "model");
       params.put(model, r.containsKey("non_embedding_parameters") ? r.get("non_embedding_parameters").asLong() : 0);
       g.add(new Key(params.get(model), model, 0, model), num(r, "budget"), num(r, "value"));

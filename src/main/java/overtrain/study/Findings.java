@@ -31,6 +31,12 @@ public final class Findings {
   /** Bootstrap resamples and permutations: enough for two decimals of a p-value or quantile. */
   static final int RESAMPLES = 2000;
 
+  /**
+   * The kinds of cell whose rows are a base model's own loss: a pre-training run's, or an
+   * existing checkpoint's ({@code checkpoints:}).
+   */
+  public static final java.util.Set<String> BASE_KINDS = java.util.Set.of("pretrain", "checkpoint");
+
   /** One curve: values by budget, a list of one value per pre-training seed at each budget. */
   record Curve(TreeMap<Long, Map<Long, Double>> bySeed) {
     Curve() {
@@ -216,7 +222,7 @@ public final class Findings {
       String kind = text(r, "kind"), metric = text(r, "metric"), model = text(r, "model");
       long budget = r.get("budget").asLong(), seed = r.get("pretrain_seed").asLong();
       double v = r.get("value").asDouble();
-      if (kind.equals("pretrain") && metric.equals("heldout_loss")) {
+      if (BASE_KINDS.contains(kind) && metric.equals("heldout_loss")) {
         base.computeIfAbsent(model, k -> new Curve()).add(budget, seed, v);
       } else if (kind.equals("perturb")) {
         String key = model + " | perturb gamma=" + r.get("gamma").asDouble();

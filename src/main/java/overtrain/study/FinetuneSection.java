@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import overtrain.checkpoint.Checkpoint;
+import overtrain.checkpoint.HfConfig;
 import overtrain.data.TokenFile;
 import overtrain.eval.TaskEvaluation;
 import overtrain.finetune.Monitor;
@@ -18,7 +19,6 @@ import overtrain.finetune.SweepResult;
 import overtrain.io.Configs;
 import overtrain.tasks.Task;
 import overtrain.tokenizer.Tokenizer;
-import overtrain.train.TrainConfig;
 
 /**
  * The {@code finetune:} section: each pre-trained checkpoint fine-tuned on each task at every
@@ -52,28 +52,28 @@ final class FinetuneSection extends GridSection {
         new Configs.Layer(where + " (study)", grid)));
     List<Cell> cells = new ArrayList<>();
     for (Cell pre : earlier) {
-      if (!pre.kind().equals(PretrainSection.KIND)) continue;
-      TrainConfig config = Configs.bind(TrainConfig.class, pre.spec().get("config"), Map.of());
+      Base b = Base.of(pre);
+      if (b == null) continue;
       for (Iterator<JsonNode> it = tasks.elements(); it.hasNext(); ) {
         String task = it.next().asText();
         ObjectNode spec = Json.object();
         spec.put("task", task);
         spec.put("tasks_dir", study.data().tasksDir());
         spec.put("tokenizer", study.data().tokenizer());
-        spec.put("heldout", config.data().heldout());
-        spec.set("model", Configs.JSON.valueToTree(config.model()));
-        spec.put("batch", config.data().batch());
+        spec.put("heldout", b.heldout());
+        spec.set("model", Configs.JSON.valueToTree(b.model()));
+        spec.put("batch", b.batch());
         spec.set("sweep", Configs.JSON.valueToTree(sweep));
         ObjectNode coords = coords(pre, "finetune");
         coords.put("task", task);
         long trained = (long) sweep.lr().size() * sweep.epochs()
             * Math.max(1, sweep.maxTrainExamples() > 0 ? sweep.maxTrainExamples() : 1000)
-            * config.model().maxContext();
-        cells.add(Cell.of(KIND, "finetune " + task + " " + pre.label().substring("pretrain ".length()),
+            * b.model().maxContext();
+        cells.add(Cell.of(KIND, "finetune " + task + " " + baseLabel(pre),
             List.of(pre.id()), spec, coords, trained, StudyFile.intField(section, "threads", pre.threads(), 1, where)));
       }
     }
-    if (cells.isEmpty()) throw new IllegalArgumentException(where + ": needs a pretrain: section above it");
+    if (cells.isEmpty()) throw new IllegalArgumentException(where + ": needs a pretrain: or checkpoints: section above it");
     return cells;
   }
 
@@ -90,6 +90,7 @@ final class FinetuneSection extends GridSection {
   static CellResult run(Cell cell, CellContext ctx) throws Exception {
     SweepConfig sweep = Configs.bind(SweepConfig.class, cell.spec().get("sweep"), Map.of());
     Path checkpoint = PretrainSection.checkpoint(ctx, cell.dependsOn().get(0));
+    Sweep.checkFits(HfConfig.read(checkpoint.resolve(Checkpoint.CONFIG)), sweep); // before the weights are read
     Checkpoint.Loaded ck = Checkpoint.load(checkpoint);
     String tokenizerSource = cell.spec().get("tokenizer").asText();
     Tokenizer tokenizer = Tokenizer.loadOrNamed(tokenizerSource);

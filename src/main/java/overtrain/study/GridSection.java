@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import overtrain.io.Configs;
+import overtrain.model.ModelConfig;
+import overtrain.train.TrainConfig;
 
 /**
  * A section of the paper's grid (pretrain, perturb, finetune): it reads the file's shared
@@ -57,6 +61,31 @@ abstract class GridSection implements StudyFile.Section {
     }
     if (out.isEmpty()) throw new IllegalArgumentException(where + "." + field + ": expected at least one number");
     return out;
+  }
+
+  /**
+   * What a modification needs of the cell whose checkpoint it modifies: the model, the held-out
+   * file and the batch it was measured with. Null for a cell that makes no checkpoint.
+   */
+  record Base(ModelConfig model, String heldout, int batch, StudyData.Measure measure) {
+    static Base of(Cell c) {
+      if (c.kind().equals(PretrainSection.KIND)) {
+        TrainConfig config = Configs.bind(TrainConfig.class, c.spec().get("config"), Map.of());
+        return new Base(config.model(), config.data().heldout(), config.data().batch(),
+            Configs.bind(StudyData.Measure.class, c.spec().get("measure"), Map.of()));
+      }
+      if (c.kind().equals(CheckpointsSection.KIND)) {
+        return new Base(Configs.bind(ModelConfig.class, c.spec().get("model"), Map.of()),
+            c.spec().get("heldout").asText(), c.spec().get("batch").asInt(),
+            Configs.bind(StudyData.Measure.class, c.spec().get("measure"), Map.of()));
+      }
+      return null;
+    }
+  }
+
+  /** A base cell's label without its kind: "d16 budget=4M seed=1". */
+  static String baseLabel(Cell c) {
+    return c.label().substring(c.label().indexOf(' ') + 1);
   }
 
   /** The grid coordinates of a cell this one builds on, plus its own. */

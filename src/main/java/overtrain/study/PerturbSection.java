@@ -11,7 +11,6 @@ import overtrain.checkpoint.Checkpoint;
 import overtrain.data.TokenFile;
 import overtrain.io.Configs;
 import overtrain.perturb.PerturbationSweep;
-import overtrain.train.TrainConfig;
 
 /**
  * The {@code perturb:} section: each pre-trained checkpoint under Gaussian noise of every
@@ -33,22 +32,22 @@ final class PerturbSection extends GridSection {
     long seed = integers(section, "seed", where, List.of(1L)).get(0);
     List<Cell> cells = new ArrayList<>();
     for (Cell pre : earlier) {
-      if (!pre.kind().equals(PretrainSection.KIND)) continue;
-      TrainConfig config = Configs.bind(TrainConfig.class, pre.spec().get("config"), Map.of());
-      StudyData.Measure measure = Configs.bind(StudyData.Measure.class, pre.spec().get("measure"), Map.of());
+      Base b = Base.of(pre);
+      if (b == null) continue;
+      StudyData.Measure measure = b.measure();
       // checks the values now, not when the cell runs
       PerturbationSweep.Config sweep = new PerturbationSweep.Config(gammas, directions, seed,
-          config.model().maxContext(), measure.batch(), measure.heldoutTokens());
+          b.model().maxContext(), measure.batch(), measure.heldoutTokens());
       ObjectNode spec = Json.object();
       spec.set("sweep", Configs.JSON.valueToTree(sweep));
-      spec.put("heldout", config.data().heldout());
-      spec.set("model", Configs.JSON.valueToTree(config.model()));
-      spec.put("batch", config.data().batch());
+      spec.put("heldout", b.heldout());
+      spec.set("model", Configs.JSON.valueToTree(b.model()));
+      spec.put("batch", b.batch());
       long scored = measure.heldoutTokens() * (1 + (long) gammas.size() * directions);
-      cells.add(Cell.of(KIND, "perturb " + pre.label().substring("pretrain ".length()),
+      cells.add(Cell.of(KIND, "perturb " + baseLabel(pre),
           List.of(pre.id()), spec, coords(pre, "perturb"), scored, pre.threads()));
     }
-    if (cells.isEmpty()) throw new IllegalArgumentException(where + ": needs a pretrain: section above it");
+    if (cells.isEmpty()) throw new IllegalArgumentException(where + ": needs a pretrain: or checkpoints: section above it");
     return cells;
   }
 
@@ -69,7 +68,8 @@ final class PerturbSection extends GridSection {
     Path heldoutFile = Path.of(cell.spec().get("heldout").asText());
     TokenFile heldout = TokenFile.open(heldoutFile, ck.config().vocabSize());
     long perMeasurement = sweep.maxTokens() / sweep.context() * sweep.context();
-    PerturbationSweep.Result r = PerturbationSweep.run(ck.config(), ck.params(), checkpoint.toString(),
+    PerturbationSweep.Result r = PerturbationSweep.run(ck.config(), ck.params(),
+        params -> Checkpoint.reload(checkpoint, params), checkpoint.toString(),
         heldout, heldoutFile.toString(), sweep, (done, total) -> ctx.progress(done * sweep.context()));
     List<ObjectNode> rows = new ArrayList<>();
     for (PerturbationSweep.Run run : r.runs()) {

@@ -16,7 +16,8 @@ import overtrain.io.Configs;
  * measure: {heldout_tokens: 65536, batch: 16}
  * </pre>
  *
- * @param data the study's files (relative paths are from the working directory)
+ * @param data the study's files (relative paths are from the working directory); {@code train}
+ *     only where the study pre-trains
  * @param measure the held-out slice: its first {@code heldout_tokens} predictions, in windows
  *     of each model's context, scored {@code batch} windows at a time
  */
@@ -40,7 +41,8 @@ record StudyData(Data data, Measure measure) {
     if (data == null) {
       throw new IllegalArgumentException(source + ": data: is required ({train, heldout, tokenizer, tasks_dir})");
     }
-    for (String key : List.of("train", "heldout")) {
+    // a study of existing checkpoints trains nothing: it needs no training file
+    for (String key : root.has("pretrain") ? List.of("train", "heldout") : List.of("heldout")) {
       if (!data.hasNonNull(key)) {
         throw new IllegalArgumentException(source + ": data." + key + " is required (a token file)");
       }

@@ -56,6 +56,7 @@ public final class StudyFile {
   static {
     SECTIONS.put("selftest", new Selftest());
     SECTIONS.put("pretrain", new PretrainSection());
+    SECTIONS.put("checkpoints", new CheckpointsSection());
     SECTIONS.put("perturb", new PerturbSection());
     SECTIONS.put("finetune", new FinetuneSection());
   }
@@ -81,9 +82,10 @@ public final class StudyFile {
   /**
    * The studies that ship with overtrain, loaded by name where no file of that name exists:
    * {@code demo} (minutes on 2 cores), {@code cpu} (the CPU-scale reproduction) and
-   * {@code paper} (the paper's setup, for a cluster).
+   * {@code paper} (the paper's setup, for a cluster) and {@code olmo-1b} (OLMo-1B's published
+   * revisions as the budget axis, for whoever has their folders).
    */
-  public static final List<String> PRESETS = List.of("demo", "cpu", "paper");
+  public static final List<String> PRESETS = List.of("demo", "cpu", "paper", "olmo-1b");
 
   /** A preset's text, to start a study file of one's own from. */
   public static String presetText(String name) throws IOException {

@@ -42,6 +42,48 @@ class SafetensorsTest {
     assertEquals(List.of("a.weight", "b"), List.copyOf(r.entries().keySet()));
   }
 
+  @Test
+  void bfloat16IsWrittenRoundedToNearestEvenAndReadBackAsThoseValues() throws IOException {
+    float[] in = {
+      1f, -2f,
+      Float.intBitsToFloat(0x3f808000), // halfway, even below: down
+      Float.intBitsToFloat(0x3f818000), // halfway, odd below: up
+      Float.intBitsToFloat(0x3f808001), // past halfway: up
+      Float.intBitsToFloat(0x3f807fff), // short of halfway: down
+      3.4e38f, // rounds up past the largest bfloat16: infinity, as PyTorch
+    };
+    int[] expected = {0x3f80, 0xc000, 0x3f80, 0x3f82, 0x3f81, 0x3f80, 0x7f80};
+    Path file = dir.resolve("bf16.safetensors");
+    Safetensors.write(file, List.of(new Safetensors.Tensor("w", new int[] {in.length}, in, 0)), Map.of(),
+        Safetensors.Dtype.BF16);
+    Safetensors.Reader r = Safetensors.open(file);
+    assertEquals(Safetensors.Dtype.BF16, r.entries().get("w").dtype());
+    float[] back = new float[in.length];
+    r.read("w", new int[] {in.length}, back, 0);
+    for (int i = 0; i < in.length; i++) {
+      assertEquals(expected[i] << 16, Float.floatToRawIntBits(back[i]), "value " + i);
+    }
+    assertTrue(Float.isNaN(Float.intBitsToFloat(Safetensors.toBfloat16(Float.NaN) << 16)));
+  }
+
+  @Test
+  void tensorsLargerThanOneMappingWindowReadWhole() throws IOException {
+    // past 16 MiB each, and of odd lengths, so that windows end inside the data
+    float[] big = new float[4_500_001];
+    for (int i = 0; i < big.length; i++) big[i] = i * 0.25f - 7f;
+    float[] half = new float[8_400_003];
+    for (int i = 0; i < half.length; i++) half[i] = (i % 256) - 128f; // exact in bfloat16
+    for (Safetensors.Dtype dtype : List.of(Safetensors.Dtype.F32, Safetensors.Dtype.BF16)) {
+      float[] data = dtype == Safetensors.Dtype.F32 ? big : half;
+      Path file = dir.resolve(dtype + ".safetensors");
+      Safetensors.write(file, List.of(new Safetensors.Tensor("small", new int[] {3}, DATA, 0),
+          new Safetensors.Tensor("big", new int[] {data.length}, data, 0)), Map.of(), dtype);
+      float[] back = new float[data.length + 1];
+      Safetensors.open(file).read("big", new int[] {data.length}, back, 1);
+      assertArrayEquals(data, java.util.Arrays.copyOfRange(back, 1, back.length), dtype.toString());
+    }
+  }
+
   /** Parses the file by the format's specification, without the reader under test. */
   @Test
   void layoutFollowsTheSpecification() throws IOException {

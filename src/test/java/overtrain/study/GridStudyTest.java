@@ -27,8 +27,8 @@ import overtrain.tokenizer.Tokenizer;
 class GridStudyTest {
   @TempDir Path dir;
 
-  /** Token files, a tokenizer and a two-class task; returns the study file's shared keys. */
-  private String data() throws IOException {
+  /** Token files, a tokenizer and a two-class task in {@code dir}; returns the study file's shared keys. */
+  static String data(Path dir) throws IOException {
     SplittableRandom r = new SplittableRandom(5);
     List<String> texts = new ArrayList<>();
     Path task = Files.createDirectories(dir.resolve("tasks/cue"));
@@ -61,7 +61,7 @@ class GridStudyTest {
 
   private Path study(String name, String sections) throws IOException {
     return Files.writeString(dir.resolve(name + ".yaml"), "name: " + name + "\ndir: " + dir.resolve(name)
-        + "\n" + data() + sections);
+        + "\n" + data(dir) + sections);
   }
 
   private static final String GRID = String.join("\n",
@@ -170,10 +170,39 @@ class GridStudyTest {
     assertTrue(e.getMessage().contains("perturb") && e.getMessage().contains("gamas"), e.getMessage());
   }
 
+  /**
+   * A checkpoints: preset with tiny folders of the names it lists, in a root of the test's own,
+   * and a tokenizer; without them it is refused, naming the folder it expected.
+   */
+  private String withFolders(String preset) throws IOException {
+    String root = preset.replaceAll("(?s).*\n  root: (\\S+)\n.*", "$1");
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+        () -> StudyFile.parse(preset.replace("root: " + root, "root: " + dir.resolve("none")), "preset"));
+    assertTrue(missing.getMessage().contains("checkpoints.root: " + dir.resolve("none")), missing.getMessage());
+    overtrain.model.ModelConfig tiny = new overtrain.model.ModelConfig(64, 16, 1, 2, 32, 16, true, 10000.0,
+        overtrain.model.Parameterization.STANDARD, 16, 0.02);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{path: (\\S+),").matcher(preset);
+    int folders = 0;
+    while (m.find()) {
+      overtrain.checkpoint.Checkpoint.save(dir.resolve("models").resolve(m.group(1)), tiny,
+          overtrain.model.OlmoModel.initialize(tiny, 1));
+      folders++;
+    }
+    assertTrue(folders >= 5, "the preset lists its folders: " + folders);
+    String tokenizer = preset.replaceAll("(?s).*\n  tokenizer: (\\S+)\n.*", "$1");
+    Path tok = dir.resolve(tokenizer.replace(root, "models"));
+    Files.createDirectories(tok.getParent());
+    Files.writeString(tok, "{}");
+    return preset.replace("root: " + root, "root: " + dir.resolve("models"))
+        .replace("tokenizer: " + tokenizer, "tokenizer: " + tok);
+  }
+
   @Test
   void thePresetsExpand() throws IOException {
     for (String preset : StudyFile.PRESETS) {
-      StudyPlan p = StudyFile.parse(StudyFile.presetText(preset), "preset " + preset);
+      String text = StudyFile.presetText(preset);
+      if (text.contains("\ncheckpoints:")) text = withFolders(text);
+      StudyPlan p = StudyFile.parse(text, "preset " + preset);
       assertTrue(p.cells().size() > 10, preset);
       assertEquals(StudyFile.presetText(preset), StudyFile.text(Path.of(preset)), "a preset is named instead of a file");
     }
@@ -218,7 +247,7 @@ class GridStudyTest {
     assertTrue(both.err().contains("--preset NAME or a FILE, not both"), both.err());
     StudyCommandTest.Ran unknown = StudyCommandTest.overtrain("reproduce", "--preset", "dmeo");
     assertEquals(2, unknown.code());
-    assertTrue(unknown.err().contains("no preset 'dmeo'; presets: [demo, cpu, paper]"), unknown.err());
+    assertTrue(unknown.err().contains("no preset 'dmeo'; presets: [demo, cpu, paper, olmo-1b]"), unknown.err());
     Path noData = study("nodata", GRID);
     Files.writeString(noData, Files.readString(noData)
         .replace(dir.resolve("train.npy").toString(), dir.resolve("absent.npy").toString()));
