@@ -18,8 +18,7 @@ import overtrain.io.AtomicWrite;
 
 /**
  * The vision encoder: the image cut into a grid of square patches, each patch projected on the
- * leading principal components of all training patches and whitened (divided by the
- * component's standard deviation). A patch is one visual token, as a ViT's patches are in
+ * leading principal components of all training patches, scaled to a mean square of 1. A patch is one visual token, as a ViT's patches are in
  * LLaVA; the components are shared by every grid position, like a convolution's filters.
  *
  * <p>Why principal components and not a trained network: the encoder must be frozen while the
@@ -27,13 +26,16 @@ import overtrain.io.AtomicWrite;
  * images (a user's images included), in seconds on a CPU. PCA is the optimal linear
  * autoencoder of the patches, so the features keep as much of each patch as {@code dims}
  * numbers can; what fraction of the variance they keep is recorded beside them
- * ({@link #varianceExplained}). Whitening puts every feature at unit variance, the scale the
- * projector's initialisation expects.
+ * ({@link #varianceExplained}). All components are divided by one scale, so that the features'
+ * mean square is 1 on the training patches (the scale the projector's initialisation expects).
+ * They are not whitened one by one: that would raise the faint components, mostly noise, to the
+ * strong ones' size, and a projector then learns the noise of each training image as readily as
+ * its shape (seen on a synthetic task: memorised, chance on held-out images).
  */
 public final class PatchEncoder {
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Whitening floor: a component with (numerically) no variance is not blown up. */
-  private static final double MIN_VARIANCE = 1e-8;
+  /** Scaling floor: patches with (numerically) no variance are not blown up. */
+  private static final double MIN_VARIANCE = 1e-12;
 
   private final int width, height, patch, dims;
   private final double[] mean; // [patch*patch]
@@ -170,6 +172,9 @@ public final class PatchEncoder {
     int pp = patch * patch;
     float[] out = new float[tokens() * dims];
     double[] x = new double[pp];
+    double kept = 0;
+    for (double v : variances) kept += v;
+    double scale = 1 / Math.sqrt(Math.max(kept / dims, MIN_VARIANCE));
     int t = 0;
     for (int py = 0; py < height; py += patch) {
       for (int px = 0; px < width; px += patch, t++) {
@@ -178,7 +183,7 @@ public final class PatchEncoder {
           double[] c = components[k];
           double dot = 0;
           for (int i = 0; i < pp; i++) dot += (x[i] - mean[i]) * c[i];
-          out[t * dims + k] = (float) (dot / Math.sqrt(Math.max(variances[k], MIN_VARIANCE)));
+          out[t * dims + k] = (float) (dot * scale);
         }
       }
     }

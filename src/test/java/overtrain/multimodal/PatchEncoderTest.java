@@ -39,7 +39,7 @@ class PatchEncoderTest {
   }
 
   @Test
-  void twoComponentsKeepTwoDirectionsWhitenedAndTheEncoderRoundTripsExactly() throws IOException {
+  void twoComponentsKeepTwoDirectionsAtUnitScaleAndTheEncoderRoundTripsExactly() throws IOException {
     List<GrayImage> train = images(300, 1);
     PatchEncoder enc = PatchEncoder.fit(train, 4, 2);
     assertEquals(4, enc.tokens());
@@ -54,7 +54,7 @@ class PatchEncoderTest {
         count++;
       }
     }
-    assertEquals(1.0, sq / count, 0.01, "whitened features have unit variance on the training images");
+    assertEquals(1.0, sq / count, 0.01, "features have a mean square of 1 on the training images");
     // fitting is a function of the images: same bits again, and after a save and load
     GrayImage probe = images(1, 9).get(0);
     assertArrayEquals(enc.encode(probe), PatchEncoder.fit(train, 4, 2).encode(probe));
