@@ -9,12 +9,14 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.Set;
 import java.util.TreeSet;
 import overtrain.io.AtomicWrite;
 import overtrain.study.Cell;
@@ -278,6 +280,8 @@ public final class StudyReport {
     boolean manyModels = distinct(rows, "multimodal", "model") > 1;
     for (String task : tasks) {
       Groups heldout = new Groups(), before = new Groups(), accuracy = new Groups();
+      // stage 1 does not depend on the stage-2 rate: each checkpoint's is drawn once
+      Set<String> stage1Seen = new HashSet<>();
       for (Map<String, JsonNode> r : rows) {
         if (!is(r, "kind", "multimodal") || !is(r, "task", task)) continue;
         String model = text(r, "model"), prefix = manyModels ? model + " " : "";
@@ -291,8 +295,11 @@ public final class StudyReport {
         if (last && is(r, "metric", "heldout_loss")) {
           heldout.add(new Key(0, model, lr, prefix + "lr " + Numbers.rate(lr)), budget, num(r, "value"));
         } else if (is(r, "metric", "kind_accuracy")) {
-          accuracy.add(new Key(0, model, lr + (last ? 1 : 0), prefix + (last ? "after stage 2, lr " + Numbers.rate(lr)
-              : "after stage 1 (lr " + Numbers.rate(lr) + " run)")), budget, num(r, "value"));
+          if (last) {
+            accuracy.add(new Key(0, model, lr, prefix + "after stage 2, lr " + Numbers.rate(lr)), budget, num(r, "value"));
+          } else if (stage1Seen.add(model + "|" + budget + "|" + text(r, "pretrain_seed"))) {
+            accuracy.add(new Key(0, model, -1, prefix + "after stage 1"), budget, num(r, "value"));
+          }
         }
       }
       if (!heldout.isEmpty()) {
