@@ -87,6 +87,17 @@ public final class MultimodalTuner {
         throw new IOException(e.source() + ": field 'choices': missing; every test record needs its answer's choices to be scored");
       }
     }
+    // one image size for the whole task, named where it is broken before the encoder is fitted
+    ImageExample first = caption.isEmpty() ? train.get(0) : caption.get(0);
+    for (List<ImageExample> split : List.of(caption, train, test)) {
+      for (ImageExample e : split) {
+        if (e.image().width() != first.image().width() || e.image().height() != first.image().height()) {
+          throw new IOException(e.source() + ": field 'image': " + e.imageFile() + " is " + e.image().width() + "x"
+              + e.image().height() + ", but " + first.source() + "'s is " + first.image().width() + "x"
+              + first.image().height() + "; every image of a task must have one size");
+        }
+      }
+    }
     PatchEncoder encoder = VisualFeatures.encoder(dir, cfg.encoder().patch(), cfg.encoder().dims(), caption, train);
     float[][] fCaption = VisualFeatures.features(dir, encoder, "caption", caption);
     float[][] fTrain = VisualFeatures.features(dir, encoder, "train", train);

@@ -71,7 +71,7 @@ final class MultimodalSection extends GridSection {
         long examples = Math.max(1, cfg.stage1().maxExamples() > 0 ? cfg.stage1().maxExamples() : 6000) * cfg.stage1().epochs()
             + Math.max(1, s2.maxExamples() > 0 ? s2.maxExamples() : 18000) * (long) s2.epochs();
         long visual = (28L / cfg.encoder().patch()) * (28L / cfg.encoder().patch());
-        cells.add(Cell.of(KIND, "multimodal lr " + lr + " " + pre.label().substring("pretrain ".length()),
+        cells.add(Cell.of(KIND, "multimodal lr " + java.math.BigDecimal.valueOf(lr).stripTrailingZeros().toPlainString() + " " + pre.label().substring("pretrain ".length()),
             List.of(pre.id()), spec, coords, examples * (visual + 16),
             StudyFile.intField(section, "threads", pre.threads(), 1, where)));
       }

@@ -116,6 +116,18 @@ class MultimodalTunerTest {
   }
 
   @Test
+  void anImageOfAnotherSizeIsNamedBeforeTheEncoderIsFitted() throws IOException {
+    Path task = dir.resolve("task");
+    writeTask(task, true);
+    ImageFiles.writePng(task.resolve("img/70.png"), new GrayImage(8, 4, new float[32]));
+    Tokenizer tok = tokenizer();
+    var e = assertThrows(IOException.class, () -> new MultimodalTuner(inputs(task, tok), cfg, s -> {}).run());
+    assertTrue(e.getMessage().contains("test.jsonl:7") && e.getMessage().contains("'image'")
+        && e.getMessage().contains("8x4"), e.getMessage());
+    assertFalse(Files.exists(task.resolve("features")), "nothing fitted");
+  }
+
+  @Test
   void aTestRecordWithoutChoicesIsNamedBeforeAnyTraining() throws IOException {
     Path task = dir.resolve("task");
     writeTask(task, false);
