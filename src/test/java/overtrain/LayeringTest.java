@@ -23,7 +23,7 @@ class LayeringTest {
   /** Bottom to top. A new package goes here, in its place, before it can be used. */
   static final List<String> LAYERS = List.of(
       "kernels", "io", "formats", "tokenizer", "data", "tasks", "model", "optim", "checkpoint",
-      "eval", "train", "perturb", "finetune", "theory", "study", "report", "cli");
+      "eval", "train", "perturb", "finetune", "multimodal", "theory", "study", "report", "cli");
 
   private static final Path MAIN = Path.of("src", "main", "java", "overtrain");
   private static final Pattern IMPORT =

@@ -93,6 +93,8 @@ public final class ConfigFlags {
         defaults(SweepConfig.DEFAULTS, Set.copyOf(SweepConfig.REQUIRED)));
     commands.get("perturb").setDefaultValueProvider(
         defaults(PerturbationSweep.Config.DEFAULTS, Set.of("gammas")));
+    commands.get("multimodal").getSubcommands().get("tune").setDefaultValueProvider(
+        defaults(overtrain.multimodal.MultimodalConfig.DEFAULTS, Set.of()));
   }
 
   /**

@@ -36,6 +36,7 @@ import picocli.CommandLine;
       EvalCommand.class,
       FinetuneCommand.class,
       PerturbCommand.class,
+      MultimodalCommand.class,
       ExportCommand.class,
       TheoryCommand.class,
       StudyCommand.class,

@@ -74,7 +74,7 @@ public final class FineTuner {
   }
 
   /** Fisher-Yates with the run's generator: the order depends only on the seed. */
-  private static void shuffle(int[] a, SplittableRandom random) {
+  public static void shuffle(int[] a, SplittableRandom random) {
     for (int i = a.length - 1; i > 0; i--) {
       int j = random.nextInt(i + 1);
       int t = a[i];

@@ -58,7 +58,16 @@ public final class OlmoModel {
 
   public OlmoModel(ModelConfig config, Parameters params) {
     List<TensorSpec> expected = layout(config);
-    if (!params.specs().equals(expected)) {
+    // The model's tensors may be followed by others in the same buffer (a projector trained
+    // with it), so that one optimiser steps them all: the model reads only its own. A trailing
+    // tensor named as a language model's (an untied head read as a tied model) is refused.
+    List<TensorSpec> have = params.specs();
+    boolean prefix = have.size() >= expected.size() && have.subList(0, expected.size()).equals(expected);
+    for (int i = expected.size(); prefix && i < have.size(); i++) {
+      String name = have.get(i).name();
+      if (name.startsWith("model.") || name.equals(HEAD)) prefix = false;
+    }
+    if (!prefix) {
       throw new IllegalArgumentException(
           "parameters do not follow the layout of " + config + ": have " + params.specs()
               + ", expected " + expected);
@@ -274,25 +283,43 @@ public final class OlmoModel {
    * d(loss)/d(params) into grads (same layout as params.data()).
    */
   public double forwardBackward(int[] tokens, int[] targets, int batch, int seqLen, float[] grads) {
+    return forwardBackward(tokens, targets, batch, seqLen, grads, null);
+  }
+
+  /**
+   * {@link #forwardBackward(int[], int[], int, int, float[])} with some positions' inputs given
+   * as vectors instead of token embeddings ({@code placed}, e.g. visual tokens); their
+   * gradients are written into {@code placed.grads()}. The token ids at those positions are
+   * not read, and their embedding rows get no gradient from them.
+   */
+  public double forwardBackward(int[] tokens, int[] targets, int batch, int seqLen, float[] grads,
+      PlacedInputs placed) {
     if (grads.length != params.size()) {
       throw new IllegalArgumentException(
           "gradient buffer has " + grads.length + " floats, parameters have " + params.size());
     }
     int counted = check(tokens, targets, batch, seqLen);
     int n = batch * seqLen;
-    forwardBlocks(tokens, batch, seqLen, true);
+    checkPlaced(placed, n);
+    forwardBlocks(tokens, batch, seqLen, true, placed);
     scratch.ensure(n, true);
     double loss = crossEntropy.run(scratch.xf, params.data(), headOff, targets, n,
         config.hiddenSize(), (float) config.logitScale(), null, scratch.dxn, grads, headOff,
         (float) (1.0 / counted));
-    backwardBlocks(tokens, batch, seqLen, grads);
+    backwardBlocks(tokens, batch, seqLen, grads, placed);
     return loss / counted;
   }
 
   /** Forward only, no activations kept for backward: mean loss over counted targets. */
   public double loss(int[] tokens, int[] targets, int batch, int seqLen) {
+    return loss(tokens, targets, batch, seqLen, null);
+  }
+
+  /** {@link #loss(int[], int[], int, int)} with {@code placed} inputs (their grads are not touched). */
+  public double loss(int[] tokens, int[] targets, int batch, int seqLen, PlacedInputs placed) {
     int counted = check(tokens, targets, batch, seqLen);
-    forwardBlocks(tokens, batch, seqLen, false);
+    checkPlaced(placed, batch * seqLen);
+    forwardBlocks(tokens, batch, seqLen, false, placed);
     return head(targets, batch * seqLen, null) / counted;
   }
 
@@ -301,13 +328,32 @@ public final class OlmoModel {
    * target < 0). Used for class likelihood scoring.
    */
   public void targetLogProbs(int[] tokens, int[] targets, int batch, int seqLen, float[] out) {
+    targetLogProbs(tokens, targets, batch, seqLen, out, null);
+  }
+
+  /** {@link #targetLogProbs(int[], int[], int, int, float[])} with {@code placed} inputs. */
+  public void targetLogProbs(int[] tokens, int[] targets, int batch, int seqLen, float[] out,
+      PlacedInputs placed) {
     if (out.length < batch * seqLen) {
       throw new IllegalArgumentException(
           "output holds " + out.length + " floats, needs batch*seqLen = " + batch * seqLen);
     }
     checkShapes(tokens, targets, batch, seqLen);
-    forwardBlocks(tokens, batch, seqLen, false);
+    checkPlaced(placed, batch * seqLen);
+    forwardBlocks(tokens, batch, seqLen, false, placed);
     head(targets, batch * seqLen, out);
+  }
+
+  private void checkPlaced(PlacedInputs placed, int n) {
+    if (placed == null) return;
+    int d = config.hiddenSize();
+    if (placed.vectors().length < placed.rows().length * d) {
+      throw new IllegalArgumentException("placed inputs: " + placed.rows().length + " rows need "
+          + placed.rows().length * d + " floats, have " + placed.vectors().length);
+    }
+    for (int r : placed.rows()) {
+      if (r < 0 || r >= n) throw new IllegalArgumentException("placed input row " + r + " outside [0, " + n + ")");
+    }
   }
 
   private double head(int[] targets, int n, float[] logProbs) {
@@ -319,7 +365,7 @@ public final class OlmoModel {
    * Embedding, blocks and final norm into scratch.xf. With {@code keep}, every layer keeps
    * its activations for the backward pass; without, all layers share the first layer's buffers.
    */
-  private void forwardBlocks(int[] tokens, int batch, int seqLen, boolean keep) {
+  private void forwardBlocks(int[] tokens, int batch, int seqLen, boolean keep, PlacedInputs placed) {
     int n = batch * seqLen, d = config.hiddenSize(), f = config.intermediateSize();
     int heads = config.numHeads();
     float[] w = params.data();
@@ -332,6 +378,12 @@ public final class OlmoModel {
         for (int j = 0; j < d; j++) x[i * d + j] = w[src + j] * embScale;
       }
     });
+    // placed rows enter the residual stream as given, as Hugging Face's inputs_embeds do: no
+    // embedding multiplier (whatever produces them learns its own scale)
+    if (placed != null) {
+      int[] rows = placed.rows();
+      for (int k = 0; k < rows.length; k++) System.arraycopy(placed.vectors(), k * d, x, rows[k] * d, d);
+    }
     float attScale = (float) config.attentionScale();
     for (int l = 0; l < config.numLayers(); l++) {
       Activations a = layers[keep ? l : 0];
@@ -406,7 +458,7 @@ public final class OlmoModel {
   }
 
   /** From d(loss)/d(xf) in scratch.dxn back to the embedding, adding into grads. */
-  private void backwardBlocks(int[] tokens, int batch, int seqLen, float[] grads) {
+  private void backwardBlocks(int[] tokens, int batch, int seqLen, float[] grads, PlacedInputs placed) {
     int n = batch * seqLen, d = config.hiddenSize(), f = config.intermediateSize();
     int heads = config.numHeads();
     float[] w = params.data();
@@ -460,6 +512,15 @@ public final class OlmoModel {
       Linear.backward(dk, 0, a.xn1, 0, w, off[K], dIn, 0, true, grads, off[K], n, d, d);
       Linear.backward(dv, 0, a.xn1, 0, w, off[V], dIn, 0, true, grads, off[V], n, d, d);
       if (before) normBackward(s.dxn, a.xhat1, a.rstd1, norm, ATT_NORM, dx, true, grads, n);
+    }
+    // a placed row's gradient is the residual stream's at its position; zeroed there, its
+    // token's embedding row then gets exactly nothing from it (x + 0f == x)
+    if (placed != null) {
+      int[] rows = placed.rows();
+      for (int k = 0; k < rows.length; k++) {
+        System.arraycopy(dx, rows[k] * d, placed.grads(), k * d, d);
+        Arrays.fill(dx, rows[k] * d, rows[k] * d + d, 0f);
+      }
     }
     // embedding rows repeat across tokens: split over columns so no two threads add to one cell
     float embScale = (float) config.embeddingScale();

@@ -9,12 +9,14 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.Set;
 import java.util.TreeSet;
 import overtrain.io.AtomicWrite;
 import overtrain.study.Cell;
@@ -125,6 +127,7 @@ public final class StudyReport {
     baseFigure(plotted).ifPresent(figs::add);
     perturbFigures(plotted, figs);
     finetuneFigures(plotted, figs);
+    multimodalFigures(plotted, figs);
     return new StudyReport(figs, findings, meta, rows);
   }
 
@@ -137,7 +140,7 @@ public final class StudyReport {
       for (List<JsonNode> r : table.rows()) {
         if (r.get(budget) != null && r.get(seed) != null && r.get(kind) != null
             && (Findings.BASE_KINDS.contains(r.get(kind).asText())
-                || List.of("perturb", "finetune").contains(r.get(kind).asText()))) kept.add(r);
+                || List.of("perturb", "finetune", "multimodal").contains(r.get(kind).asText()))) kept.add(r);
       }
     }
     return new Results.Table(table.columns(), kept);
@@ -267,6 +270,56 @@ public final class StudyReport {
             idAxis(id), true, false, s), Sentences.minima(s, idUnit(id))));
       }
       tunedFigures(rows, task, id, manyModels, figs);
+    }
+  }
+
+  /**
+   * Multimodal tuning per image task: the held-out loss after stage 2 per stage-2 rate, with the
+   * checkpoints' own loss dashed (stage 1 leaves it exactly as it was), and the kind accuracy on
+   * held-out images after stage 1 and after stage 2.
+   */
+  private static void multimodalFigures(List<Map<String, JsonNode>> rows, List<Figure> figs) {
+    TreeSet<String> tasks = new TreeSet<>();
+    for (Map<String, JsonNode> r : rows) if (is(r, "kind", "multimodal")) tasks.add(text(r, "task"));
+    boolean manyModels = distinct(rows, "multimodal", "model") > 1;
+    for (String task : tasks) {
+      Groups heldout = new Groups(), before = new Groups(), accuracy = new Groups();
+      // stage 1 does not depend on the stage-2 rate: each checkpoint's is drawn once
+      Set<String> stage1Seen = new HashSet<>();
+      for (Map<String, JsonNode> r : rows) {
+        if (!is(r, "kind", "multimodal") || !is(r, "task", task)) continue;
+        String model = text(r, "model"), prefix = manyModels ? model + " " : "";
+        double budget = num(r, "budget");
+        if (is(r, "stage", "before")) {
+          if (is(r, "metric", "heldout_loss")) before.add(new Key(0, model, 0, prefix + "before tuning"), budget, num(r, "value"));
+          continue;
+        }
+        double lr = num(r, "lr");
+        boolean last = is(r, "stage", "after");
+        if (last && is(r, "metric", "heldout_loss")) {
+          heldout.add(new Key(0, model, lr, prefix + "lr " + Numbers.rate(lr)), budget, num(r, "value"));
+        } else if (is(r, "metric", "kind_accuracy")) {
+          if (last) {
+            accuracy.add(new Key(0, model, lr, prefix + "after stage 2, lr " + Numbers.rate(lr)), budget, num(r, "value"));
+          } else if (stage1Seen.add(model + "|" + budget + "|" + text(r, "pretrain_seed"))) {
+            accuracy.add(new Key(0, model, -1, prefix + "after stage 1"), budget, num(r, "value"));
+          }
+        }
+      }
+      if (!heldout.isEmpty()) {
+        List<Series> s = heldout.series(Key::name);
+        List<Series> all = new ArrayList<>(s);
+        for (Series b : before.series(Key::name)) all.add(b.asDashed().inColour(6));
+        figs.add(new Figure("multimodal-heldout-" + task, new LinePlot(
+            "Multimodal tuning on " + task + " (LLaVA-style, two stages): held-out loss after", BUDGET_AXIS, LOSS_AXIS,
+            true, false, all), Sentences.minima(s, "nats")));
+      }
+      if (!accuracy.isEmpty()) {
+        List<Series> s = accuracy.series(Key::name);
+        figs.add(new Figure("multimodal-accuracy-" + task, new LinePlot(
+            "Multimodal tuning on " + task + ": kind accuracy on held-out images", BUDGET_AXIS,
+            "accuracy (likelihood over the answers)", true, false, s), Sentences.ends(s, "")));
+      }
     }
   }
 

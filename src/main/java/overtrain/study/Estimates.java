@@ -140,6 +140,14 @@ final class Estimates {
     return speed.startup() + cell.tokens() / speed.train() + (rates + 1) * heldout / speed.score();
   }
 
+  /** Multimodal tuning: both stages' tokens (an estimate) at training speed, and three measurements. */
+  static double multimodal(Cell cell) {
+    Shape s = shapeOf(cell);
+    Speed speed = speed(s.model(), s.batch(), cell.threads());
+    long heldout = cell.spec().path("config").path("eval").path("heldout_tokens").asLong();
+    return speed.startup() + cell.tokens() / speed.train() + 3 * heldout / speed.score();
+  }
+
   private record Shape(ModelConfig model, int batch) {}
 
   /** The model of the pretrain cell a cell builds on, which the plan keeps in the cell's spec. */

@@ -208,6 +208,9 @@ public final class Findings {
     return o;
   }
 
+  /** Kinds whose cells measure a checkpoint before and after training it on a task at a rate. */
+  private static final java.util.Set<String> TUNED_KINDS = java.util.Set.of("finetune", "multimodal");
+
   /** Everything the results table says, as data ({@code findings.json}). */
   public static ObjectNode of(Results.Table table, String studyHash) {
     List<Map<String, JsonNode>> rows = new ArrayList<>();
@@ -227,26 +230,28 @@ public final class Findings {
       } else if (kind.equals("perturb")) {
         String key = model + " | perturb gamma=" + r.get("gamma").asDouble();
         (metric.equals("heldout_loss") ? after : degradation).computeIfAbsent(key, k -> new Curve()).add(budget, seed, v);
-      } else if (kind.equals("finetune") && metric.equals("heldout_loss")) {
-        String task = text(r, "task");
-        if (text(r, "stage").equals("before")) {
-          before.computeIfAbsent(model + "|" + task, k -> new HashMap<>())
+      } else if (TUNED_KINDS.contains(kind) && metric.equals("heldout_loss")) {
+        // fine-tuning, and multimodal tuning after its last stage: a task and a rate
+        String task = text(r, "task"), stage = text(r, "stage");
+        if (stage.equals("before")) {
+          before.computeIfAbsent(model + "|" + kind + "|" + task, k -> new HashMap<>())
               .computeIfAbsent(budget, k -> new HashMap<>()).put(seed, v);
-        } else {
-          after.computeIfAbsent(model + " | finetune " + task + " lr=" + r.get("lr").asDouble(), k -> new Curve())
+        } else if (stage.equals("after")) {
+          after.computeIfAbsent(model + " | " + kind + " " + task + " lr=" + r.get("lr").asDouble(), k -> new Curve())
               .add(budget, seed, v);
         }
       }
     }
-    // fine-tuning's degradation: after minus the same checkpoint's own loss
+    // their degradation: after minus the same checkpoint's own loss
     for (Map<String, JsonNode> r : rows) {
-      if (!text(r, "kind").equals("finetune") || !text(r, "metric").equals("heldout_loss")
+      String kind = text(r, "kind");
+      if (!TUNED_KINDS.contains(kind) || !text(r, "metric").equals("heldout_loss")
           || !text(r, "stage").equals("after")) continue;
       String model = text(r, "model"), task = text(r, "task");
       long budget = r.get("budget").asLong(), seed = r.get("pretrain_seed").asLong();
-      Double b = before.getOrDefault(model + "|" + task, Map.of()).getOrDefault(budget, Map.of()).get(seed);
+      Double b = before.getOrDefault(model + "|" + kind + "|" + task, Map.of()).getOrDefault(budget, Map.of()).get(seed);
       if (b == null) continue;
-      degradation.computeIfAbsent(model + " | finetune " + task + " lr=" + r.get("lr").asDouble(), k -> new Curve())
+      degradation.computeIfAbsent(model + " | " + kind + " " + task + " lr=" + r.get("lr").asDouble(), k -> new Curve())
           .add(budget, seed, r.get("value").asDouble() - b);
     }
     ObjectNode out = Json.object();

@@ -57,7 +57,8 @@ public record Preparation(Path corpus, boolean withDocs, int vocabSize, Path tok
     if (prepare == null) return null;
     Set<String> tasks = new LinkedHashSet<>();
     for (Cell c : plan.cells()) {
-      if (c.coords().hasNonNull("task")) tasks.add(c.coords().get("task").asText());
+      // text tasks only: an image task folder is written by `overtrain multimodal build`
+      if (c.kind().equals(FinetuneSection.KIND) && c.coords().hasNonNull("task")) tasks.add(c.coords().get("task").asText());
     }
     return parse(plan.settings(), 0, "study " + plan.name(), List.copyOf(tasks));
   }

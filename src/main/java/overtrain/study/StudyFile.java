@@ -59,6 +59,7 @@ public final class StudyFile {
     SECTIONS.put("checkpoints", new CheckpointsSection());
     SECTIONS.put("perturb", new PerturbSection());
     SECTIONS.put("finetune", new FinetuneSection());
+    SECTIONS.put("multimodal", new MultimodalSection());
   }
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());

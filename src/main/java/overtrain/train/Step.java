@@ -21,6 +21,15 @@ public final class Step {
     void addTo(float[] theta, float[] grads);
   }
 
+  /**
+   * A loss whose gradient is added into a buffer of the parameters' layout: for a model that is
+   * more than the language model (a projector before it), which the step cannot call itself.
+   */
+  @FunctionalInterface
+  public interface Objective {
+    double lossAndGradient(float[] grads);
+  }
+
   /** What one step did. */
   public record Result(long step, double loss, double lr, double gradNorm) {}
 
@@ -47,6 +56,17 @@ public final class Step {
    */
   public Step(OlmoModel model, Parameters params, AdamW optimizer, Schedule schedule, double clip,
       GradientTerm extra, long firstStep) {
+    this(params, optimizer, schedule, clip, extra, firstStep, model);
+  }
+
+  /** A step over {@code params} for {@link #run(Objective)}: the objective says what the loss is. */
+  public Step(Parameters params, AdamW optimizer, Schedule schedule, double clip, GradientTerm extra,
+      long firstStep) {
+    this(params, optimizer, schedule, clip, extra, firstStep, null);
+  }
+
+  private Step(Parameters params, AdamW optimizer, Schedule schedule, double clip, GradientTerm extra,
+      long firstStep, OlmoModel model) {
     this.model = model;
     this.params = params;
     this.optimizer = optimizer;
@@ -63,8 +83,18 @@ public final class Step {
    * finite, before the weights are touched.
    */
   public Result run(int[] tokens, int[] targets, int batch, int seqLen) {
+    if (model == null) throw new IllegalStateException("this step has no model: call run(Objective)");
     Arrays.fill(grads, 0f);
-    double loss = model.forwardBackward(tokens, targets, batch, seqLen, grads);
+    return update(model.forwardBackward(tokens, targets, batch, seqLen, grads));
+  }
+
+  /** One optimiser step on {@code objective}'s loss and gradient, checked and clipped as above. */
+  public Result run(Objective objective) {
+    Arrays.fill(grads, 0f);
+    return update(objective.lossAndGradient(grads));
+  }
+
+  private Result update(double loss) {
     if (extra != null) extra.addTo(params.data(), grads);
     double norm = GradientClipping.clip(grads, clip);
     if (!Double.isFinite(loss) || !Double.isFinite(norm)) {

@@ -143,4 +143,28 @@ class BadInputsTest {
       assertEquals(3, files.count(), "result.json and the figure, no probe left behind");
     }
   }
+
+  /** A malformed record and a missing image in an image task: exit 1, file, line and field named, nothing written. */
+  @Test
+  void multimodalTuneNamesTheBadRecordBeforeAnyWork() throws IOException {
+    Path task = dir.resolve("task");
+    Files.createDirectories(task);
+    overtrain.data.images.ImageFiles.writePng(task.resolve("a.png"),
+        overtrain.data.images.GrayImage.ofBytes(4, 4, new byte[16], 0));
+    String good = "{\"image\": \"a.png\", \"prompt\": \"p\", \"answer\": \"x\"}\n";
+    Files.writeString(task.resolve("caption.jsonl"), good + "{\"image\": \"a.png\", \"prompt\": \"p\"\n");
+    Files.writeString(task.resolve("train.jsonl"), good);
+    Files.writeString(task.resolve("test.jsonl"), good);
+    Path out = dir.resolve("mm");
+    Ran r = run("multimodal", "tune", "--model", checkpoint().toString(), "--tokenizer", "r50k_base",
+        "--task", task.toString(), "--out", out.toString());
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("caption.jsonl:2") && r.err().contains("not valid JSON"), r.err());
+    Files.writeString(task.resolve("caption.jsonl"), good + "{\"image\": \"gone.png\", \"prompt\": \"p\", \"answer\": \"x\"}\n");
+    r = run("multimodal", "tune", "--model", checkpoint().toString(), "--tokenizer", "r50k_base",
+        "--task", task.toString(), "--out", out.toString());
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("caption.jsonl:2") && r.err().contains("'image'") && r.err().contains("gone.png"), r.err());
+    assertFalse(Files.exists(out.resolve("result.json")) || Files.exists(task.resolve("features")), "no work done");
+  }
 }

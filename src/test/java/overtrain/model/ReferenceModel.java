@@ -25,6 +25,11 @@ final class ReferenceModel {
 
   /** Mean cross-entropy over the targets >= 0 of tokens [batch*seqLen], with parameters p. */
   double loss(double[] p, int[] tokens, int[] targets, int batch, int seqLen) {
+    return loss(p, tokens, targets, batch, seqLen, new int[0], new double[0]);
+  }
+
+  /** The same with the residual stream's input at {@code rows} set to {@code vectors} [rows, d]. */
+  double loss(double[] p, int[] tokens, int[] targets, int batch, int seqLen, int[] rows, double[] vectors) {
     Architecture a = c.architecture();
     boolean before = a.placement() == Architecture.Placement.BEFORE;
     double total = 0;
@@ -35,6 +40,10 @@ final class ReferenceModel {
         for (int j = 0; j < d; j++) {
           x[t][j] = p[at("model.embed_tokens.weight") + tokens[b * seqLen + t] * d + j] * c.embeddingScale();
         }
+      }
+      for (int k = 0; k < rows.length; k++) {
+        if (rows[k] / seqLen != b) continue;
+        for (int j = 0; j < d; j++) x[rows[k] % seqLen][j] = vectors[k * d + j];
       }
       for (int l = 0; l < c.numLayers(); l++) {
         List<String> norms = a.blockNorms(l);

@@ -122,6 +122,70 @@ class GridStudyTest {
     assertEquals(2 * 2 * 2, testRowsAfter, "every rate scored on test: 2 checkpoints x 2 rates x 2 metrics");
   }
 
+  /** A tiny image task: 8x8 images lit on the left or the right, one question, two answers. */
+  private Path imageTask() throws IOException {
+    Path task = Files.createDirectories(dir.resolve("tasks/img"));
+    SplittableRandom r = new SplittableRandom(9);
+    StringBuilder caption = new StringBuilder(), train = new StringBuilder(), test = new StringBuilder();
+    for (int i = 0; i < 24; i++) {
+      boolean left = i % 2 == 0;
+      float[] p = new float[64];
+      for (int j = 0; j < 64; j++) p[j] = (float) Math.min(1, Math.max(0, ((j % 8 < 4) == left ? 0.8 : 0.1) + 0.1 * r.nextGaussian()));
+      overtrain.data.images.ImageFiles.writePng(task.resolve(i + ".png"), new overtrain.data.images.GrayImage(8, 8, p));
+      String rec = "{\"image\": \"" + i + ".png\", \"prompt\": \"Text:\", \"answer\": \"" + (left ? "yes" : "no") + "\"";
+      (i < 8 ? caption : i < 16 ? train : test).append(rec).append(i < 16 ? "}\n" : ", \"choices\": [\"yes\", \"no\"]}\n");
+    }
+    Files.writeString(task.resolve("caption.jsonl"), caption);
+    Files.writeString(task.resolve("train.jsonl"), train);
+    Files.writeString(task.resolve("test.jsonl"), test);
+    return task;
+  }
+
+  /**
+   * Multimodal tuning as a modification of each checkpoint: its "before" is the pre-training
+   * cell's loss to the bit, stage 1 leaves it exactly so, and findings and the report take it up.
+   */
+  @Test
+  void multimodalTuningIsAModificationOfEveryCheckpoint() throws Exception {
+    Path task = imageTask();
+    Path file = study("mm", String.join("\n",
+        "pretrain:",
+        "  models: {d16: {hidden_size: 16, num_heads: 2, num_layers: 1}}",
+        "  budgets: [1024, 3072]",
+        "  seeds: [1]",
+        "  model: {vocab_size: 280, max_context: 16, base_width: 16}",
+        "  data: {batch: 4}",
+        "  lr: 1.0e-2",
+        "multimodal: {task: " + task + ", lrs: [1.0e-2], encoder: {patch: 8, dims: 4},"
+            + " stage1: {batch: 4}, stage2: {batch: 4}}", ""));
+    StudyPlan plan = StudyFile.load(file);
+    assertEquals(4, plan.cells().size(), "2 pretrain, 2 multimodal");
+    StudyDir done = Studies.runClean(file);
+    Results.Table table = Results.of(done);
+    List<String> cols = table.columns();
+    Map<Long, Double> base = new HashMap<>(), before = new HashMap<>(), stage1 = new HashMap<>(), after = new HashMap<>();
+    for (List<JsonNode> row : table.rows()) {
+      Map<String, JsonNode> m = new HashMap<>();
+      for (int i = 0; i < cols.size(); i++) if (row.get(i) != null) m.put(cols.get(i), row.get(i));
+      long budget = m.get("budget").asLong();
+      if (m.get("kind").asText().equals("pretrain")) base.put(budget, m.get("value").asDouble());
+      if (!m.get("kind").asText().equals("multimodal") || !m.get("metric").asText().equals("heldout_loss")) continue;
+      assertEquals("img", m.get("task").asText());
+      String stage = m.get("stage").asText();
+      (stage.equals("before") ? before : stage.equals("after_stage1") ? stage1 : after).put(budget, m.get("value").asDouble());
+    }
+    assertEquals(base, before, "the checkpoint's own loss, measured on the study's slice");
+    assertEquals(base, stage1, "stage 1 trains the projector alone");
+    assertEquals(2, after.size());
+    assertTrue(after.get(1024L) > base.get(1024L) && after.get(3072L) > base.get(3072L), "stage 2 forgets: " + after + " " + base);
+    StudyCommandTest.Ran run = StudyCommandTest.overtrain("report", file.toString());
+    assertEquals(0, run.code(), run.err());
+    String html = Files.readString(dir.resolve("mm/report.html"));
+    assertTrue(html.contains("Multimodal tuning on img") && html.contains("kind accuracy on held-out images"), "its figures");
+    assertTrue(Findings.of(table, "x").path("modifications").has("d16 | multimodal img lr=0.01"),
+        Findings.of(table, "x").toString());
+  }
+
   @Test
   void wsdBranchesGiveTheBitsOfSeparateWarmupStableDecayRuns() throws Exception {
     String pretrain = GRID.substring(0, GRID.indexOf("perturb:"));

@@ -209,6 +209,11 @@ public final class Packages {
     }
   }
 
+  /** The SHA-256 of a file's bytes: for checking what a package holds against a pinned value. */
+  public static byte[] sha256(Path file) throws IOException {
+    return digest(file, "SHA-256");
+  }
+
   static byte[] digest(Path file, String algorithm) throws IOException {
     MessageDigest md;
     try {
