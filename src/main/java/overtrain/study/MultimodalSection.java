@@ -123,19 +123,17 @@ final class MultimodalSection extends GridSection {
   }
 
   private static void measure(List<ObjectNode> rows, String stage, Double lr, MultimodalTuner.Measure m) {
-    ObjectNode acc = Json.object();
-    acc.put("stage", stage);
-    if (lr != null) acc.put("lr", lr);
-    acc.put("split", "test");
-    acc.put("metric", "kind_accuracy");
-    acc.put("value", m.kindAccuracy());
-    rows.add(acc);
-    ObjectNode loss = Json.object();
-    loss.put("stage", stage);
-    if (lr != null) loss.put("lr", lr);
-    loss.put("split", "heldout");
-    loss.put("metric", "heldout_loss");
-    loss.put("value", m.heldoutLoss());
-    rows.add(loss);
+    rows.add(row(stage, lr, "test", "kind_accuracy", m.kindAccuracy()));
+    rows.add(row(stage, lr, "heldout", "heldout_loss", m.heldoutLoss()));
+  }
+
+  private static ObjectNode row(String stage, Double lr, String split, String metric, double value) {
+    ObjectNode r = Json.object();
+    r.put("stage", stage);
+    if (lr != null) r.put("lr", lr);
+    r.put("split", split);
+    r.put("metric", metric);
+    r.put("value", value);
+    return r;
   }
 }

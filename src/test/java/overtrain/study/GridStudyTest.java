@@ -64,14 +64,16 @@ class GridStudyTest {
         + "\n" + data(dir) + sections);
   }
 
-  private static final String GRID = String.join("\n",
+  private static final String PRETRAIN = String.join("\n",
       "pretrain:",
       "  models: {d16: {hidden_size: 16, num_heads: 2, num_layers: 1}}",
       "  budgets: [1024, 3072]",
       "  seeds: [1]",
       "  model: {vocab_size: 280, max_context: 16, base_width: 16}",
       "  data: {batch: 4}",
-      "  lr: 1.0e-2",
+      "  lr: 1.0e-2", "");
+
+  private static final String GRID = PRETRAIN + String.join("\n",
       "perturb: {gammas: [1.0], directions: 2}",
       "finetune: {tasks: [cue], lr: [1.0e-3, 1.0e-2], epochs: 1, batch: 4}", "");
 
@@ -148,14 +150,7 @@ class GridStudyTest {
   @Test
   void multimodalTuningIsAModificationOfEveryCheckpoint() throws Exception {
     Path task = imageTask();
-    Path file = study("mm", String.join("\n",
-        "pretrain:",
-        "  models: {d16: {hidden_size: 16, num_heads: 2, num_layers: 1}}",
-        "  budgets: [1024, 3072]",
-        "  seeds: [1]",
-        "  model: {vocab_size: 280, max_context: 16, base_width: 16}",
-        "  data: {batch: 4}",
-        "  lr: 1.0e-2",
+    Path file = study("mm", PRETRAIN + String.join("\n",
         "multimodal: {task: " + task + ", lrs: [1.0e-2], encoder: {patch: 8, dims: 4},"
             + " stage1: {batch: 4}, stage2: {batch: 4}}", ""));
     StudyPlan plan = StudyFile.load(file);
