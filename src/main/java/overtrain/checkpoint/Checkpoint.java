@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import overtrain.io.AtomicWrite;
+import overtrain.kernels.BFloat16;
 import overtrain.model.ModelConfig;
 import overtrain.model.OlmoModel;
 import overtrain.model.Parameters;
@@ -80,14 +81,14 @@ public final class Checkpoint {
       HfConfig.write(tmp, config, params.specs());
       List<Safetensors.Tensor> weights = new ArrayList<>();
       for (TensorSpec s : params.specs()) {
-        weights.add(new Safetensors.Tensor(s.name(), s.shape(), params.data(), s.offset()));
+        weights.add(new Safetensors.Tensor(s.name(), s.shape(), params.data(), s.at()));
       }
       Safetensors.write(tmp.resolve(MODEL), weights, Map.of("format", "pt"));
       if (optimizer != null) {
         List<Safetensors.Tensor> moments = new ArrayList<>();
         for (TensorSpec s : params.specs()) {
-          moments.add(new Safetensors.Tensor(EXP_AVG + s.name(), s.shape(), optimizer.firstMoment(), s.offset()));
-          moments.add(new Safetensors.Tensor(EXP_AVG_SQ + s.name(), s.shape(), optimizer.secondMoment(), s.offset()));
+          moments.add(new Safetensors.Tensor(EXP_AVG + s.name(), s.shape(), optimizer.firstMoment(), s.at()));
+          moments.add(new Safetensors.Tensor(EXP_AVG_SQ + s.name(), s.shape(), optimizer.secondMoment(), s.at()));
         }
         Safetensors.write(tmp.resolve(OPTIMIZER), moments, Map.of("step", Long.toString(optimizer.step())));
       }
@@ -118,11 +119,49 @@ public final class Checkpoint {
 
   /** {@link #load(Path)}, telling {@code listener} after each tensor. */
   public static Loaded load(Path dir, Listener listener) throws IOException {
-    Opened o = open(dir);
+    return load(dir, listener, Parameters.Precision.FLOAT32);
+  }
+
+  /**
+   * {@link #load(Path, Listener)} held in {@code precision}: in bfloat16, a BF16 tensor is
+   * copied as it is and an F32 or F16 one rounded to the nearest (scoring and perturbation
+   * only: such a model cannot be trained).
+   */
+  public static Loaded load(Path dir, Listener listener, Parameters.Precision precision) throws IOException {
+    Opened o = open(dir, precision);
     // allocated only now: the shapes, checked against the files, bound it
-    Parameters params = new Parameters(o.specs());
+    Parameters params = precision == Parameters.Precision.FLOAT32
+        ? new Parameters(o.specs()) : Parameters.bfloat16(o.specs());
     o.readInto(params, listener);
     return new Loaded(o.config(), params);
+  }
+
+  /**
+   * The precision a model that is only scored or perturbed is held in when none is asked for:
+   * float32 where its weights take at most three quarters of the JVM's max heap (and fit one
+   * Java array), else bfloat16, where a float32 checkpoint's weights are rounded.
+   */
+  public static Parameters.Precision scoringPrecision(Path dir) throws IOException {
+    return scoringPrecision(config(dir), Runtime.getRuntime().maxMemory());
+  }
+
+  static Parameters.Precision scoringPrecision(ModelConfig config, long maxHeap) {
+    long params = OlmoModel.parameterCount(config);
+    return params <= Integer.MAX_VALUE - 8 && 4 * params <= maxHeap / 4 * 3
+        ? Parameters.Precision.FLOAT32 : Parameters.Precision.BFLOAT16;
+  }
+
+  /**
+   * The model configuration of checkpoint {@code dir}, from its config.json (checked against the
+   * manifest where there is one); the weights are not read.
+   */
+  public static ModelConfig config(Path dir) throws IOException {
+    Path configFile = dir.resolve(CONFIG);
+    if (!Files.isRegularFile(configFile)) {
+      throw new IOException(dir + ": not a checkpoint directory (no " + CONFIG + ")");
+    }
+    verify(dir, CONFIG);
+    return HfConfig.readShape(configFile);
   }
 
   /**
@@ -131,7 +170,7 @@ public final class Checkpoint {
    * than keeping a second copy of a large model in memory.
    */
   public static void reload(Path dir, Parameters params) throws IOException {
-    Opened o = open(dir);
+    Opened o = open(dir, params.precision());
     if (!o.specs().equals(params.specs())) {
       throw new IllegalArgumentException(dir + ": its layout is not that of the parameters to reload");
     }
@@ -145,10 +184,17 @@ public final class Checkpoint {
       long total = 0, done = 0;
       for (TensorSpec s : specs) total += entry(s).end() - entry(s).begin();
       Set<String> expected = new HashSet<>();
-      for (TensorSpec s : specs) {
+      boolean half = params.precision() == Parameters.Precision.BFLOAT16;
+      for (int t = 0; t < specs.size(); t++) {
+        TensorSpec s = specs.get(t);
         Safetensors.Reader reader = weights.get(s.name());
-        reader.read(s.name(), s.shape(), params.data(), s.offset());
-        requireFinite(reader.file(), s.name(), s.shape(), params.data(), s.offset());
+        if (half) {
+          reader.readBfloat16(s.name(), s.shape(), params.bfloat16(t));
+          requireFinite(reader.file(), s.name(), s.shape(), params.bfloat16(t));
+        } else {
+          reader.read(s.name(), s.shape(), params.data(), s.at());
+          requireFinite(reader.file(), s.name(), s.shape(), params.data(), s.at());
+        }
         expected.add(s.name());
         done += entry(s).end() - entry(s).begin();
         listener.read(done, total);
@@ -166,16 +212,13 @@ public final class Checkpoint {
     }
   }
 
-  private static Opened open(Path dir) throws IOException {
+  private static Opened open(Path dir, Parameters.Precision precision) throws IOException {
     Path configFile = dir.resolve(CONFIG);
-    if (!Files.isRegularFile(configFile)) {
-      throw new IOException(dir + ": not a checkpoint directory (no " + CONFIG + ")");
-    }
-    verify(dir, CONFIG);
-    ModelConfig config = HfConfig.readShape(configFile);
-    if (OlmoModel.parameterCount(config) > Integer.MAX_VALUE - 8) {
+    ModelConfig config = config(dir);
+    if (precision == Parameters.Precision.FLOAT32 && OlmoModel.parameterCount(config) > Integer.MAX_VALUE - 8) {
       throw new IOException(configFile + ": " + OlmoModel.parameterCount(config) + " parameters, more than"
-          + " one Java array holds (2^31 - 1)");
+          + " one float32 Java array holds (2^31 - 1); such a model can be held in bfloat16 to be scored"
+          + " or perturbed (--precision bfloat16), not trained");
     }
     List<TensorSpec> specs = OlmoModel.layout(config);
     boolean whole = Files.isRegularFile(dir.resolve(MODEL));
@@ -258,10 +301,10 @@ public final class Checkpoint {
     float[] m = new float[params.size()];
     float[] v = new float[params.size()];
     for (TensorSpec s : params.specs()) {
-      reader.read(EXP_AVG + s.name(), s.shape(), m, s.offset());
-      requireFinite(reader.file(), EXP_AVG + s.name(), s.shape(), m, s.offset());
-      reader.read(EXP_AVG_SQ + s.name(), s.shape(), v, s.offset());
-      requireFinite(reader.file(), EXP_AVG_SQ + s.name(), s.shape(), v, s.offset());
+      reader.read(EXP_AVG + s.name(), s.shape(), m, s.at());
+      requireFinite(reader.file(), EXP_AVG + s.name(), s.shape(), m, s.at());
+      reader.read(EXP_AVG_SQ + s.name(), s.shape(), v, s.at());
+      requireFinite(reader.file(), EXP_AVG_SQ + s.name(), s.shape(), v, s.at());
     }
     String step = reader.metadata().get("step");
     try {
@@ -381,16 +424,27 @@ public final class Checkpoint {
     long n = 1;
     for (int s : shape) n *= s;
     for (int i = 0; i < n; i++) {
-      float x = data[offset + i];
-      if (Float.isFinite(x)) continue;
-      int[] at = new int[shape.length];
-      for (int k = shape.length - 1, rest = i; k >= 0; k--) {
-        at[k] = rest % shape[k];
-        rest /= shape[k];
-      }
-      throw new IOException(file + ": tensor '" + name + "' holds " + x + " at index "
-          + java.util.Arrays.toString(at) + " (element " + i + " of " + n + ")");
+      if (!Float.isFinite(data[offset + i])) throw notFinite(file, name, shape, data[offset + i], i);
     }
+  }
+
+  /** The same for bfloat16 bits: an exponent of all ones is an infinity or a NaN. */
+  private static void requireFinite(Path file, String name, int[] shape, short[] data) throws IOException {
+    for (int i = 0; i < data.length; i++) {
+      if ((data[i] & 0x7f80) == 0x7f80) throw notFinite(file, name, shape, BFloat16.toFloat(data[i]), i);
+    }
+  }
+
+  private static IOException notFinite(Path file, String name, int[] shape, float x, int i) {
+    long n = 1;
+    for (int s : shape) n *= s;
+    int[] at = new int[shape.length];
+    for (int k = shape.length - 1, rest = i; k >= 0; k--) {
+      at[k] = rest % shape[k];
+      rest /= shape[k];
+    }
+    return new IOException(file + ": tensor '" + name + "' holds " + x + " at index "
+        + java.util.Arrays.toString(at) + " (element " + i + " of " + n + ")");
   }
 
   private static String abbreviate(JsonNode node) {

@@ -44,7 +44,7 @@ public final class HfExport {
       float scale = s.name().endsWith(queries) ? queryScale
           : s.name().equals(head) ? (float) logitScale : 1f;
       for (int i = 0; i < s.size(); i++) {
-        out.data()[s.offset() + i] = params.data()[from.offset() + i] * scale;
+        out.data()[s.at() + i] = params.data()[from.at() + i] * scale;
       }
     }
     return new Checkpoint.Loaded(standard, out);

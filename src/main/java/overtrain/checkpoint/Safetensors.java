@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import overtrain.io.AtomicWrite;
+import overtrain.kernels.BFloat16;
 
 /**
  * The {@code safetensors} format: an 8-byte little-endian header length, a JSON header mapping
@@ -57,13 +58,28 @@ public final class Safetensors {
       this.bytes = bytes;
     }
 
+    /**
+     * Narrows or copies {@code n} elements from {@code src} (little-endian) into bfloat16 bits
+     * at {@code dst[off..]}: BF16 as it is, F32 and F16 rounded to the nearest.
+     */
+    void decode(ByteBuffer src, short[] dst, int off, int n) {
+      switch (this) {
+        case F32 -> {
+          for (int i = 0; i < n; i++) dst[off + i] = BFloat16.round(src.getFloat(4 * i));
+        }
+        case BF16 -> src.asShortBuffer().get(dst, off, n);
+        case F16 -> {
+          for (int i = 0; i < n; i++) dst[off + i] = BFloat16.round(halfToFloat(src.getShort(2 * i)));
+        }
+      }
+    }
+
     /** Widens {@code n} elements from {@code src} (little-endian) into {@code dst[off..]}. */
     void decode(ByteBuffer src, float[] dst, int off, int n) {
       switch (this) {
         case F32 -> src.asFloatBuffer().get(dst, off, n);
         case BF16 -> {
-          // bfloat16 is the high half of a float32
-          for (int i = 0; i < n; i++) dst[off + i] = Float.intBitsToFloat(src.getShort(2 * i) << 16);
+          for (int i = 0; i < n; i++) dst[off + i] = BFloat16.toFloat(src.getShort(2 * i));
         }
         case F16 -> {
           for (int i = 0; i < n; i++) dst[off + i] = halfToFloat(src.getShort(2 * i));
@@ -85,13 +101,6 @@ public final class Safetensors {
       return sign == 0 ? magnitude : -magnitude;
     }
     return Float.intBitsToFloat(sign | (exponent + 127 - 15) << 23 | mantissa << 13);
-  }
-
-  /** float32 to bfloat16, rounded to the nearest, ties to even; a NaN stays a (quiet) NaN. */
-  static short toBfloat16(float f) {
-    int bits = Float.floatToRawIntBits(f);
-    if (Float.isNaN(f)) return (short) ((bits >>> 16) | 0x40);
-    return (short) ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16);
   }
 
   /** Where one tensor lies in a file's data section, and its element type. */
@@ -144,7 +153,7 @@ public final class Safetensors {
             buf.asFloatBuffer().put(t.data(), from, chunk);
             buf.limit(chunk * 4);
           } else {
-            for (int k = 0; k < chunk; k++) buf.putShort(2 * k, toBfloat16(t.data()[from + k]));
+            for (int k = 0; k < chunk; k++) buf.putShort(2 * k, BFloat16.round(t.data()[from + k]));
             buf.limit(chunk * 2);
           }
           writeFully(ch, buf);
@@ -194,6 +203,24 @@ public final class Safetensors {
      * file must hold it with exactly {@code shape}.
      */
     public void read(String name, int[] shape, float[] dst, int offset) throws IOException {
+      read(name, shape, (e, data, at, n) -> e.dtype().decode(data, dst, offset + at, n));
+    }
+
+    /**
+     * Copies tensor {@code name} into {@code dst} as bfloat16 bits, rounding an F32 or F16
+     * tensor to the nearest; the file must hold it with exactly {@code shape}.
+     */
+    public void readBfloat16(String name, int[] shape, short[] dst) throws IOException {
+      read(name, shape, (e, data, at, n) -> e.dtype().decode(data, dst, at, n));
+    }
+
+    /** Where a window of a tensor's elements goes: {@code n} of them, from element {@code at}. */
+    private interface Sink {
+      void take(Entry e, ByteBuffer data, int at, int n);
+    }
+
+    /** Maps tensor {@code name} a {@link #MAP_WINDOW} at a time, handing each window to {@code sink}. */
+    private void read(String name, int[] shape, Sink sink) throws IOException {
       Entry e = entries.get(name);
       if (e == null) throw new IOException(file + ": no tensor '" + name + "'; has " + entries.keySet());
       if (!Arrays.equals(e.shape(), shape)) {
@@ -209,7 +236,7 @@ public final class Safetensors {
           MappedByteBuffer data = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin() + at, length);
           try {
             data.order(ByteOrder.LITTLE_ENDIAN);
-            e.dtype().decode(data, dst, offset + (int) (at / size), (int) (length / size));
+            sink.take(e, data, (int) (at / size), (int) (length / size));
           } finally {
             release(data);
           }

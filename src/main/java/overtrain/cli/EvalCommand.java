@@ -41,6 +41,7 @@ import picocli.CommandLine.Option;
     sortOptions = false)
 public final class EvalCommand implements Callable<Integer> {
   @Mixin SharedOptions.Model modelOption;
+  @Mixin SharedOptions.Precision precision;
 
   @Option(names = "--tokens", paramLabel = "FILE.npy", description = "1-D uint16/uint32 token file")
   Path tokens;
@@ -84,7 +85,7 @@ public final class EvalCommand implements Callable<Integer> {
     if (maxExamples < 0) throw new IllegalArgumentException("--max-examples must be >= 0 (0: all), got " + maxExamples);
     if (batch < 1) throw new IllegalArgumentException("--batch must be positive, got " + batch);
     if (task != null) return callTask();
-    Checkpoint.Loaded loaded = Loading.checkpoint(modelOption.dir);
+    Checkpoint.Loaded loaded = Loading.checkpoint(modelOption.dir, precision.resolve(modelOption.dir));
     int ctx = loaded.config().window(context);
     TokenFile file = TokenFile.open(tokens, loaded.config().vocabSize());
     long limit = maxTokens == 0 ? Long.MAX_VALUE : maxTokens;
@@ -135,7 +136,7 @@ public final class EvalCommand implements Callable<Integer> {
    * fine-tuning uses; {@code maxExamples} > 0 keeps only the first ones.
    */
   private TaskEvaluation scoreTask(Task task, String tokenizer) throws IOException {
-    Checkpoint.Loaded loaded = Loading.checkpoint(modelOption.dir);
+    Checkpoint.Loaded loaded = Loading.checkpoint(modelOption.dir, precision.resolve(modelOption.dir));
     Tokenizer tok = Tokenizer.loadOrNamed(tokenizer);
     loaded.config().requireVocabulary(tok.vocabSize(), "tokenizer " + tokenizer, modelOption.dir);
     List<Example> examples = task.examples(split);

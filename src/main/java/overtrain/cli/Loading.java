@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import overtrain.checkpoint.Checkpoint;
+import overtrain.model.Parameters;
 
 /**
  * Reads a checkpoint with a progress bar over its weight files' bytes, and says how long it
@@ -13,14 +14,20 @@ final class Loading {
   private Loading() {}
 
   static Checkpoint.Loaded checkpoint(Path dir) throws IOException {
+    return checkpoint(dir, Parameters.Precision.FLOAT32);
+  }
+
+  /** {@link #checkpoint(Path)}, the weights held in {@code precision}. */
+  static Checkpoint.Loaded checkpoint(Path dir, Parameters.Precision precision) throws IOException {
     long start = System.nanoTime();
     Progress[] bar = {null};
     Checkpoint.Loaded loaded = Checkpoint.load(dir, (bytes, total) -> {
       if (bar[0] == null) bar[0] = new Progress("loading " + dir.getFileName() + " (MiB)", mib(total));
       bar[0].advanceTo(mib(bytes));
-    });
+    }, precision);
     double seconds = (System.nanoTime() - start) / 1e9;
-    String summary = String.format(Locale.ROOT, "loaded %,d parameters in %.1f s", loaded.params().size(), seconds);
+    String summary = String.format(Locale.ROOT, "loaded %,d parameters (held in %s) in %.1f s",
+        loaded.params().count(), precision, seconds);
     if (bar[0] != null) bar[0].finish(summary);
     else System.err.println(summary);
     return loaded;

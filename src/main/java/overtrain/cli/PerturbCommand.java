@@ -39,6 +39,7 @@ import picocli.CommandLine;
     })
 public final class PerturbCommand implements Callable<Integer> {
   @Mixin SharedOptions.Model modelOption;
+  @Mixin SharedOptions.Precision precision;
 
   @Option(names = "--heldout-tokens", required = true, paramLabel = "FILE.npy",
       description = "Held-out pre-training tokens the loss is measured on.")
@@ -92,7 +93,7 @@ public final class PerturbCommand implements Callable<Integer> {
     }
     PerturbationSweep.Config asked = Configs.load(PerturbationSweep.Config.class, PerturbationSweep.Config.DEFAULTS, layers);
     if (out != null) checkWritable(out, List.of("result.json", "degradation.png", "degradation.svg"));
-    Checkpoint.Loaded loaded = Loading.checkpoint(modelOption.dir);
+    Checkpoint.Loaded loaded = Loading.checkpoint(modelOption.dir, precision.resolve(modelOption.dir));
     PerturbationSweep.Config config = asked.forModel(loaded.config());
     int ctx = config.context();
     TokenFile file = TokenFile.open(heldout, loaded.config().vocabSize());

@@ -160,6 +160,31 @@ public final class Gemm {
       packAll(transB, n, k, b, bOff, ldb, data, nPad, parallel);
       return this;
     }
+
+    /**
+     * Packs op(B) = B^T, k x n, from B stored [n,k] in bfloat16 ({@link BFloat16}): a weight
+     * matrix [out,in] of a model held in bfloat16, each number widened exactly as it is packed,
+     * so that the product is the one the same weights held in float32 give, bit for bit.
+     */
+    public PackedB packTransposed(int n, int k, short[] b, int bOff, int ldb) {
+      if (n < 0 || k < 0) {
+        throw new IllegalArgumentException("sgemm: negative shape n=" + n + " k=" + k);
+      }
+      checkMatrix("B", b.length, bOff, ldb, n, k);
+      this.n = n;
+      this.k = k;
+      this.nPad = roundUp(n, NR);
+      int size = Math.multiplyExact(k, nPad);
+      if (data.length < size) data = new float[size];
+      int panels = nPad / NR;
+      float[] bp = data;
+      if (Parallel.threads() > 1 && !Parallel.inBody() && (long) size >= PARALLEL_MIN_PACK && panels > 1) {
+        Parallel.range(panels, (from, to) -> packBfloat16(n, k, b, bOff, ldb, bp, nPad, from, to));
+      } else {
+        packBfloat16(n, k, b, bOff, ldb, bp, nPad, 0, panels);
+      }
+      return this;
+    }
   }
 
   /**
@@ -372,6 +397,27 @@ public final class Gemm {
     }
   }
 
+  /** {@link #packB}'s transposed case, from bfloat16: the same panels, each number widened. */
+  private static void packBfloat16(
+      int n, int k, short[] b, int bOff, int ldb, float[] bp, int nPad, int from, int to) {
+    for (int panel = from; panel < to; panel++) {
+      int j0 = panel * NR;
+      int cols = Math.min(NR, n - j0);
+      for (int p0 = 0; p0 < k; p0 += KC) {
+        int kc = Math.min(KC, k - p0);
+        int base = p0 * nPad + j0 * kc;
+        for (int j = 0; j < NR; j++) {
+          if (j < cols) {
+            int src = bOff + (j0 + j) * ldb + p0;
+            for (int p = 0; p < kc; p++) bp[base + p * NR + j] = BFloat16.toFloat(b[src + p]);
+          } else {
+            for (int p = 0; p < kc; p++) bp[base + p * NR + j] = 0f;
+          }
+        }
+      }
+    }
+  }
+
   /**
    * kc rows of NR floats, stride ld, from x[src] to packed y[dst]. A method of its own and the
    * kernel's species: a 256-bit species for the MR-wide panels of A, tried too, made every
@@ -402,15 +448,19 @@ public final class Gemm {
 
   /** A stored matrix of rows x cols with row stride ld must lie inside its array. */
   private static void checkMatrix(String name, float[] x, int off, int ld, int rows, int cols) {
+    checkMatrix(name, x.length, off, ld, rows, cols);
+  }
+
+  private static void checkMatrix(String name, int length, int off, int ld, int rows, int cols) {
     if (rows == 0 || cols == 0) return;
     if (ld < cols) {
       throw new IllegalArgumentException(
           "sgemm: leading dimension of " + name + " is " + ld + ", expected at least " + cols);
     }
     long end = off + (long) (rows - 1) * ld + cols;
-    if (off < 0 || end > x.length) {
+    if (off < 0 || end > length) {
       throw new IllegalArgumentException("sgemm: " + name + " (" + rows + "x" + cols + ", offset "
-          + off + ", ld " + ld + ") needs " + end + " floats, array has " + x.length);
+          + off + ", ld " + ld + ") needs " + end + " elements, array has " + length);
     }
   }
 

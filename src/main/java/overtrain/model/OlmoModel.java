@@ -7,6 +7,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import overtrain.kernels.BFloat16;
+import overtrain.kernels.Gemm;
 import overtrain.kernels.Parallel;
 import overtrain.model.layers.Attention;
 import overtrain.model.layers.CrossEntropy;
@@ -47,10 +49,16 @@ public final class OlmoModel {
   private final Architecture arch;
   private final boolean before; // norms on the sub-layers' inputs (OLMo, Llama), or outputs (OLMo-2)
   private final double eps;
+  // Where each weight is. Held in float32, its offset in params.data(); in bfloat16, its tensor's
+  // index in params' specs, and the norms' gains, small, widened into `gains` before each
+  // forward pass: the norms' offsets are then in that array.
+  private final boolean bfloat16;
   private final int embedOff, headOff;
   private final int[] finalNormOff; // {offset}, {-1} where the final norm has no weight
   private final int[][] blockOff; // [layer][Q..DOWN]
   private final int[][] normOff; // [layer][ATT_NORM..K_NORM], as many as the architecture has
+  private final float[] gains; // bfloat16: every norm's gain in float32, in layout order
+  private final int[] gainTensors; // bfloat16: the tensors `gains` holds, in order
   private final Rope rope;
   private final CrossEntropy crossEntropy;
   private final Activations[] layers;
@@ -77,24 +85,61 @@ public final class OlmoModel {
     this.arch = config.architecture();
     this.before = arch.placement() == Architecture.Placement.BEFORE;
     this.eps = config.normEps();
-    this.embedOff = params.spec(EMBED).offset();
-    this.headOff = config.tieWordEmbeddings() ? embedOff : params.spec(HEAD).offset();
-    this.finalNormOff = new int[] {arch.finalNorm() == null ? -1 : params.spec(arch.finalNorm()).offset()};
+    this.bfloat16 = params.precision() == Parameters.Precision.BFLOAT16;
+    this.embedOff = where(EMBED);
+    this.headOff = where(config.tieWordEmbeddings() ? EMBED : HEAD);
     this.blockOff = new int[config.numLayers()][BLOCK.length];
     this.normOff = new int[config.numLayers()][];
+    List<String> gainNames = new ArrayList<>();
     for (int l = 0; l < config.numLayers(); l++) {
-      for (int j = 0; j < BLOCK.length; j++) {
-        blockOff[l][j] = params.spec(blockName(l, j)).offset();
-      }
+      for (int j = 0; j < BLOCK.length; j++) blockOff[l][j] = where(blockName(l, j));
       List<String> norms = arch.blockNorms(l);
       normOff[l] = new int[norms.size()];
-      for (int j = 0; j < norms.size(); j++) normOff[l][j] = params.spec(norms.get(j)).offset();
+      for (int j = 0; j < norms.size(); j++) normOff[l][j] = gainAt(norms.get(j), gainNames);
     }
+    this.finalNormOff = new int[] {arch.finalNorm() == null ? -1 : gainAt(arch.finalNorm(), gainNames)};
+    this.gains = bfloat16 ? new float[gainNames.size() * config.hiddenSize()] : null;
+    this.gainTensors = gainNames.stream().mapToInt(params::indexOf).toArray();
     this.rope = new Rope(config.headDim(), config.maxContext(), config.ropeTheta());
     this.crossEntropy = new CrossEntropy(config.vocabSize(),
         CrossEntropy.trainingChunk(config.vocabSize(), config.hiddenSize()));
     this.layers = new Activations[config.numLayers()];
     for (int l = 0; l < layers.length; l++) layers[l] = new Activations();
+  }
+
+  /** A weight's offset in the float32 buffer, or its tensor's index when held in bfloat16. */
+  private int where(String name) {
+    return bfloat16 ? params.indexOf(name) : params.spec(name).at();
+  }
+
+  /**
+   * A norm gain's offset in the float32 buffer, or, held in bfloat16, in {@link #gains}, where
+   * it is appended to {@code names}.
+   */
+  private int gainAt(String name, List<String> names) {
+    if (!bfloat16) return params.spec(name).at();
+    names.add(name);
+    return (names.size() - 1) * config.hiddenSize();
+  }
+
+  /** The norms' gains in float32: the buffer itself, or their copies widened from bfloat16. */
+  private float[] gains() {
+    if (!bfloat16) return params.data();
+    int d = config.hiddenSize();
+    for (int g = 0; g < gainTensors.length; g++) {
+      short[] h = params.bfloat16(gainTensors[g]);
+      for (int i = 0; i < d; i++) gains[g * d + i] = BFloat16.toFloat(h[i]);
+    }
+    return gains;
+  }
+
+  /** y (+)= x W^T for block l's matrix j, in whichever precision the weights are held. */
+  private void project(int l, int j, float[] x, float[] y, int n, int in, int out, boolean accumulate) {
+    if (bfloat16) {
+      Linear.forward(x, 0, params.bfloat16(blockOff[l][j]), scratch.packed, y, 0, n, in, out, accumulate);
+    } else {
+      Linear.forward(x, 0, params.data(), blockOff[l][j], y, 0, n, in, out, accumulate);
+    }
   }
 
   /**
@@ -119,7 +164,7 @@ public final class OlmoModel {
     double m = config.widthMultiplier();
     double hiddenStd = config.initStd() / Math.sqrt(m), hiddenLr = 1.0 / m;
     List<TensorSpec> specs = new ArrayList<>();
-    int[] offset = {0};
+    long[] offset = {0};
     add(specs, offset, EMBED, new int[] {config.vocabSize(), d}, config.initStd(), 1.0, false);
     for (int l = 0; l < config.numLayers(); l++) {
       for (int j = 0; j < BLOCK.length; j++) {
@@ -152,7 +197,7 @@ public final class OlmoModel {
         TensorSpec s = specs.get(t);
         SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + t);
         double mean = s.initMean(), std = s.initStd();
-        for (int i = s.offset(), end = s.end(); i < end; i++) {
+        for (int i = s.at(), end = s.end(); i < end; i++) {
           data[i] = (float) (mean + random.nextGaussian() * std);
         }
       }
@@ -270,7 +315,7 @@ public final class OlmoModel {
     held.addAll(Arrays.asList(scratch.residual, scratch.xf, scratch.xhatf, scratch.rstdf, scratch.dxn));
     long floats = 0;
     for (float[] x : held) if (x != null) floats += x.length;
-    return 4 * floats + crossEntropy.heldBytes();
+    return 4 * floats + crossEntropy.heldBytes() + 4 * scratch.packed.heldFloats();
   }
 
   public Parameters parameters() {
@@ -357,8 +402,13 @@ public final class OlmoModel {
   }
 
   private double head(int[] targets, int n, float[] logProbs) {
+    float scale = (float) config.logitScale();
+    if (bfloat16) {
+      return crossEntropy.score(scratch.xf, params.bfloat16(headOff), targets, n, config.hiddenSize(),
+          scale, logProbs);
+    }
     return crossEntropy.run(scratch.xf, params.data(), headOff, targets, n, config.hiddenSize(),
-        (float) config.logitScale(), logProbs, null, null, 0, 0f);
+        scale, logProbs, null, null, 0, 0f);
   }
 
   /**
@@ -368,16 +418,27 @@ public final class OlmoModel {
   private void forwardBlocks(int[] tokens, int batch, int seqLen, boolean keep, PlacedInputs placed) {
     int n = batch * seqLen, d = config.hiddenSize(), f = config.intermediateSize();
     int heads = config.numHeads();
-    float[] w = params.data();
+    float[] g = gains();
     scratch.ensure(n, false);
     float[] x = scratch.residual;
     float embScale = (float) config.embeddingScale();
-    Parallel.range(n, (from, to) -> {
-      for (int i = from; i < to; i++) {
-        int src = embedOff + tokens[i] * d;
-        for (int j = 0; j < d; j++) x[i * d + j] = w[src + j] * embScale;
-      }
-    });
+    if (bfloat16) {
+      short[] e = params.bfloat16(embedOff);
+      Parallel.range(n, (from, to) -> {
+        for (int i = from; i < to; i++) {
+          int src = tokens[i] * d;
+          for (int j = 0; j < d; j++) x[i * d + j] = BFloat16.toFloat(e[src + j]) * embScale;
+        }
+      });
+    } else {
+      float[] w = params.data();
+      Parallel.range(n, (from, to) -> {
+        for (int i = from; i < to; i++) {
+          int src = embedOff + tokens[i] * d;
+          for (int j = 0; j < d; j++) x[i * d + j] = w[src + j] * embScale;
+        }
+      });
+    }
     // placed rows enter the residual stream as given, as Hugging Face's inputs_embeds do: no
     // embedding multiplier (whatever produces them learns its own scale)
     if (placed != null) {
@@ -388,53 +449,53 @@ public final class OlmoModel {
     for (int l = 0; l < config.numLayers(); l++) {
       Activations a = layers[keep ? l : 0];
       a.ensure(n, seqLen);
-      int[] off = blockOff[l], norm = normOff[l];
+      int[] norm = normOff[l];
       // attention: x += o(attn(norm(x))), or x += norm(o(attn(x))). After, the projections
       // read the residual stream itself, which the add overwrites: xn1 keeps a copy.
-      if (before) normForward(x, a.xhat1, a.rstd1, norm, ATT_NORM, a.xn1, false, n);
+      if (before) normForward(g, x, a.xhat1, a.rstd1, norm, ATT_NORM, a.xn1, false, n);
       else System.arraycopy(x, 0, a.xn1, 0, n * d);
-      Linear.forward(a.xn1, 0, w, off[Q], a.q, 0, n, d, d, false);
-      Linear.forward(a.xn1, 0, w, off[K], a.k, 0, n, d, d, false);
-      Linear.forward(a.xn1, 0, w, off[V], a.v, 0, n, d, d, false);
+      project(l, Q, a.xn1, a.q, n, d, d, false);
+      project(l, K, a.xn1, a.k, n, d, d, false);
+      project(l, V, a.xn1, a.v, n, d, d, false);
       if (arch.qkNorm()) {
-        RmsNorm.forward(a.q, a.qhat, a.rstdq, w, norm[Q_NORM], a.q, false, n, d, eps);
-        RmsNorm.forward(a.k, a.khat, a.rstdk, w, norm[K_NORM], a.k, false, n, d, eps);
+        RmsNorm.forward(a.q, a.qhat, a.rstdq, g, norm[Q_NORM], a.q, false, n, d, eps);
+        RmsNorm.forward(a.k, a.khat, a.rstdk, g, norm[K_NORM], a.k, false, n, d, eps);
       }
       rope.forward(a.q, batch, seqLen, heads);
       rope.forward(a.k, batch, seqLen, heads);
       Attention.forward(a.q, a.k, a.v, a.att, a.y, batch, seqLen, heads, config.headDim(), attScale);
       if (before) {
-        Linear.forward(a.y, 0, w, off[O], x, 0, n, d, d, true);
+        project(l, O, a.y, x, n, d, d, true);
       } else {
-        Linear.forward(a.y, 0, w, off[O], a.xhat1, 0, n, d, d, false);
-        normForward(a.xhat1, a.xhat1, a.rstd1, norm, ATT_NORM, x, true, n);
+        project(l, O, a.y, a.xhat1, n, d, d, false);
+        normForward(g, a.xhat1, a.xhat1, a.rstd1, norm, ATT_NORM, x, true, n);
       }
       // MLP: x += down(silu(gate(h)) * up(h)) with h = norm(x), or x += norm(down(...)) with h = x
-      if (before) normForward(x, a.xhat2, a.rstd2, norm, MLP_NORM, a.xn2, false, n);
+      if (before) normForward(g, x, a.xhat2, a.rstd2, norm, MLP_NORM, a.xn2, false, n);
       else System.arraycopy(x, 0, a.xn2, 0, n * d);
-      Linear.forward(a.xn2, 0, w, off[GATE], a.g, 0, n, d, f, false);
-      Linear.forward(a.xn2, 0, w, off[UP], a.u, 0, n, d, f, false);
+      project(l, GATE, a.xn2, a.g, n, d, f, false);
+      project(l, UP, a.xn2, a.u, n, d, f, false);
       SwiGlu.forward(a.g, a.u, a.h, n * f);
       if (before) {
-        Linear.forward(a.h, 0, w, off[DOWN], x, 0, n, f, d, true);
+        project(l, DOWN, a.h, x, n, f, d, true);
       } else {
-        Linear.forward(a.h, 0, w, off[DOWN], a.xhat2, 0, n, f, d, false);
-        normForward(a.xhat2, a.xhat2, a.rstd2, norm, MLP_NORM, x, true, n);
+        project(l, DOWN, a.h, a.xhat2, n, f, d, false);
+        normForward(g, a.xhat2, a.xhat2, a.rstd2, norm, MLP_NORM, x, true, n);
       }
     }
-    normForward(x, scratch.xhatf, scratch.rstdf, finalNormOff, 0, scratch.xf, false, n);
+    normForward(g, x, scratch.xhatf, scratch.rstdf, finalNormOff, 0, scratch.xf, false, n);
   }
 
   /**
    * out = norm(x), or out += norm(x) with {@code add}: OLMo's LayerNorm (whose output is its
-   * normalised rows: xhat is out), or RMSNorm times the gain at {@code norm[which]}, keeping
+   * normalised rows: xhat is out), or RMSNorm times the gain at {@code gains[norm[which]]}, keeping
    * its rows before the gain in xhat (which may be x).
    */
-  private void normForward(float[] x, float[] xhat, float[] rstd, int[] norm, int which,
+  private void normForward(float[] gains, float[] x, float[] xhat, float[] rstd, int[] norm, int which,
       float[] out, boolean add, int n) {
     int d = config.hiddenSize();
     if (arch.norm() == Architecture.Norm.RMS) {
-      RmsNorm.forward(x, xhat, rstd, params.data(), norm[which], out, add, n, d, eps);
+      RmsNorm.forward(x, xhat, rstd, gains, norm[which], out, add, n, d, eps);
     } else if (!add) {
       LayerNorm.forward(x, out, rstd, n, d);
     } else {
@@ -574,7 +635,7 @@ public final class OlmoModel {
     return "model.layers." + layer + "." + BLOCK[j] + ".weight";
   }
 
-  private static void add(List<TensorSpec> specs, int[] offset, String name, int[] shape,
+  private static void add(List<TensorSpec> specs, long[] offset, String name, int[] shape,
       double std, double lrScale, boolean decay) {
     TensorSpec s = new TensorSpec(name, shape, offset[0], 0, std, lrScale, decay);
     specs.add(s);
@@ -582,7 +643,7 @@ public final class OlmoModel {
   }
 
   /** A norm's gain: [width], exactly 1 at the start, vector-like, not decayed. */
-  private static void addNorm(List<TensorSpec> specs, int[] offset, String name, int width) {
+  private static void addNorm(List<TensorSpec> specs, long[] offset, String name, int width) {
     TensorSpec s = new TensorSpec(name, new int[] {width}, offset[0], 1, 0, 1.0, false);
     specs.add(s);
     offset[0] += s.size();
@@ -638,6 +699,8 @@ public final class OlmoModel {
   private final class Scratch {
     int rows = -1, backwardRows = -1;
     float[] residual, xf, xhatf, rstdf, dxn; // xhatf: the final RMSNorm's rows before the gain (xf for LayerNorm)
+    /** A bfloat16 model's weight matrix of the moment, widened (one at a time, reused). */
+    final Gemm.PackedB packed = new Gemm.PackedB();
 
     void ensure(int n, boolean backward) {
       int d = config.hiddenSize();

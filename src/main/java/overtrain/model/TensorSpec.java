@@ -7,7 +7,8 @@ import java.util.Arrays;
  *
  * @param name the Hugging Face name, e.g. {@code model.layers.0.self_attn.q_proj.weight}
  * @param shape row-major shape, [out, in] for linear layers as in PyTorch
- * @param offset index of the first element in {@link Parameters#data()}
+ * @param offset index of the first element in a float32 {@link Parameters#data()} (a long: the
+ *     tensors of a model held in bfloat16, one array each, may add up to more than an int counts)
  * @param initMean mean of the Gaussian it was initialised from: 0 for matrices, 1 for a norm's
  *     gain, which starts at exactly 1
  * @param initStd std of the Gaussian it was initialised from (the perturbation study scales
@@ -16,7 +17,7 @@ import java.util.Arrays;
  * @param weightDecay whether AdamW's decoupled decay applies (not to embeddings)
  */
 public record TensorSpec(
-    String name, int[] shape, int offset, double initMean, double initStd, double lrScale,
+    String name, int[] shape, long offset, double initMean, double initStd, double lrScale,
     boolean weightDecay) {
 
   public int size() {
@@ -25,8 +26,17 @@ public record TensorSpec(
     return n;
   }
 
+  /**
+   * {@link #offset} as an index into a float32 buffer: {@link Parameters} refuses a layout that
+   * does not fit one array, so for its tensors this cannot overflow.
+   */
+  public int at() {
+    return Math.toIntExact(offset);
+  }
+
+  /** One past the last element, as an index into a float32 buffer ({@link #at}). */
   public int end() {
-    return offset + size();
+    return at() + size();
   }
 
   @Override

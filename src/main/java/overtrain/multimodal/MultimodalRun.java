@@ -62,7 +62,7 @@ public final class MultimodalRun {
     Checkpoint.save(model, in.config(), tuner.trained().lm());
     Parameters p = tuner.trained().projector();
     List<Safetensors.Tensor> tensors = new ArrayList<>();
-    for (TensorSpec s : p.specs()) tensors.add(new Safetensors.Tensor(s.name(), s.shape(), p.data(), s.offset()));
+    for (TensorSpec s : p.specs()) tensors.add(new Safetensors.Tensor(s.name(), s.shape(), p.data(), s.at()));
     Safetensors.write(model.resolve(PROJECTOR), tensors, Map.of("format", "pt"));
     AtomicWrite.writeString(out.resolve(RESULT), Configs.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n");
     return result;

@@ -83,7 +83,7 @@ public final class VisionLanguageModel {
     for (int t = first; t < p.specs().size(); t++) {
       TensorSpec s = p.specs().get(t);
       SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + t);
-      for (int i = s.offset(); i < s.end(); i++) p.data()[i] = (float) (s.initMean() + random.nextGaussian() * s.initStd());
+      for (int i = s.at(); i < s.end(); i++) p.data()[i] = (float) (s.initMean() + random.nextGaussian() * s.initStd());
     }
   }
 

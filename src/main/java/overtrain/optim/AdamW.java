@@ -73,7 +73,7 @@ public final class AdamW {
       float decay = (float) (s.weightDecay() ? 1 - tensorLr * weightDecay : 1.0);
       float stepSize = (float) (tensorLr / bc1);
       float sqrtBc2 = (float) Math.sqrt(bc2);
-      int base = s.offset();
+      int base = s.at();
       // Elementwise, so splitting across threads cannot change a bit of the result.
       Parallel.range(s.size(), (from, to) ->
           apply(params, grads, base + from, base + to, decay, stepSize, sqrtBc2));

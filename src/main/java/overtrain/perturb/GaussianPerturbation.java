@@ -2,7 +2,9 @@ package overtrain.perturb;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import overtrain.kernels.BFloat16;
 import overtrain.kernels.Parallel;
+import overtrain.model.Parameters;
 import overtrain.model.TensorSpec;
 
 /**
@@ -29,22 +31,58 @@ public final class GaussianPerturbation {
    * model was initialised from.
    */
   public static void apply(float[] base, List<TensorSpec> specs, double gamma, long seed, float[] out) {
-    if (!(gamma >= 0) || Double.isInfinite(gamma)) {
-      throw new IllegalArgumentException("perturbation magnitude gamma must be finite and >= 0, got " + gamma);
-    }
+    checkGamma(gamma);
     if (out.length != base.length) {
       throw new IllegalArgumentException("output holds " + out.length + " floats, parameters " + base.length);
     }
     Parallel.range(specs.size(), (from, to) -> {
       for (int t = from; t < to; t++) {
         TensorSpec s = specs.get(t);
-        long tensorSeed = (seed ^ STREAM) * 0x9E3779B97F4A7C15L + t;
-        SplittableRandom random = new SplittableRandom(tensorSeed);
+        SplittableRandom random = random(seed, t);
         double scale = gamma * s.initStd();
-        for (int i = s.offset(), end = s.end(); i < end; i++) {
+        for (int i = s.at(), end = s.end(); i < end; i++) {
           out[i] = (float) (base[i] + scale * random.nextGaussian());
         }
       }
     });
+  }
+
+  /**
+   * {@link #apply(float[], List, double, long, float[])} on parameters held in either precision
+   * ({@code out} may be {@code base}: the perturbation is then made in place). Held in bfloat16,
+   * each perturbed weight is the float32 perturbation's, rounded to the nearest bfloat16: the
+   * same noise, stored as the model is.
+   */
+  public static void apply(Parameters base, double gamma, long seed, Parameters out) {
+    if (!base.specs().equals(out.specs()) || base.precision() != out.precision()) {
+      throw new IllegalArgumentException("perturbation output must have the layout and precision of its base");
+    }
+    if (base.precision() == Parameters.Precision.FLOAT32) {
+      apply(base.data(), base.specs(), gamma, seed, out.data());
+      return;
+    }
+    checkGamma(gamma);
+    List<TensorSpec> specs = base.specs();
+    Parallel.range(specs.size(), (from, to) -> {
+      for (int t = from; t < to; t++) {
+        short[] in = base.bfloat16(t), perturbed = out.bfloat16(t);
+        SplittableRandom random = random(seed, t);
+        double scale = gamma * specs.get(t).initStd();
+        for (int i = 0; i < in.length; i++) {
+          perturbed[i] = BFloat16.round((float) (BFloat16.toFloat(in[i]) + scale * random.nextGaussian()));
+        }
+      }
+    });
+  }
+
+  private static void checkGamma(double gamma) {
+    if (!(gamma >= 0) || Double.isInfinite(gamma)) {
+      throw new IllegalArgumentException("perturbation magnitude gamma must be finite and >= 0, got " + gamma);
+    }
+  }
+
+  /** Tensor t's noise generator for direction {@code seed}. */
+  private static SplittableRandom random(long seed, int t) {
+    return new SplittableRandom((seed ^ STREAM) * 0x9E3779B97F4A7C15L + t);
   }
 }

@@ -115,7 +115,7 @@ public final class PerturbationSweep {
       double lossSum = 0;
       for (int s = 0; s < c.seeds(); s++) {
         long seed = c.seed() + s;
-        GaussianPerturbation.apply(checkpoint.data(), checkpoint.specs(), gamma, seed, perturbed.data());
+        GaussianPerturbation.apply(checkpoint, gamma, seed, perturbed);
         TokenLoss.Result r = TokenLoss.evaluate(model, heldout, c.context(), c.batch(), c.maxTokens(), measured);
         if (restore != null) restore.into(checkpoint);
         before[0] += r.tokens() / c.context();

@@ -64,7 +64,7 @@ final class PerturbSection extends GridSection {
   static CellResult run(Cell cell, CellContext ctx) throws Exception {
     PerturbationSweep.Config sweep = Configs.bind(PerturbationSweep.Config.class, cell.spec().get("sweep"), Map.of());
     Path checkpoint = PretrainSection.checkpoint(ctx, cell.dependsOn().get(0));
-    Checkpoint.Loaded ck = Checkpoint.load(checkpoint);
+    Checkpoint.Loaded ck = Checkpoint.load(checkpoint, (bytes, total) -> {}, Checkpoint.scoringPrecision(checkpoint));
     Path heldoutFile = Path.of(cell.spec().get("heldout").asText());
     TokenFile heldout = TokenFile.open(heldoutFile, ck.config().vocabSize());
     long perMeasurement = sweep.maxTokens() / sweep.context() * sweep.context();

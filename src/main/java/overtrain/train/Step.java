@@ -114,8 +114,8 @@ public final class Step {
 
   private String nonFiniteTensor() {
     for (TensorSpec s : params.specs()) {
-      for (int i = s.offset(); i < s.end(); i++) {
-        if (!Float.isFinite(grads[i])) return "; first non-finite gradient in " + s.name() + "[" + (i - s.offset()) + "]";
+      for (int i = s.at(); i < s.end(); i++) {
+        if (!Float.isFinite(grads[i])) return "; first non-finite gradient in " + s.name() + "[" + (i - s.at()) + "]";
       }
     }
     return "";

@@ -66,7 +66,7 @@ class ArchitectureCheckpointTest {
     Random random = new Random(seed);
     for (TensorSpec s : p.specs()) {
       if (s.initStd() > 0) continue;
-      for (int i = s.offset(); i < s.end(); i++) p.data()[i] = (float) (1 + 0.2 * random.nextGaussian());
+      for (int i = s.at(); i < s.end(); i++) p.data()[i] = (float) (1 + 0.2 * random.nextGaussian());
     }
     return p;
   }
@@ -77,7 +77,7 @@ class ArchitectureCheckpointTest {
     Files.createDirectories(d);
     Files.writeString(d.resolve(Checkpoint.CONFIG), configJson);
     List<Safetensors.Tensor> tensors = new ArrayList<>();
-    for (TensorSpec s : p.specs()) tensors.add(new Safetensors.Tensor(s.name(), s.shape(), p.data(), s.offset()));
+    for (TensorSpec s : p.specs()) tensors.add(new Safetensors.Tensor(s.name(), s.shape(), p.data(), s.at()));
     Collections.reverse(tensors);
     Safetensors.write(d.resolve(Checkpoint.MODEL), tensors, Map.of("format", "pt"));
     return d;

@@ -135,12 +135,12 @@ class CheckpointTest {
     ObjectNode map = new ObjectMapper().createObjectNode();
     for (TensorSpec s : p.specs()) {
       if (s.name().contains("layers.0.")) {
-        first.add(new Safetensors.Tensor(s.name(), s.shape(), p.data(), s.offset()));
+        first.add(new Safetensors.Tensor(s.name(), s.shape(), p.data(), s.at()));
         map.put(s.name(), "model-00001-of-00002.safetensors");
       } else {
-        second.add(s.name(), "BF16", s.shape(), RawSafetensors.bf16(p.data(), s.offset(), s.size()));
+        second.add(s.name(), "BF16", s.shape(), RawSafetensors.bf16(p.data(), s.at(), s.size()));
         map.put(s.name(), "model-00002-of-00002.safetensors");
-        for (int i = s.offset(); i < s.end(); i++) {
+        for (int i = s.at(); i < s.end(); i++) {
           expected[i] = Float.intBitsToFloat(Float.floatToRawIntBits(expected[i]) & 0xffff0000);
         }
       }
@@ -156,6 +156,14 @@ class CheckpointTest {
     Checkpoint.Loaded back = Checkpoint.load(dir);
     assertEquals(c, back.config());
     assertSameBits(expected, back.params().data());
+    // held in bfloat16: the BF16 shard's bits as they are, the F32 shard's rounded to the nearest
+    Parameters half = Checkpoint.load(dir, (b, t) -> {}, Parameters.Precision.BFLOAT16).params();
+    for (int t = 0; t < half.specs().size(); t++) {
+      TensorSpec s = half.specs().get(t);
+      for (int i = 0; i < s.size(); i++) {
+        assertEquals(overtrain.kernels.BFloat16.round(expected[s.at() + i]), half.bfloat16(t)[i], s.name() + "[" + i + "]");
+      }
+    }
 
     // an index that sends a tensor to a shard without it, or outside the directory
     map.put("lm_head.weight", "model-00001-of-00002.safetensors");
@@ -171,6 +179,19 @@ class CheckpointTest {
     e = assertThrows(IOException.class, () -> Checkpoint.load(dir));
     assertTrue(e.getMessage().contains("no weights") && e.getMessage().contains(Checkpoint.MODEL_INDEX),
         e.getMessage());
+  }
+
+  /** Unless asked, a model is held in float32 where that fits, in bfloat16 where not. */
+  @Test
+  void aModelIsHeldInBfloat16OnlyWhereFloat32DoesNotFit() {
+    ModelConfig oneB = new ModelConfig(50304, 2048, 16, 16, 8192, 2048, true, 10000.0,
+        Parameterization.STANDARD, 2048, 0.02);
+    long gib = 1L << 30;
+    assertEquals(Parameters.Precision.FLOAT32, Checkpoint.scoringPrecision(oneB, 7 * gib)); // 4.4 GiB of 7
+    assertEquals(Parameters.Precision.BFLOAT16, Checkpoint.scoringPrecision(oneB, 5 * gib));
+    ModelConfig sevenB = new ModelConfig(100352, 4096, 32, 32, 11008, 4096, false, 500000.0,
+        Parameterization.STANDARD, 4096, 0.02, overtrain.model.Architecture.OLMO2, 1e-6);
+    assertEquals(Parameters.Precision.BFLOAT16, Checkpoint.scoringPrecision(sevenB, 1000 * gib)); // > 2^31
   }
 
   /**

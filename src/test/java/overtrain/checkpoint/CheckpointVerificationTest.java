@@ -127,14 +127,14 @@ class CheckpointVerificationTest {
     Parameters p = OlmoModel.initialize(CONFIG, 1);
     TensorSpec q = p.spec("model.layers.1.self_attn.q_proj.weight");
     // row 2, column 5 of a [32, 32] matrix; a later infinity is not the first
-    p.data()[q.offset() + 2 * 32 + 5] = Float.NaN;
-    p.data()[q.offset() + 3 * 32] = Float.POSITIVE_INFINITY;
+    p.data()[q.at() + 2 * 32 + 5] = Float.NaN;
+    p.data()[q.at() + 3 * 32] = Float.POSITIVE_INFINITY;
     Checkpoint.save(dir.resolve("nan"), CONFIG, p);
     IOException e = assertThrows(IOException.class, () -> Checkpoint.load(dir.resolve("nan")));
     assertTrue(e.getMessage().contains(Checkpoint.MODEL) && e.getMessage().contains("'" + q.name() + "'")
         && e.getMessage().contains("NaN at index [2, 5] (element 69 of 1024)"), e.getMessage());
 
-    p.data()[q.offset() + 2 * 32 + 5] = 0f;
+    p.data()[q.at() + 2 * 32 + 5] = 0f;
     Checkpoint.save(dir.resolve("inf"), CONFIG, p);
     e = assertThrows(IOException.class, () -> Checkpoint.load(dir.resolve("inf")));
     assertTrue(e.getMessage().contains("Infinity at index [3, 0]"), e.getMessage());

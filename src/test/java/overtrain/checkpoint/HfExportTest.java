@@ -70,7 +70,7 @@ class HfExportTest {
       Parameters p = OlmoModel.initialize(c, 4);
       // the matrices made large so that a multiplier left out would show; the gains stay at 1
       for (var s : p.specs()) {
-        if (s.initStd() > 0) for (int i = s.offset(); i < s.end(); i++) p.data()[i] *= 40;
+        if (s.initStd() > 0) for (int i = s.at(); i < s.end(); i++) p.data()[i] *= 40;
       }
       Checkpoint.Loaded folded = HfExport.fold(c, p);
       assertEquals(arch, folded.config().architecture());
@@ -78,11 +78,11 @@ class HfExportTest {
       double expected = loss(c, p), actual = loss(folded.config(), folded.params());
       assertEquals(expected, actual, 1e-6 * expected, arch.toString());
       String qProj = "model.layers.0.self_attn.q_proj.weight", qNorm = "model.layers.0.self_attn.q_norm.weight";
-      boolean qProjScaled = p.data()[p.spec(qProj).offset()] != folded.params().data()[folded.params().spec(qProj).offset()];
+      boolean qProjScaled = p.data()[p.spec(qProj).at()] != folded.params().data()[folded.params().spec(qProj).at()];
       assertEquals(arch == Architecture.LLAMA, qProjScaled, arch + ": q_proj scaled");
       if (arch == Architecture.OLMO2) {
         assertEquals((float) (c.attentionScale() * Math.sqrt(c.headDim())),
-            folded.params().data()[folded.params().spec(qNorm).offset()], "q_norm's gain of 1, scaled");
+            folded.params().data()[folded.params().spec(qNorm).at()], "q_norm's gain of 1, scaled");
       }
       Path from = dir.resolve("ours-" + arch), to = dir.resolve("hf-" + arch);
       Checkpoint.save(from, c, p);

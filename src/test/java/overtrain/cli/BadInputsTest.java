@@ -100,7 +100,7 @@ class BadInputsTest {
   @Test
   void evalOfACheckpointWithNaNWeightsFails() throws IOException {
     Parameters p = OlmoModel.initialize(CONFIG, 4);
-    p.data()[p.spec("lm_head.weight").offset() + 17] = Float.NaN;
+    p.data()[p.spec("lm_head.weight").at() + 17] = Float.NaN;
     Checkpoint.save(dir.resolve("nan"), CONFIG, p);
     Ran r = run("eval", "--model", dir.resolve("nan").toString(), "--tokens", tokens(200).toString());
     assertEquals(1, r.code());

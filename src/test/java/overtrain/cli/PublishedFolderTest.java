@@ -19,6 +19,7 @@ import overtrain.checkpoint.Checkpoint;
 import overtrain.checkpoint.RandomHfFolder;
 import overtrain.data.TokenFile;
 import overtrain.model.OlmoModel;
+import overtrain.model.Parameters;
 import overtrain.perturb.PerturbationSweep;
 
 /**
@@ -27,9 +28,11 @@ import overtrain.perturb.PerturbationSweep;
  * perturbed in place; and fine-tuning refused before its weights are read when it cannot fit.
  */
 class PublishedFolderTest {
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
   @TempDir Path dir;
 
-  private static final RandomHfFolder.Shape SMALL = new RandomHfFolder.Shape(512, 128, 2, 4, 256, 64, true);
+  private static final RandomHfFolder.Shape SMALL = new RandomHfFolder.Shape("olmo", 512, 128, 2, 4, 256, 64, true);
 
   private record Ran(int code, String out, String err) {}
 
@@ -65,7 +68,7 @@ class PublishedFolderTest {
 
     Ran eval = run("eval", "--model", folder.toString(), "--tokens", tokens.toString(), "--batch", "2", "--json");
     assertEquals(0, eval.code(), eval.err());
-    assertTrue(eval.err().contains(String.format("loaded %,d parameters in ", params)), eval.err());
+    assertTrue(eval.err().contains(String.format("loaded %,d parameters (held in float32) in ", params)), eval.err());
     assertTrue(eval.err().contains("loading olmo-small (MiB)"), eval.err());
     assertTrue(eval.err().matches("(?s).*scored 512 tokens in [0-9.]+ s, [0-9.]+ tokens/s.*"), eval.err());
 
@@ -85,6 +88,49 @@ class PublishedFolderTest {
         "--gamma", "0.5,2", "--seeds", "2", "--batch", "2", "--max-tokens", "512", "--json");
     assertEquals(0, perturb.code(), perturb.err());
     assertTrue(perturb.out().contains(String.valueOf(copied.baseLoss())), perturb.out());
+  }
+
+  /**
+   * Held in bfloat16 (how a 7B model fits in memory), an OLMo-2 folder published in bfloat16
+   * scores as in float32, to the bit, and is perturbed in place and restored from the folder as
+   * a copy would be.
+   */
+  @Test
+  void heldInBfloat16AFolderScoresAsInFloat32AndIsPerturbedInPlace() throws IOException {
+    Path folder = dir.resolve("olmo2-small");
+    RandomHfFolder.write(folder, new RandomHfFolder.Shape("olmo2", 512, 128, 2, 4, 256, 64, false), 3, 1);
+    Path tokens = dir.resolve("heldout.npy");
+    RandomHfFolder.tokens(tokens, 64 * 8 + 1, 512, 2);
+    String[] eval = {"eval", "--model", folder.toString(), "--tokens", tokens.toString(), "--batch", "2", "--json"};
+    Ran wide = run(concat(eval, "--precision", "float32")), half = run(concat(eval, "--precision", "bfloat16"));
+    assertEquals(0, half.code(), half.err());
+    assertTrue(half.err().contains("parameters (held in bfloat16) in "), half.err());
+    assertEquals(JSON.readTree(wide.out()).get("loss"), JSON.readTree(half.out()).get("loss"));
+
+    Checkpoint.Loaded loaded = Checkpoint.load(folder, (b, t) -> {}, Parameters.Precision.BFLOAT16);
+    List<short[]> before = new ArrayList<>();
+    for (int t = 0; t < loaded.params().specs().size(); t++) before.add(loaded.params().bfloat16(t).clone());
+    PerturbationSweep.Config sweep = new PerturbationSweep.Config(List.of(0.5, 2.0), 2, 1, 64, 2, 512);
+    TokenFile file = TokenFile.open(tokens, 512);
+    PerturbationSweep.Result inPlace = PerturbationSweep.run(loaded.config(), loaded.params(),
+        p -> Checkpoint.reload(folder, p), "m", file, "h", sweep, (d, t) -> {});
+    for (int t = 0; t < before.size(); t++) {
+      assertArrayEquals(before.get(t), loaded.params().bfloat16(t), "restored: " + loaded.params().specs().get(t));
+    }
+    assertEquals(PerturbationSweep.run(loaded.config(), loaded.params(), "m", file, "h", sweep, (d, t) -> {}), inPlace);
+    assertEquals(JSON.readTree(half.out()).get("loss").asDouble(), inPlace.baseLoss());
+    assertTrue(inPlace.runs().get(3).degradation() > inPlace.runs().get(0).degradation(), inPlace.runs().toString());
+
+    Ran bad = run(concat(eval, "--precision", "half"));
+    assertNotEquals(0, bad.code());
+    assertTrue(bad.err().contains("--precision must be auto, float32 or bfloat16, got 'half'"), bad.err());
+    assertTrue(!bad.err().contains("loading"), "refused before the weights are read: " + bad.err());
+  }
+
+  private static String[] concat(String[] args, String... more) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
   }
 
   @Test

@@ -94,7 +94,7 @@ class FineTunerTest {
   void classPerplexityOfAModelWithAZeroOutputHeadIsTheNumberOfClasses() {
     Parameters params = OlmoModel.initialize(tiny(), 5);
     TensorSpec head = params.spec("lm_head.weight");
-    Arrays.fill(params.data(), head.offset(), head.end(), 0f);
+    Arrays.fill(params.data(), head.at(), head.end(), 0f);
     OlmoModel model = new OlmoModel(tiny(), params);
     List<Sequence> seqs = new ArrayList<>();
     int[][] labels = {{12}, {13, 14}, {15, 12, 13}};

@@ -132,6 +132,35 @@ class GemmTest {
             new float[800], 0, 100, false));
   }
 
+  /**
+   * A weight matrix held in bfloat16, widened as it is packed, multiplies exactly as the same
+   * numbers held in float32 do: on edge shapes, with an offset and a leading dimension past k,
+   * and on a B large enough that it is packed on the engine's threads.
+   */
+  @Test
+  void bfloat16WeightsPackToTheProductOfTheirFloat32Values() {
+    SplittableRandom rnd = new SplittableRandom(7);
+    Gemm.PackedB packed = new Gemm.PackedB();
+    int[][] shapes = {{5, 3, 7}, {64, 40, 64}, {37, 200, Gemm.KC + 5}, {16, 300, 256}};
+    for (int[] shape : shapes) {
+      int m = shape[0], n = shape[1], k = shape[2], off = rnd.nextInt(0, 5), ldb = k + rnd.nextInt(0, 3);
+      float[] a = random(rnd, m * k);
+      short[] half = new short[off + n * ldb];
+      float[] wide = new float[half.length];
+      for (int i = 0; i < half.length; i++) {
+        half[i] = BFloat16.round((float) rnd.nextGaussian());
+        wide[i] = BFloat16.toFloat(half[i]);
+      }
+      float[] expected = new float[m * n], c = new float[m * n];
+      Gemm.sgemm(false, true, m, n, k, a, 0, k, wide, off, ldb, expected, 0, n, false);
+      Gemm.sgemm(false, m, n, a, 0, k, packed.packTransposed(n, k, half, off, ldb), c, 0, n, false);
+      assertArrayEquals(expected, c, "m " + m + " n " + n + " k " + k);
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> packed.packTransposed(4, 8, new short[31], 0, 8));
+    assertTrue(e.getMessage().contains("needs 32 elements, array has 31"), e.getMessage());
+  }
+
   private static Case randomCase(SplittableRandom rnd, int m, int n, int k) {
     boolean padded = rnd.nextBoolean();
     return new Case(rnd.nextBoolean(), rnd.nextBoolean(), m, n, k,

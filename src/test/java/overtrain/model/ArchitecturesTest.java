@@ -40,7 +40,7 @@ class ArchitecturesTest {
     Random random = new Random(2);
     for (TensorSpec s : params.specs()) {
       double std = s.initStd() == 0 ? 0.3 : s.name().contains("embed") || s.name().contains("lm_head") ? 0.5 : 0.35;
-      for (int i = s.offset(); i < s.end(); i++) {
+      for (int i = s.at(); i < s.end(); i++) {
         params.data()[i] = (float) (s.initMean() + std * random.nextGaussian());
       }
     }
@@ -63,7 +63,7 @@ class ArchitecturesTest {
     double worst = 0;
     for (TensorSpec s : params.specs()) {
       double diff = 0, norm = 0;
-      for (int i = s.offset(); i < s.end(); i++) {
+      for (int i = s.at(); i < s.end(); i++) {
         double keep = x[i];
         x[i] = keep + STEP;
         double up = reference.loss(x, tokens, targets, batch, t);
@@ -95,7 +95,7 @@ class ArchitecturesTest {
       assertEquals(0.0, s.initStd(), norm + ": a gain has no init covariance, so no perturbation noise");
       assertEquals(1.0, s.lrScale(), norm + ": vector-like under muP");
       assertTrue(!s.weightDecay(), norm);
-      for (int i = s.offset(); i < s.end(); i++) assertEquals(1f, p.data()[i], norm);
+      for (int i = s.at(); i < s.end(); i++) assertEquals(1f, p.data()[i], norm);
     }
     assertTrue(names.contains("model.norm.weight") && names.indexOf("model.norm.weight") == names.size() - 2,
         "the final norm before the head: " + names);

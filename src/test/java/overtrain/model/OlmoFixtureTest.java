@@ -35,7 +35,7 @@ class OlmoFixtureTest {
     assertEquals(params.specs().size(), weights.size(), "tensor count");
     for (TensorSpec s : params.specs()) {
       float[] w = floats(weights.get(s.name()), s.size(), s.name());
-      System.arraycopy(w, 0, params.data(), s.offset(), s.size());
+      System.arraycopy(w, 0, params.data(), s.at(), s.size());
     }
     int batch = c.get("batch").asInt(), seqLen = c.get("seq_len").asInt();
     int[] tokens = ints(root.get("tokens")), targets = ints(root.get("targets"));
@@ -52,7 +52,7 @@ class OlmoFixtureTest {
       float[] ref = floats(root.get("grads").get(s.name()), s.size(), s.name());
       double diff = 0, norm = 0;
       for (int i = 0; i < s.size(); i++) {
-        double r = ref[i], e = grads[s.offset() + i] - r;
+        double r = ref[i], e = grads[s.at() + i] - r;
         diff += e * e;
         norm += r * r;
       }

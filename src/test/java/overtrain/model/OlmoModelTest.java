@@ -55,7 +55,7 @@ class OlmoModelTest {
     assertFalse(Arrays.equals(a.data(), OlmoModel.initialize(c, 8).data()));
     for (TensorSpec s : a.specs()) {
       double sq = 0;
-      for (int i = s.offset(); i < s.end(); i++) sq += (double) a.data()[i] * a.data()[i];
+      for (int i = s.at(); i < s.end(); i++) sq += (double) a.data()[i] * a.data()[i];
       double std = Math.sqrt(sq / s.size());
       assertEquals(s.initStd(), std, 0.1 * s.initStd(), s.name()); // >= 3200 draws per tensor
     }

@@ -26,7 +26,7 @@ class PlacedInputsTest {
 
   PlacedInputsTest() {
     for (TensorSpec s : params.specs()) {
-      for (int i = s.offset(); i < s.end(); i++) params.data()[i] = (float) (0.4 * random.nextGaussian());
+      for (int i = s.at(); i < s.end(); i++) params.data()[i] = (float) (0.4 * random.nextGaussian());
     }
     for (int i = 0; i < tokens.length; i++) {
       tokens[i] = random.nextInt(c.vocabSize());

@@ -16,7 +16,7 @@ final class ReferenceModel {
 
   ReferenceModel(ModelConfig config) {
     this.c = config;
-    for (TensorSpec s : OlmoModel.layout(config)) offset.put(s.name(), s.offset());
+    for (TensorSpec s : OlmoModel.layout(config)) offset.put(s.name(), s.at());
     d = config.hiddenSize();
     heads = config.numHeads();
     hd = config.headDim();

@@ -19,7 +19,7 @@ class AdamWTest {
       double lr, double wd) {
     for (TensorSpec s : SPECS) {
       double lrT = lr * s.lrScale();
-      for (int i = s.offset(); i < s.end(); i++) {
+      for (int i = s.at(); i < s.end(); i++) {
         if (s.weightDecay()) p[i] *= 1 - lrT * wd;
         m[i] = 0.9 * m[i] + 0.1 * g[i];
         v[i] = 0.95 * v[i] + 0.05 * g[i] * g[i];
@@ -62,7 +62,7 @@ class AdamWTest {
     for (int i = 0; i < 17; i++) g[i] = (i % 2 == 0 ? 1 : -1) * (float) Math.pow(10, i % 5 - 2);
     new AdamW(SPECS, 0.0).update(p, g, 0.1);
     for (TensorSpec s : SPECS) {
-      for (int i = s.offset(); i < s.end(); i++) {
+      for (int i = s.at(); i < s.end(); i++) {
         assertEquals(-Math.signum(g[i]) * 0.1 * s.lrScale(), p[i], 1e-6, s.name() + "[" + i + "]");
       }
     }

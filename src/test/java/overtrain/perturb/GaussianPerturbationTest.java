@@ -31,7 +31,7 @@ class GaussianPerturbationTest {
     for (TensorSpec s : base.specs()) {
       int n = s.size();
       double sum = 0, squares = 0;
-      for (int i = s.offset(); i < s.end(); i++) {
+      for (int i = s.at(); i < s.end(); i++) {
         double z = ((double) out[i] - base.data()[i]) / (gamma * s.initStd());
         sum += z;
         squares += z * z;
@@ -57,8 +57,8 @@ class GaussianPerturbationTest {
     for (TensorSpec s : base.specs()) {
       boolean norm = s.name().endsWith("norm.weight");
       norms += norm ? 1 : 0;
-      float[] before = Arrays.copyOfRange(base.data(), s.offset(), s.end());
-      float[] after = Arrays.copyOfRange(out, s.offset(), s.end());
+      float[] before = Arrays.copyOfRange(base.data(), s.at(), s.end());
+      float[] after = Arrays.copyOfRange(out, s.at(), s.end());
       assertEquals(norm, Arrays.equals(before, after), s.name());
     }
     assertEquals(2 * 4 + 1, norms, "two layers of four norms, and the final one");
@@ -94,7 +94,7 @@ class GaussianPerturbationTest {
       GaussianPerturbation.apply(zeros, init.specs(), 1.0, seed, eps);
       double dot = 0, initSquares = 0, epsSquares = 0;
       for (TensorSpec s : init.specs()) {
-        for (int i = s.offset(); i < s.end(); i++) {
+        for (int i = s.at(); i < s.end(); i++) {
           double a = init.data()[i] / s.initStd(), b = eps[i] / s.initStd();
           dot += a * b;
           initSquares += a * a;

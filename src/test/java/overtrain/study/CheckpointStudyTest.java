@@ -38,7 +38,7 @@ class CheckpointStudyTest {
     for (int i = 0; i < names.length; i++) {
       Path f = root.resolve(names[i]);
       if (i == names.length - 1) {
-        RandomHfFolder.write(f, new RandomHfFolder.Shape(280, 16, 1, 2, 64, 16, true), 2, i + 1);
+        RandomHfFolder.write(f, new RandomHfFolder.Shape("olmo", 280, 16, 1, 2, 64, 16, true), 2, i + 1);
         continue;
       }
       Checkpoint.save(f, TINY, OlmoModel.initialize(TINY, i + 1));

@@ -109,6 +109,15 @@ public final class CrossEntropy {
   }
 
   /**
+   * {@link #run}'s forward pass with the head's weights [vocab, c] held in bfloat16: they are
+   * widened as they are packed, so the result is the float32 head's, bit for bit.
+   */
+  public double score(float[] x, short[] w, int[] targets, int n, int c, float scale, float[] logProb) {
+    if (!(scale > 0)) throw new IllegalArgumentException("logit scale must be positive: " + scale);
+    return score(x, headT.packTransposed(vocab, c, w, 0, c), targets, n, c, scale, logProb);
+  }
+
+  /**
    * The forward pass alone: the counted rows split over threads, each thread making their logits
    * block by block. Ignored rows cost nothing: a block whose rows are not consecutive in x is
    * gathered first, so scoring only a sequence's last tokens (a class label, a continuation)

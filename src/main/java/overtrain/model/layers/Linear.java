@@ -22,6 +22,16 @@ public final class Linear {
   }
 
   /**
+   * {@link #forward} with W held in bfloat16: W is widened into {@code packed} (the caller's
+   * buffer, reused from call to call) and multiplied as the same W in float32 is, bit for bit.
+   */
+  public static void forward(
+      float[] x, int xOff, short[] w, Gemm.PackedB packed, float[] y, int yOff,
+      int n, int in, int out, boolean accumulate) {
+    Gemm.sgemm(false, n, out, x, xOff, in, packed.packTransposed(out, in, w, 0, in), y, yOff, out, accumulate);
+  }
+
+  /**
    * dW += dy^T x; and dx = dy W (or dx += dy W when {@code accumulateDx}) unless dx is null.
    * dx may be x itself when not accumulating: the weight gradient has read x by then.
    */
