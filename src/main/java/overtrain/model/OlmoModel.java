@@ -261,6 +261,7 @@ public final class OlmoModel {
    * @param what the run, as the message should name it ("pretrain", "bench train")
    */
   public static void checkFits(ModelConfig config, int batch, int context, String what) {
+    requireArray(parameterCount(config), "the parameters", "a smaller model");
     checkArraySizes(config, batch, context);
     Memory need = trainingMemory(config, batch, context);
     long max = Runtime.getRuntime().maxMemory();
@@ -272,13 +273,12 @@ public final class OlmoModel {
   }
 
   /**
-   * Each buffer is one Java array, at most 2^31 - 1 elements: sizes past that are refused with
-   * what they would need rather than left to overflow an int.
+   * Each activation is one Java array, at most 2^31 - 1 elements: sizes past that are refused
+   * with what they would need rather than left to overflow an int. (The parameters are checked
+   * where they are made: training's are one array, a scored model's may be one per tensor.)
    */
   static void checkArraySizes(ModelConfig config, long batch, long seqLen) {
     long n = batch * seqLen, d = config.hiddenSize(), f = config.intermediateSize();
-    long params = parameterCount(config);
-    requireArray(params, "the parameters", "a smaller model");
     requireArray(n, "batch x context = " + batch + " x " + seqLen + " token ids", "a smaller batch or context");
     requireArray(n * d, "one activation of batch x context x hidden_size", "a smaller batch or context");
     requireArray(n * f, "one MLP activation of batch x context x intermediate_size", "a smaller batch or context");
