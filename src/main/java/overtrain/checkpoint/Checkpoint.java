@@ -145,7 +145,8 @@ public final class Checkpoint {
     return scoringPrecision(config(dir), Runtime.getRuntime().maxMemory());
   }
 
-  static Parameters.Precision scoringPrecision(ModelConfig config, long maxHeap) {
+  /** {@link #scoringPrecision(Path)} for a model of {@code config}'s shape and this max heap. */
+  public static Parameters.Precision scoringPrecision(ModelConfig config, long maxHeap) {
     long params = OlmoModel.parameterCount(config);
     return params <= Integer.MAX_VALUE - 8 && 4 * params <= maxHeap / 4 * 3
         ? Parameters.Precision.FLOAT32 : Parameters.Precision.BFLOAT16;

@@ -9,6 +9,7 @@ import java.lang.ref.Reference;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import overtrain.checkpoint.Checkpoint;
 import overtrain.kernels.Parallel;
 import overtrain.model.ModelConfig;
 import overtrain.model.OlmoModel;
@@ -85,6 +86,12 @@ public final class BenchTrainCommand implements Callable<Integer> {
   @Option(names = "--no-score", description = "time training steps only, no scoring passes")
   boolean noScore;
 
+  @Option(names = "--score-only", description = {
+      "time forward-only scoring passes alone, the weights held as eval holds them (float32,",
+      "or bfloat16 where that would take more than three quarters of the heap): a model too",
+      "large to train here"})
+  boolean scoreOnly;
+
   @Option(names = "--json", description = "print one JSON object: tokens_per_s, gflops, threads, ...")
   boolean json;
 
@@ -97,6 +104,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     // an untied head, as the study's models and bench/peer_olmo.py have it
     ModelConfig config = new ModelConfig(vocab, dModel, layers, heads, ff, context, false, ModelConfig.DEFAULT_ROPE_THETA,
         Parameterization.MUP, dModel, 0.02);
+    if (scoreOnly) return scoreOnly(config);
     OlmoModel.checkFits(config, batch, context, "bench train");
     Parameters params = OlmoModel.initialize(config, 1);
     OlmoModel model = new OlmoModel(config, params);
@@ -197,6 +205,49 @@ public final class BenchTrainCommand implements Callable<Integer> {
           (double) (liveBytes - runtimeLiveBytes) / needBytes);
       System.out.printf("allocated per timed step%s: %,.1f KiB over all threads%n",
           noScore ? "" : " and its scoring pass", allocatedPerStep / 1024.0);
+    }
+    return 0;
+  }
+
+  /** --score-only: warm-up passes, then timed ones, each on fresh random tokens. */
+  private Integer scoreOnly(ModelConfig config) {
+    long max = Runtime.getRuntime().maxMemory();
+    Parameters.Precision precision = Checkpoint.scoringPrecision(config, max);
+    long weights = OlmoModel.parameterCount(config) * (precision == Parameters.Precision.FLOAT32 ? 4 : 2);
+    if (weights > max) {
+      throw new IllegalArgumentException(String.format("bench train --score-only: the weights alone need %,d MiB"
+          + " in %s, but the JVM's max heap is %,d MiB; raise -Xmx (OVERTRAIN_JAVA_OPTS=-Xmx...)",
+          weights >> 20, precision, max >> 20));
+    }
+    OlmoModel model = new OlmoModel(config, OlmoModel.initialize(config, 1, precision));
+    int n = batch * context;
+    int[] tokens = new int[n], targets = new int[n];
+    SplittableRandom rng = new SplittableRandom(1);
+    Progress progress = new Progress("bench (scoring passes)", warmupSteps + steps);
+    long nanos = 0;
+    double loss = 0;
+    for (int s = 0; s < warmupSteps + steps; s++) {
+      randomTokens(rng, tokens, targets);
+      long start = System.nanoTime();
+      loss = model.loss(tokens, targets, batch, context);
+      if (s >= warmupSteps) nanos += System.nanoTime() - start;
+      progress.advance(1);
+    }
+    progress.finish(String.format("last loss %.3f", loss));
+    double tokensPerSecond = (double) n * steps / (nanos / 1e9);
+    if (json) {
+      ObjectNode o = new ObjectMapper().createObjectNode();
+      o.put("score_tokens_per_s", tokensPerSecond);
+      o.put("precision", precision.toString());
+      o.put("threads", Parallel.threads());
+      o.put("steps", steps).put("warmup_steps", warmupSteps);
+      o.put("layers", layers).put("heads", heads).put("d_model", dModel).put("ff_size", config.intermediateSize());
+      o.put("vocab", vocab).put("context", context).put("batch", batch);
+      System.out.println(o);
+    } else {
+      System.out.printf("scoring (forward only): %,.1f tokens/s over %d passes of %d x %d tokens (after %d"
+          + " warm-up passes), weights in %s, %d threads%n", tokensPerSecond, steps, batch, context,
+          warmupSteps, precision, Parallel.threads());
     }
     return 0;
   }

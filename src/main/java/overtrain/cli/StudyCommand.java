@@ -41,12 +41,15 @@ import picocli.CommandLine;
       "A study file has data: and measure: (the token files, the tokenizer and tasks, and the "
           + "one held-out slice every forgetting figure is measured on) and the sections pretrain: "
           + "(the pre-training config's keys plus the grid: models, budgets or "
-          + "tokens_per_parameter, seeds), perturb: (gammas, directions, seed) and finetune: (the "
-          + "fine-tuning config's keys plus tasks). A selftest: section makes cells that only "
-          + "compute, to try the machinery (a cluster's, say) without data.",
+          + "tokens_per_parameter, seeds) or checkpoints: (existing model folders and the tokens "
+          + "each was pre-trained on), perturb: (gammas, directions, seed), finetune: (the "
+          + "fine-tuning config's keys plus tasks) and multimodal: (image tuning). A selftest: "
+          + "section makes cells that only compute, to try the machinery (a cluster's, say) "
+          + "without data.",
       "",
       "Presets ship with overtrain and are named instead of a file: demo (minutes on 2 cores), "
-          + "cpu (the CPU-scale reproduction) and paper (the paper's setup, for a cluster), e.g. "
+          + "cpu (the CPU-scale reproduction), paper (the paper's setup, for a cluster) and "
+          + "olmo-1b (OLMo-1B's published revisions, given their folders), e.g. "
           + "'overtrain study plan paper'; 'overtrain study preset NAME' prints one to start from."
     },
     subcommands = {

@@ -189,16 +189,28 @@ public final class OlmoModel {
    * {@link java.util.Random#nextGaussian()}'s polar method (initialising 90M parameters is felt).
    */
   public static Parameters initialize(ModelConfig config, long seed) {
-    Parameters p = new Parameters(layout(config));
-    float[] data = p.data();
-    List<TensorSpec> specs = p.specs();
+    return initialize(config, seed, Parameters.Precision.FLOAT32);
+  }
+
+  /**
+   * {@link #initialize(ModelConfig, long)} held in {@code precision}: in bfloat16, the same
+   * draws rounded (a model to score, too large to hold in float32).
+   */
+  public static Parameters initialize(ModelConfig config, long seed, Parameters.Precision precision) {
+    List<TensorSpec> specs = layout(config);
+    boolean wide = precision == Parameters.Precision.FLOAT32;
+    Parameters p = wide ? new Parameters(specs) : Parameters.bfloat16(specs);
     Parallel.range(specs.size(), (from, to) -> {
       for (int t = from; t < to; t++) {
         TensorSpec s = specs.get(t);
         SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + t);
         double mean = s.initMean(), std = s.initStd();
-        for (int i = s.at(), end = s.end(); i < end; i++) {
-          data[i] = (float) (mean + random.nextGaussian() * std);
+        if (wide) {
+          float[] data = p.data();
+          for (int i = s.at(), end = s.end(); i < end; i++) data[i] = (float) (mean + random.nextGaussian() * std);
+        } else {
+          short[] h = p.bfloat16(t);
+          for (int i = 0; i < h.length; i++) h[i] = BFloat16.round((float) (mean + random.nextGaussian() * std));
         }
       }
     });

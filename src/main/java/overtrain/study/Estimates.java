@@ -187,8 +187,28 @@ final class Estimates {
       double startup = Math.max(0, cold.wall() - coldSteps * (double) batch * m.maxContext() / train);
       return new Speed(train, score, startup);
     } catch (IOException e) {
-      System.err.printf("no estimate for %d layers x %d wide at batch %d on %d threads: %s%n",
+      System.err.printf("no training estimate for %d layers x %d wide at batch %d on %d threads: %s%n",
           m.numLayers(), m.hiddenSize(), batch, threads, e.getMessage());
+      return scoringOnly(shape, threads, (long) batch * m.maxContext());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Speed(Double.NaN, Double.NaN, Double.NaN);
+    }
+  }
+
+  /**
+   * A shape too large to train here (a published checkpoint's, say) may still be scored: one
+   * cold scoring pass, its weights held as a scoring cell holds them, gives the scoring cells an
+   * estimate; the training ones keep none. A pass of such a model is long enough for the JIT to
+   * settle inside it.
+   */
+  private static Speed scoringOnly(List<String> shape, int threads, long tokensPerPass) {
+    try {
+      Timed cold = bench(shape, threads, "--score-only", "--steps", "1", "--warmup-steps", "0");
+      double score = cold.json().get("score_tokens_per_s").asDouble();
+      return new Speed(Double.NaN, score, Math.max(0, cold.wall() - tokensPerPass / score));
+    } catch (IOException e) {
+      System.err.println("no scoring estimate either: " + e.getMessage());
       return new Speed(Double.NaN, Double.NaN, Double.NaN);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

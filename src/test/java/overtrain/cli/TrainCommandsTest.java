@@ -174,4 +174,15 @@ class TrainCommandsTest {
     }
     assertTrue(r.get("need_mib").asDouble() > 0, json);
   }
+
+  /** What a study's plan measures for a model too large to train here: scoring passes alone. */
+  @Test
+  void benchScoresAloneWithTheWeightsHeldAsEvalHoldsThem() throws IOException {
+    JsonNode r = new ObjectMapper().readTree(run("bench", "train", "--score-only", "--layers", "1", "--heads", "2",
+        "--d-model", "64", "--vocab", "512", "--context", "16", "--batch", "2", "--steps", "2", "--warmup-steps", "1",
+        "--json"));
+    assertTrue(r.get("score_tokens_per_s").asDouble() > 0, r.toString());
+    assertEquals("float32", r.get("precision").asText(), "a small model fits in float32");
+    assertTrue(!r.has("tokens_per_s"), "no training step was timed: " + r);
+  }
 }

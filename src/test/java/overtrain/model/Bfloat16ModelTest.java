@@ -110,6 +110,18 @@ class Bfloat16ModelTest {
   }
 
   @Test
+  void initialisedInBfloat16TheWeightsAreTheFloat32DrawsRounded() {
+    ModelConfig c = config(Architecture.LLAMA, false);
+    Parameters wide = OlmoModel.initialize(c, 7), half = OlmoModel.initialize(c, 7, Parameters.Precision.BFLOAT16);
+    for (int t = 0; t < wide.specs().size(); t++) {
+      TensorSpec s = wide.specs().get(t);
+      for (int i = 0; i < s.size(); i++) {
+        assertEquals(BFloat16.round(wide.data()[s.at() + i]), half.bfloat16(t)[i], s.name() + "[" + i + "]");
+      }
+    }
+  }
+
+  @Test
   void aBfloat16ModelIsNotTrained() {
     ModelConfig c = config(Architecture.OLMO, false);
     Parameters half = asBfloat16(roundedWeights(c, 1));
