@@ -15,11 +15,10 @@ import overtrain.multimodal.MultimodalConfig;
 import overtrain.multimodal.MultimodalRun;
 import overtrain.multimodal.MultimodalTuner;
 import overtrain.tokenizer.Tokenizer;
-import overtrain.train.TrainConfig;
 
 /**
  * The {@code multimodal:} section, the paper's third post-training: each pre-trained checkpoint
- * tuned LLaVA's way on an image task folder (stage 1 the projector alone, stage 2 projector and
+ * (of a {@code pretrain:} run or a {@code checkpoints:} entry) tuned LLaVA's way on an image task folder (stage 1 the projector alone, stage 2 projector and
  * model) at every stage-2 rate in {@code lrs}, measuring after each stage the kind accuracy on
  * held-out images and the held-out loss on the study's slice. Its keys are those of {@code
  * overtrain multimodal tune}'s configuration (encoder, stage1, stage2, eval, seed) plus {@code
@@ -50,8 +49,8 @@ final class MultimodalSection extends GridSection {
     List<Double> lrs = section.has("lrs") ? numbers(section, "lrs", where, true) : List.of(base.stage2().lr());
     List<Cell> cells = new ArrayList<>();
     for (Cell pre : earlier) {
-      if (!pre.kind().equals(PretrainSection.KIND)) continue;
-      TrainConfig config = Configs.bind(TrainConfig.class, pre.spec().get("config"), Map.of());
+      Base b = Base.of(pre);
+      if (b == null) continue;
       for (double lr : lrs) {
         MultimodalConfig.Stage s2 = base.stage2();
         MultimodalConfig cfg = new MultimodalConfig(base.encoder(), base.stage1(),
@@ -60,9 +59,9 @@ final class MultimodalSection extends GridSection {
         ObjectNode spec = Json.object();
         spec.put("task", task);
         spec.put("tokenizer", study.data().tokenizer());
-        spec.put("heldout", config.data().heldout());
-        spec.set("model", Configs.JSON.valueToTree(config.model()));
-        spec.put("batch", config.data().batch());
+        spec.put("heldout", b.heldout());
+        spec.set("model", Configs.JSON.valueToTree(b.model()));
+        spec.put("batch", b.batch());
         spec.set("config", Configs.JSON.valueToTree(cfg));
         ObjectNode coords = coords(pre, KIND);
         coords.put("task", Path.of(task).getFileName().toString());
@@ -71,12 +70,12 @@ final class MultimodalSection extends GridSection {
         long examples = Math.max(1, cfg.stage1().maxExamples() > 0 ? cfg.stage1().maxExamples() : 6000) * cfg.stage1().epochs()
             + Math.max(1, s2.maxExamples() > 0 ? s2.maxExamples() : 18000) * (long) s2.epochs();
         long visual = (28L / cfg.encoder().patch()) * (28L / cfg.encoder().patch());
-        cells.add(Cell.of(KIND, "multimodal lr " + java.math.BigDecimal.valueOf(lr).stripTrailingZeros().toPlainString() + " " + pre.label().substring("pretrain ".length()),
+        cells.add(Cell.of(KIND, "multimodal lr " + java.math.BigDecimal.valueOf(lr).stripTrailingZeros().toPlainString() + " " + baseLabel(pre),
             List.of(pre.id()), spec, coords, examples * (visual + 16),
             StudyFile.intField(section, "threads", pre.threads(), 1, where)));
       }
     }
-    if (cells.isEmpty()) throw new IllegalArgumentException(where + ": needs a pretrain: section above it");
+    if (cells.isEmpty()) throw new IllegalArgumentException(where + ": needs a pretrain: or checkpoints: section above it");
     return cells;
   }
 

@@ -113,6 +113,36 @@ class CheckpointStudyTest {
     }
   }
 
+  /** Multimodal tuning modifies existing checkpoints as it does pre-training runs. */
+  @Test
+  void multimodalTuningModifiesEachFolder() throws Exception {
+    Path root = folders("a", "b");
+    Path task = GridStudyTest.imageTask(dir);
+    Path file = Files.writeString(dir.resolve("mm.yaml"), "name: mm\ndir: " + dir.resolve("mm") + "\n"
+        + GridStudyTest.data(dir) + list(root, "{path: a, tokens: 1M}", "{path: b, tokens: 2M}")
+        + "multimodal: {task: " + task + ", lrs: [1.0e-2], encoder: {patch: 8, dims: 4},"
+        + " stage1: {batch: 4}, stage2: {batch: 4}}\n");
+    StudyPlan plan = StudyFile.load(file);
+    assertEquals(4, plan.cells().size(), "2 checkpoints, 2 multimodal");
+    StudyCommandTest.Ran run = StudyCommandTest.overtrain("study", "run", file.toString(), "--workers", "2");
+    assertEquals(0, run.code(), run.out() + run.err());
+    StudyDir done = new StudyDir(plan);
+    Map<Long, Double> base = new HashMap<>(), before = new HashMap<>();
+    for (Cell c : plan.cells()) {
+      long budget = c.coords().get("budget").asLong();
+      JsonNode r = done.readResult(c.id());
+      if (c.kind().equals(CheckpointsSection.KIND)) base.put(budget, r.at("/measurements/0/value").asDouble());
+      if (!c.kind().equals(MultimodalSection.KIND)) continue;
+      for (JsonNode m : r.get("measurements")) {
+        if (m.get("stage").asText().equals("before") && m.get("metric").asText().equals("heldout_loss")) {
+          before.put(budget, m.get("value").asDouble());
+        }
+      }
+    }
+    assertEquals(2, base.size());
+    assertEquals(base, before, "tuning starts from the folder the checkpoint cell scored, to the bit");
+  }
+
   @Test
   void aStudyOfCheckpointsNeedsNoTrainingFile() throws IOException {
     Path root = folders("a", "b");

@@ -125,7 +125,7 @@ class GridStudyTest {
   }
 
   /** A tiny image task: 8x8 images lit on the left or the right, one question, two answers. */
-  private Path imageTask() throws IOException {
+  static Path imageTask(Path dir) throws IOException {
     Path task = Files.createDirectories(dir.resolve("tasks/img"));
     SplittableRandom r = new SplittableRandom(9);
     StringBuilder caption = new StringBuilder(), train = new StringBuilder(), test = new StringBuilder();
@@ -149,7 +149,7 @@ class GridStudyTest {
    */
   @Test
   void multimodalTuningIsAModificationOfEveryCheckpoint() throws Exception {
-    Path task = imageTask();
+    Path task = imageTask(dir);
     Path file = study("mm", PRETRAIN + String.join("\n",
         "multimodal: {task: " + task + ", lrs: [1.0e-2], encoder: {patch: 8, dims: 4},"
             + " stage1: {batch: 4}, stage2: {batch: 4}}", ""));
