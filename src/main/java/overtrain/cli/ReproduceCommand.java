@@ -194,6 +194,11 @@ public final class ReproduceCommand implements Callable<Integer> {
           args.addAll(p.missingTasks());
           steps.add(new Step("building tasks", args, 8));
         }
+        case IMAGES -> {
+          for (Path t : p.missingImageTasks()) {
+            steps.add(new Step("building the image task", List.of("multimodal", "build", "--out", t.toString()), 20));
+          }
+        }
       }
     }
     return steps;

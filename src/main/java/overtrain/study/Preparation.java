@@ -13,11 +13,13 @@ import overtrain.data.corpus.PretrainingSources;
 import overtrain.io.Configs;
 import overtrain.tasks.Task;
 import overtrain.tasks.builtin.BuiltinTasks;
+import overtrain.tasks.vision.FashionTask;
 
 /**
  * How a study's data files are made where they are missing, so that a study (a preset above
  * all) runs on a fresh machine from one command: which corpus to fetch, the tokenizer's
- * vocabulary and, from the study's own fine-tuning cells, which built-in tasks to build. The
+ * vocabulary and, from the study's own cells, which built-in tasks to build (the fine-tuning
+ * cells' text tasks, and the Fashion-MNIST image task folder of its multimodal cells). The
  * recipe sits in the study file beside the data it makes:
  *
  * <pre>
@@ -38,9 +40,10 @@ import overtrain.tasks.builtin.BuiltinTasks;
  * @param tokens the token folder (the parent of {@code data.train})
  * @param tasksDir the tasks folder (the study's {@code data.tasks_dir})
  * @param tasks the tasks the study fine-tunes on
+ * @param imageTasks the image task folders the study's multimodal cells tune on
  */
 public record Preparation(Path corpus, boolean withDocs, int vocabSize, Path tokenizer, Path tokens,
-    Path tasksDir, List<String> tasks) {
+    Path tasksDir, List<String> tasks, List<Path> imageTasks) {
 
   /** The {@code prepare:} keys. */
   record Settings(String corpus, boolean withDocs, int vocabSize) {}
@@ -49,6 +52,7 @@ public record Preparation(Path corpus, boolean withDocs, int vocabSize, Path tok
 
   public Preparation {
     tasks = List.copyOf(tasks);
+    imageTasks = List.copyOf(imageTasks);
   }
 
   /** The study's recipe, or null where its file has no {@code prepare:}. */
@@ -56,11 +60,12 @@ public record Preparation(Path corpus, boolean withDocs, int vocabSize, Path tok
     JsonNode prepare = plan.settings().get("prepare");
     if (prepare == null) return null;
     Set<String> tasks = new LinkedHashSet<>();
+    Set<Path> images = new LinkedHashSet<>();
     for (Cell c : plan.cells()) {
-      // text tasks only: an image task folder is written by `overtrain multimodal build`
       if (c.kind().equals(FinetuneSection.KIND) && c.coords().hasNonNull("task")) tasks.add(c.coords().get("task").asText());
+      if (c.kind().equals(MultimodalSection.KIND)) images.add(Path.of(c.spec().get("task").asText()));
     }
-    return parse(plan.settings(), 0, "study " + plan.name(), List.copyOf(tasks));
+    return parse(plan.settings(), 0, "study " + plan.name(), List.copyOf(tasks), List.copyOf(images));
   }
 
   /**
@@ -72,13 +77,14 @@ public record Preparation(Path corpus, boolean withDocs, int vocabSize, Path tok
   static ObjectNode resolve(JsonNode root, String source) {
     if (root.get("prepare") == null) return null;
     int pretrainVocab = root.path("pretrain").path("model").path("vocab_size").asInt(0);
-    Preparation p = parse(root, pretrainVocab, source, List.of());
+    Preparation p = parse(root, pretrainVocab, source, List.of(), List.of());
     ObjectNode resolved = ((ObjectNode) root.get("prepare")).deepCopy();
     resolved.put("vocab_size", p.vocabSize());
     return resolved;
   }
 
-  private static Preparation parse(JsonNode root, int pretrainVocab, String source, List<String> tasks) {
+  private static Preparation parse(JsonNode root, int pretrainVocab, String source, List<String> tasks,
+      List<Path> imageTasks) {
     JsonNode p = root.get("prepare");
     if (!(p instanceof ObjectNode o)) {
       throw new IllegalArgumentException(source + ": prepare: expected a mapping {corpus, with_docs, vocab_size}, got " + p);
@@ -101,11 +107,11 @@ public record Preparation(Path corpus, boolean withDocs, int vocabSize, Path tok
     }
     return new Preparation(Path.of(s.corpus()), s.withDocs(), vocab,
         Path.of(data.path("tokenizer").asText("data/tokenizer.json")), tokens,
-        Path.of(data.path("tasks_dir").asText("data/tasks")), tasks);
+        Path.of(data.path("tasks_dir").asText("data/tasks")), tasks, imageTasks);
   }
 
   /** One step of the recipe: what it makes, and whether that is there already. */
-  public enum Step { CORPUS, TOKENIZER, TOKENS, TASKS }
+  public enum Step { CORPUS, TOKENIZER, TOKENS, TASKS, IMAGES }
 
   /** The steps whose outputs are missing, in the order they must run. */
   public List<Step> missing() throws IOException {
@@ -119,7 +125,26 @@ public record Preparation(Path corpus, boolean withDocs, int vocabSize, Path tok
     // A new tokenizer makes old token files meaningless; so does a new corpus.
     if (!steps.isEmpty() || !Files.exists(tokens.resolve("tokens.json"))) steps.add(Step.TOKENS);
     if (!missingTasks().isEmpty()) steps.add(Step.TASKS);
+    if (!missingImageTasks().isEmpty()) steps.add(Step.IMAGES);
     return steps;
+  }
+
+  /**
+   * The image task folders with no {@code caption.jsonl}: each must be a {@code fashion_mnist}
+   * folder, which {@code overtrain multimodal build} writes; another is the user's to put there.
+   */
+  public List<Path> missingImageTasks() {
+    List<Path> missing = new ArrayList<>();
+    for (Path t : imageTasks) {
+      if (Files.exists(t.resolve("caption.jsonl"))) continue;
+      if (!t.getFileName().toString().equals(FashionTask.NAME)) {
+        throw new IllegalArgumentException("image task folder " + t + " is missing, and only one named "
+            + FashionTask.NAME + " is built here ('overtrain multimodal build --out DIR/" + FashionTask.NAME
+            + "'); put its folder there");
+      }
+      missing.add(t);
+    }
+    return missing;
   }
 
   /** The study's tasks with no folder in {@link #tasksDir}; each must be a built-in one. */

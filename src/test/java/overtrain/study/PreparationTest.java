@@ -72,6 +72,27 @@ class PreparationTest {
         + " the study's prepare: asks for [gutenberg, sotu, brown, python-doc"), e.getMessage());
   }
 
+  /** A study that tunes on images has Fashion-MNIST's folder built where it is missing. */
+  @Test
+  void aMissingFashionMnistFolderIsBuiltAndAnotherImageTaskIsTheUsers() throws IOException {
+    Path images = dir.resolve("tasks/fashion_mnist");
+    String text = study("prepare: {corpus: " + dir.resolve("corpus") + "}", dir.resolve("tokens/train.npy").toString(),
+        dir.resolve("tokens/heldout.npy").toString());
+    Preparation p = Preparation.of(StudyFile.parse(text + "multimodal: {task: " + images + "}\n", "prep.yaml"));
+    assertEquals(List.of(images), p.imageTasks());
+    assertEquals(List.of(images), p.missingImageTasks());
+    assertTrue(p.missing().contains(Step.IMAGES), p.missing().toString());
+    Files.createDirectories(images);
+    Files.writeString(images.resolve("caption.jsonl"), "");
+    assertEquals(List.of(), p.missingImageTasks());
+    assertTrue(!p.missing().contains(Step.IMAGES));
+
+    Path mine = dir.resolve("tasks/xrays");
+    Preparation other = Preparation.of(StudyFile.parse(text + "multimodal: {task: " + mine + "}\n", "prep.yaml"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, other::missingImageTasks);
+    assertTrue(e.getMessage().startsWith("image task folder " + mine + " is missing"), e.getMessage());
+  }
+
   @Test
   void aBadRecipeIsRefusedWhenTheFileIsRead() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
