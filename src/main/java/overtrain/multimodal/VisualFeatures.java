@@ -1,9 +1,12 @@
 package overtrain.multimodal;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -21,8 +24,9 @@ import overtrain.tasks.vision.ImageTask;
  * DIR/features/}: the encoder ({@code encoder-pP-dD.json}), fitted on the distinct images of
  * the caption and train splits, and each split's features ({@code SPLIT-pP-dD.npy}, float32
  * [examples, tokens, dims]). Each cached file is keyed (a {@code .key} file beside it) by the
- * sha256 of the JSONL it was computed from, the example count and the encoder's sha256: a
- * changed split or encoder recomputes it, an unchanged one is read back bit for bit.
+ * sha256 of the JSONL it was computed from, the example count, the sha256 of the images' pixels
+ * (an image file replaced under the same name changes it) and the encoder's sha256: a changed
+ * split, image or encoder recomputes it, an unchanged one is read back bit for bit.
  */
 public final class VisualFeatures {
   private VisualFeatures() {}
@@ -32,7 +36,7 @@ public final class VisualFeatures {
       List<ImageExample> train) throws IOException {
     Path file = taskDir.resolve("features").resolve("encoder-p" + patch + "-d" + dims + ".json");
     String key = "fit on caption " + sha(ImageTask.file(taskDir, "caption")) + " (" + caption.size() + ") and train "
-        + sha(ImageTask.file(taskDir, "train")) + " (" + train.size() + ")";
+        + sha(ImageTask.file(taskDir, "train")) + " (" + train.size() + "), pixels " + pixels(caption, train);
     if (key.equals(readKey(file)) && Files.isRegularFile(file)) return PatchEncoder.load(file);
     Map<Path, GrayImage> distinct = new LinkedHashMap<>();
     for (ImageExample e : caption) distinct.putIfAbsent(e.imageFile(), e.image());
@@ -54,8 +58,8 @@ public final class VisualFeatures {
     String tag = "-p" + enc.patch() + "-d" + enc.dims();
     Path file = taskDir.resolve("features").resolve(split + tag + ".npy");
     Path encoderFile = taskDir.resolve("features").resolve("encoder" + tag + ".json");
-    String key = split + " " + sha(ImageTask.file(taskDir, split)) + " (" + examples.size() + "), encoder "
-        + (Files.isRegularFile(encoderFile) ? sha(encoderFile) : "unsaved");
+    String key = split + " " + sha(ImageTask.file(taskDir, split)) + " (" + examples.size() + "), pixels "
+        + pixels(examples) + ", encoder " + (Files.isRegularFile(encoderFile) ? sha(encoderFile) : "unsaved");
     int per = enc.tokens() * enc.dims();
     float[][] out = new float[examples.size()][];
     if (key.equals(readKey(file)) && Files.isRegularFile(file)) {
@@ -81,6 +85,27 @@ public final class VisualFeatures {
     Npy.writeFloats(file, flat, examples.size(), enc.tokens(), enc.dims());
     writeKey(file, key);
     return out;
+  }
+
+  /** The sha256 of the examples' images in order: each one's size and pixels. */
+  @SafeVarargs
+  private static String pixels(List<ImageExample>... splits) {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e); // every JVM has SHA-256
+    }
+    for (List<ImageExample> split : splits) {
+      for (ImageExample e : split) {
+        GrayImage g = e.image();
+        ByteBuffer b = ByteBuffer.allocate(8 + 4 * g.pixels().length);
+        b.putInt(g.width()).putInt(g.height());
+        for (float p : g.pixels()) b.putInt(Float.floatToRawIntBits(p));
+        digest.update(b.array());
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   private static String sha(Path file) throws IOException {

@@ -115,6 +115,25 @@ class MultimodalTunerTest {
     assertTrue(Files.isRegularFile(task.resolve("features/test-p4-d4.npy")));
   }
 
+  /** The cache is keyed by the pixels too: an image file replaced under its name is encoded again. */
+  @Test
+  void anImageReplacedUnderTheSameNameIsEncodedAgain() throws IOException {
+    Path task = dir.resolve("task");
+    writeTask(task, true);
+    List<overtrain.tasks.vision.ImageExample> caption = overtrain.tasks.vision.ImageTask.read(task, "caption", 0),
+        train = overtrain.tasks.vision.ImageTask.read(task, "train", 0);
+    PatchEncoder enc = VisualFeatures.encoder(task, 4, 4, caption, train);
+    float[][] first = VisualFeatures.features(task, enc, "test", overtrain.tasks.vision.ImageTask.read(task, "test", 0));
+    assertArrayEquals(first[0], VisualFeatures.features(task, enc, "test",
+        overtrain.tasks.vision.ImageTask.read(task, "test", 0))[0], "read back from the cache");
+    // test.jsonl's first record is img/64.png: a blank image now, the JSONL unchanged
+    ImageFiles.writePng(task.resolve("img/64.png"), new GrayImage(8, 8, new float[64]));
+    float[][] again = VisualFeatures.features(task, enc, "test", overtrain.tasks.vision.ImageTask.read(task, "test", 0));
+    assertFalse(Arrays.equals(first[0], again[0]), "the replaced image's features were computed anew");
+    assertArrayEquals(first[1], again[1]);
+    assertArrayEquals(enc.encode(new GrayImage(8, 8, new float[64])), again[0]);
+  }
+
   @Test
   void anImageOfAnotherSizeIsNamedBeforeTheEncoderIsFitted() throws IOException {
     Path task = dir.resolve("task");
