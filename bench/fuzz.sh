@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes each reader of outside input for a bounded time (the @FuzzTest maxDuration, 20 s
-# each): the safetensors and .npy headers, tokenizer.json, task JSONL and task spec YAML.
+# each): the safetensors and .npy headers, tokenizer.json, task JSONL and task spec YAML, IDX
+# files and images.
 # `mvn verify` only replays the committed inputs; this looks for new ones. An input that
 # breaks a target fails the run; Jazzer saves it under src/test/resources/.../<Test>Inputs/,
 # where the plain build then replays it: fix the reader and commit the input with the fix.
@@ -16,6 +17,8 @@ if ((${#targets[@]} == 0)); then
     TokenizerJsonFuzzTest#load
     TasksFuzzTest#jsonl
     TasksFuzzTest#spec
+    ImagesFuzzTest#idx
+    ImagesFuzzTest#image
   )
 fi
 

@@ -5,7 +5,10 @@ import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import overtrain.io.AtomicWrite;
 
 /**
@@ -16,16 +19,37 @@ import overtrain.io.AtomicWrite;
 public final class ImageFiles {
   private ImageFiles() {}
 
-  /** Reads an image; a missing or undecodable file is an IOException naming it. */
+  /** Most pixels an image may have: its size is checked before it is decoded. */
+  static final long MAX_PIXELS = 1L << 24;
+
+  /** Reads an image; a missing, undecodable or huge file is an IOException naming it. */
   public static GrayImage read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) throw new IOException(file + ": no such image file");
     BufferedImage img;
-    try {
-      img = ImageIO.read(file.toFile());
-    } catch (IOException | RuntimeException e) {
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+      if (readers == null || !readers.hasNext()) {
+        throw new IOException(file + ": not an image format Java reads (PNG, JPEG, BMP, GIF)");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        // the header's size first: a few damaged bytes may claim a billion pixels
+        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+        if (pixels > MAX_PIXELS) {
+          throw new IOException(file + ": " + reader.getWidth(0) + "x" + reader.getHeight(0) + " pixels, more than the "
+              + MAX_PIXELS + " an image may have here");
+        }
+        img = reader.read(0);
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) throw e;
       throw new IOException(file + ": not a readable image: " + e.getMessage());
+    } catch (RuntimeException e) {
+      throw new IOException(file + ": not a readable image: " + e);
     }
-    if (img == null) throw new IOException(file + ": not an image format Java reads (PNG, JPEG, BMP, GIF)");
     int w = img.getWidth(), h = img.getHeight();
     float[] p = new float[w * h];
     if (img.getType() == BufferedImage.TYPE_BYTE_GRAY) {

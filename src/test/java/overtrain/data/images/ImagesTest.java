@@ -49,6 +49,38 @@ class ImagesTest {
     Path longer = idx(dir.resolve("l.gz"), new int[] {2, 3, 4}, data, 1);
     IOException l = assertThrows(IOException.class, () -> Idx.read(longer, 3));
     assertTrue(l.getMessage().contains("continues past"), l.getMessage());
+    // a header that promises 2 GB over a few bytes is found short, not allocated
+    Path promise = idx(dir.resolve("p.gz"), new int[] {60000, 28, 1270}, data, 0);
+    IOException p = assertThrows(IOException.class, () -> Idx.read(promise, 3));
+    assertTrue(p.getMessage().contains("promises 2133600000 bytes of data, the file has 24"), p.getMessage());
+    Path huge = idx(dir.resolve("h.gz"), new int[] {1 << 20, 1 << 20, 2}, data, 0);
+    IOException h = assertThrows(IOException.class, () -> Idx.read(huge, 3));
+    assertTrue(h.getMessage().contains("more bytes than one array holds"), h.getMessage());
+    Path notGzip = Files.write(dir.resolve("n.gz"), new byte[] {1, 2, 3, 4});
+    IOException n = assertThrows(IOException.class, () -> Idx.read(notGzip, 3));
+    assertTrue(n.getMessage().startsWith(notGzip.toString()), n.getMessage());
+  }
+
+  /** A PNG whose header claims more pixels than may be held is refused before it is decoded. */
+  @Test
+  void anImageClaimingTooManyPixelsIsRefusedBeforeItIsDecoded() throws IOException {
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(png);
+    out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
+    DataOutputStream h = new DataOutputStream(ihdr);
+    h.writeBytes("IHDR");
+    h.writeInt(100_000); // width
+    h.writeInt(100_000); // height
+    h.write(new byte[] {8, 0, 0, 0, 0}); // 8-bit gray, no interlace
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(ihdr.toByteArray());
+    out.writeInt(13);
+    out.write(ihdr.toByteArray());
+    out.writeInt((int) crc.getValue());
+    Path file = Files.write(dir.resolve("huge.png"), png.toByteArray());
+    IOException e = assertThrows(IOException.class, () -> ImageFiles.read(file));
+    assertTrue(e.getMessage().contains("huge.png: 100000x100000 pixels, more than"), e.getMessage());
   }
 
   @Test
