@@ -55,7 +55,7 @@ public final class Gemm {
    * the threshold at 2^22 than at 2^24 (bench/HISTORY.md, "Numbers behind the code").
    */
   static final long PARALLEL_MIN_MACS = 1L << 24;
-  /** Floats of a packed B worth packing on two threads when it is packed on its own. */
+  /** Floats of a packed B worth packing on two threads. */
   static final long PARALLEL_MIN_PACK = 1L << 16;
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -116,7 +116,9 @@ public final class Gemm {
     final float[] packedB = ownB ? scratch.b : new float[bSize];
     scratch.bBusy = true;
     try {
-      packAll(transB, n, k, b, bOff, ldb, packedB, nPad, parallel);
+      // A small B (a d x d weight) is packed on this thread alone: sharing the copy out would
+      // add a hand-over and a wait to the product's own, and cost more than the copy.
+      packAll(transB, n, k, b, bOff, ldb, packedB, nPad, parallel && bSize >= PARALLEL_MIN_PACK);
       multiply(transA, m, n, k, a, aOff, lda, packedB, nPad, c, cOff, ldc, accumulate, parallel,
           scratch);
     } finally {
