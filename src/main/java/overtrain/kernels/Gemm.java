@@ -55,8 +55,12 @@ public final class Gemm {
    * the threshold at 2^22 than at 2^24 (bench/HISTORY.md, "Numbers behind the code").
    */
   static final long PARALLEL_MIN_MACS = 1L << 24;
-  /** Floats of a packed B worth packing on two threads. */
-  static final long PARALLEL_MIN_PACK = 1L << 16;
+  /**
+   * Floats of a packed B worth packing on two threads: below it (every weight of a layer of
+   * width 128, the square ones up to width 256) the copy costs less than handing half of it to
+   * the other thread and waiting for it.
+   */
+  static final long PARALLEL_MIN_PACK = 1L << 18;
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -116,8 +120,7 @@ public final class Gemm {
     final float[] packedB = ownB ? scratch.b : new float[bSize];
     scratch.bBusy = true;
     try {
-      // A small B (a d x d weight) is packed on this thread alone: sharing the copy out would
-      // add a hand-over and a wait to the product's own, and cost more than the copy.
+      // A small B (a layer's weight) is packed on this thread alone: see PARALLEL_MIN_PACK.
       packAll(transB, n, k, b, bOff, ldb, packedB, nPad, parallel && bSize >= PARALLEL_MIN_PACK);
       multiply(transA, m, n, k, a, aOff, lda, packedB, nPad, c, cOff, ldc, accumulate, parallel,
           scratch);

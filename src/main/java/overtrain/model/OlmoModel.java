@@ -400,8 +400,7 @@ public final class OlmoModel {
         RmsNorm.forward(a.q, a.qhat, a.rstdq, w, norm[Q_NORM], a.q, false, n, d, eps);
         RmsNorm.forward(a.k, a.khat, a.rstdk, w, norm[K_NORM], a.k, false, n, d, eps);
       }
-      rope.forward(a.q, batch, seqLen, heads);
-      rope.forward(a.k, batch, seqLen, heads);
+      rope.forward(a.q, a.k, batch, seqLen, heads);
       Attention.forward(a.q, a.k, a.v, a.att, a.y, batch, seqLen, heads, config.headDim(), attScale);
       if (before) {
         Linear.forward(a.y, 0, w, off[O], x, 0, n, d, d, true);
@@ -501,8 +500,7 @@ public final class OlmoModel {
       Linear.backward(dOut, 0, a.y, 0, w, off[O], dy, 0, false, grads, off[O], n, d, d);
       Attention.backward(dy, a.q, a.k, a.v, a.att, dq, dk, dv,
           batch, seqLen, heads, config.headDim(), attScale);
-      rope.backward(dq, batch, seqLen, heads);
-      rope.backward(dk, batch, seqLen, heads);
+      rope.backward(dq, dk, batch, seqLen, heads);
       if (arch.qkNorm()) {
         RmsNorm.backward(dq, a.qhat, a.rstdq, w, norm[Q_NORM], dq, false, grads, norm[Q_NORM], n, d);
         RmsNorm.backward(dk, a.khat, a.rstdk, w, norm[K_NORM], dk, false, grads, norm[K_NORM], n, d);
