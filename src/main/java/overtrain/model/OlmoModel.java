@@ -7,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import overtrain.kernels.Gemm;
 import overtrain.kernels.Parallel;
 import overtrain.model.layers.Attention;
 import overtrain.model.layers.CrossEntropy;
@@ -55,6 +56,15 @@ public final class OlmoModel {
   private final CrossEntropy crossEntropy;
   private final Activations[] layers;
   private final Scratch scratch = new Scratch();
+  /**
+   * A layer's projections of one input (q, k and v; gate and up) run as one group, their
+   * weights packed into packedW; their weight gradients run as one group against the input
+   * packed once into packedX. See {@link Linear#forward(Gemm.Group, Gemm.PackedB[], float[],
+   * float[], int[], float[][], int, int, int)}.
+   */
+  private final Gemm.Group group = new Gemm.Group();
+  private final Gemm.PackedB[] packedW = {new Gemm.PackedB(), new Gemm.PackedB(), new Gemm.PackedB()};
+  private final Gemm.PackedB packedX = new Gemm.PackedB();
 
   public OlmoModel(ModelConfig config, Parameters params) {
     List<TensorSpec> expected = layout(config);
@@ -195,7 +205,11 @@ public final class OlmoModel {
         + (arch.qkNorm() ? 2 * n * d + 2 * n : 0); // q and k before their gains, and their rstd
     // residual (and its gradient), the final norm's output (and its rows before the gain) and rstd, dxn
     long shared = 3 * n * d + n + (rms ? n * d : 0);
-    long activations = 4 * (config.numLayers() * perLayer + shared) + CrossEntropy.trainingBytes(
+    // the grouped projections' packed weights (gate and up in the first two, v in the third)
+    // and their shared input packed for the weight gradients
+    long packs = 2 * Math.max(Gemm.PackedB.floats((int) d, (int) d), Gemm.PackedB.floats((int) f, (int) d))
+        + Gemm.PackedB.floats((int) d, (int) d) + Gemm.PackedB.floats((int) d, (int) n);
+    long activations = 4 * (config.numLayers() * perLayer + shared + packs) + CrossEntropy.trainingBytes(
         config.vocabSize(), config.hiddenSize(), n,
         CrossEntropy.trainingChunk(config.vocabSize(), config.hiddenSize()));
     long workspace = 4L * Parallel.threads() * context * context;
@@ -270,7 +284,8 @@ public final class OlmoModel {
     held.addAll(Arrays.asList(scratch.residual, scratch.xf, scratch.xhatf, scratch.rstdf, scratch.dxn));
     long floats = 0;
     for (float[] x : held) if (x != null) floats += x.length;
-    return 4 * floats + crossEntropy.heldBytes();
+    for (Gemm.PackedB p : packedW) floats += p.heldFloats();
+    return 4 * (floats + packedX.heldFloats()) + crossEntropy.heldBytes();
   }
 
   public Parameters parameters() {
@@ -393,9 +408,8 @@ public final class OlmoModel {
       // read the residual stream itself, which the add overwrites: xn1 keeps a copy.
       if (before) normForward(x, a.xhat1, a.rstd1, norm, ATT_NORM, a.xn1, false, n);
       else System.arraycopy(x, 0, a.xn1, 0, n * d);
-      Linear.forward(a.xn1, 0, w, off[Q], a.q, 0, n, d, d, false);
-      Linear.forward(a.xn1, 0, w, off[K], a.k, 0, n, d, d, false);
-      Linear.forward(a.xn1, 0, w, off[V], a.v, 0, n, d, d, false);
+      Linear.forward(group, packedW, a.xn1, w, new int[] {off[Q], off[K], off[V]},
+          new float[][] {a.q, a.k, a.v}, n, d, d);
       if (arch.qkNorm()) {
         RmsNorm.forward(a.q, a.qhat, a.rstdq, w, norm[Q_NORM], a.q, false, n, d, eps);
         RmsNorm.forward(a.k, a.khat, a.rstdk, w, norm[K_NORM], a.k, false, n, d, eps);
@@ -411,8 +425,8 @@ public final class OlmoModel {
       // MLP: x += down(silu(gate(h)) * up(h)) with h = norm(x), or x += norm(down(...)) with h = x
       if (before) normForward(x, a.xhat2, a.rstd2, norm, MLP_NORM, a.xn2, false, n);
       else System.arraycopy(x, 0, a.xn2, 0, n * d);
-      Linear.forward(a.xn2, 0, w, off[GATE], a.g, 0, n, d, f, false);
-      Linear.forward(a.xn2, 0, w, off[UP], a.u, 0, n, d, f, false);
+      Linear.forward(group, packedW, a.xn2, w, new int[] {off[GATE], off[UP]},
+          new float[][] {a.g, a.u}, n, d, f);
       SwiGlu.forward(a.g, a.u, a.h, n * f);
       if (before) {
         Linear.forward(a.h, 0, w, off[DOWN], x, 0, n, f, d, true);
@@ -482,8 +496,10 @@ public final class OlmoModel {
       SwiGlu.backward(dh, a.g, a.u, dg, du, n * f);
       // before: the input's gradient goes through the norm into dx; after, straight into dx
       float[] dIn = before ? s.dxn : dx;
-      Linear.backward(dg, 0, a.xn2, 0, w, off[GATE], dIn, 0, !before, grads, off[GATE], n, d, f);
-      Linear.backward(du, 0, a.xn2, 0, w, off[UP], dIn, 0, true, grads, off[UP], n, d, f);
+      Linear.weightGradients(group, packedX, a.xn2, new float[][] {dg, du}, grads,
+          new int[] {off[GATE], off[UP]}, n, d, f);
+      Linear.inputGradient(dg, w, off[GATE], dIn, !before, n, d, f);
+      Linear.inputGradient(du, w, off[UP], dIn, true, n, d, f);
       if (before) normBackward(s.dxn, a.xhat2, a.rstd2, norm, MLP_NORM, dx, true, grads, n);
       // attention: x += o(attn(rope(q(xn1)), rope(k(xn1)), v(xn1))), likewise. Before, d(y)
       // can use dxn, whose last reader was the norm above and whose next writer is q_proj's;
@@ -506,9 +522,11 @@ public final class OlmoModel {
         RmsNorm.backward(dk, a.khat, a.rstdk, w, norm[K_NORM], dk, false, grads, norm[K_NORM], n, d);
       }
       dIn = before ? s.dxn : dx;
-      Linear.backward(dq, 0, a.xn1, 0, w, off[Q], dIn, 0, !before, grads, off[Q], n, d, d);
-      Linear.backward(dk, 0, a.xn1, 0, w, off[K], dIn, 0, true, grads, off[K], n, d, d);
-      Linear.backward(dv, 0, a.xn1, 0, w, off[V], dIn, 0, true, grads, off[V], n, d, d);
+      Linear.weightGradients(group, packedX, a.xn1, new float[][] {dq, dk, dv}, grads,
+          new int[] {off[Q], off[K], off[V]}, n, d, d);
+      Linear.inputGradient(dq, w, off[Q], dIn, !before, n, d, d);
+      Linear.inputGradient(dk, w, off[K], dIn, true, n, d, d);
+      Linear.inputGradient(dv, w, off[V], dIn, true, n, d, d);
       if (before) normBackward(s.dxn, a.xhat1, a.rstd1, norm, ATT_NORM, dx, true, grads, n);
     }
     // a placed row's gradient is the residual stream's at its position; zeroed there, its

@@ -22,6 +22,41 @@ public final class Linear {
   }
 
   /**
+   * y_i = x W_i^T (set) for weights that share their input x, a layer's q, k and v or its gate
+   * and up: each weight is packed into {@code packed[i]} and the products run as one
+   * {@link Gemm.Group}, so the layer hands work to the other thread once for all of them.
+   */
+  public static void forward(
+      Gemm.Group group, Gemm.PackedB[] packed, float[] x, float[] w, int[] wOffs, float[][] ys,
+      int n, int in, int out) {
+    for (int i = 0; i < ys.length; i++) {
+      packed[i].pack(true, out, in, w, wOffs[i], in);
+      group.add(false, n, out, x, 0, in, packed[i], ys[i], 0, out, false);
+    }
+    group.run();
+  }
+
+  /**
+   * dW_i += dy_i^T x for weights that share their input x, as one {@link Gemm.Group}: x is
+   * packed once into {@code packedX} for all of them (each product alone packed it again).
+   */
+  public static void weightGradients(
+      Gemm.Group group, Gemm.PackedB packedX, float[] x, float[][] dys, float[] dw, int[] dwOffs,
+      int n, int in, int out) {
+    packedX.pack(false, in, n, x, 0, in);
+    for (int i = 0; i < dys.length; i++) {
+      group.add(true, out, in, dys[i], 0, out, packedX, dw, dwOffs[i], in, true);
+    }
+    group.run();
+  }
+
+  /** dx = dy W, or dx += dy W when {@code accumulateDx}. */
+  public static void inputGradient(
+      float[] dy, float[] w, int wOff, float[] dx, boolean accumulateDx, int n, int in, int out) {
+    Gemm.sgemm(false, false, n, in, out, dy, 0, out, w, wOff, in, dx, 0, in, accumulateDx);
+  }
+
+  /**
    * dW += dy^T x; and dx = dy W (or dx += dy W when {@code accumulateDx}) unless dx is null.
    * dx may be x itself when not accumulating: the weight gradient has read x by then.
    */
