@@ -264,8 +264,9 @@ public final class Gemm {
    * input. The items of all of them go to the threads together, so the layer waits for the other
    * thread once rather than once per product, and a thin product (a weight gradient of a few
    * items) shares out with its neighbours. Each C is what the product alone computes, bit for
-   * bit; no two may write the same C. Holds the products from {@link #add} to {@link #run}, and
-   * allocates nothing itself.
+   * bit; no two may write the same C. Holds the products from {@link #add} to {@link #run};
+   * one caller at a time. A run allocates what one product on two threads does (its counter and
+   * {@link Parallel}'s job).
    */
   public static final class Group {
     private static final int MAX = 4;
