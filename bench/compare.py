@@ -9,8 +9,9 @@ cross-entropy, clipping, AdamW):
             (some machines set them for older OpenBLAS builds; they pin an old kernel), and the
             BLAS it then ran (threadpoolctl: library, version, kernel, threads) is printed.
   libtorch  bench/libtorch/run.sh: current libtorch from DJL's Maven artifacts, from Java,
-            offline; its products in the MKL it bundles (the MKL header and whether oneDNN ran
-            are read from one probe step with MKL_VERBOSE and ONEDNN_VERBOSE).
+            offline; its products in the MKL it bundles, at its AVX-512 kernels on AMD too (run.sh
+            preloads a shim for MKL's vendor check); the MKL header, how MKL dispatched and
+            whether oneDNN ran are read from one probe step with MKL_VERBOSE and ONEDNN_VERBOSE.
 Each round runs, for every shape, ours (`overtrain bench train --json`) and each peer one after
 the other, the order rotated from round to round so that a load that drifts favours none, then
 the FMA ceiling (JMH FmaCeilingBenchmark on 1 and 2 threads). The load average (/proc/loadavg)
@@ -125,8 +126,13 @@ def libtorch_kernels(shape):
     cmd = ([str(HERE / "libtorch" / "run.sh")] + shape_args(shape)
            + ["--threads", str(shape[6]), "--steps", "1", "--warmup", "0"])
     print("$ MKL_VERBOSE=1 ONEDNN_VERBOSE=1", " ".join(cmd), file=sys.stderr, flush=True)
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
-    lines = out.splitlines()
+    run = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+    lines = run.stdout.splitlines()
+    # run.sh preloads a shim that answers MKL's vendor check (bench/libtorch/mkl_intel_cpu.c);
+    # with MKL_VERBOSE set it says so on stderr. The header reads the same either way.
+    shim = any(l.startswith("mkl_intel_cpu:") for l in run.stderr.splitlines())
+    dispatch = ("by instruction set (vendor check answered by the preloaded shim)" if shim
+                else "MKL's own vendor check (generic kernels on a CPU it does not take for Intel's)")
     header = next((l[len("MKL_VERBOSE "):] for l in lines if l.startswith("MKL_VERBOSE oneMKL")
                    or l.startswith("MKL_VERBOSE Intel")), "no MKL_VERBOSE header")
     calls = defaultdict(int)
@@ -136,7 +142,7 @@ def libtorch_kernels(shape):
             calls[m[1]] += 1
     onednn_exec = sum(1 for l in lines if l.startswith("onednn_verbose") and ",exec," in l)
     isa = next((l.split("isa:", 1)[1] for l in lines if "onednn_verbose" in l and "isa:" in l), None)
-    return {"mkl": header, "mkl_calls": dict(calls), "onednn_primitives": onednn_exec,
+    return {"mkl": header, "mkl_dispatch": dispatch, "mkl_calls": dict(calls), "onednn_primitives": onednn_exec,
             "onednn_isa": isa}
 
 

@@ -23,6 +23,18 @@ done
 # Python peer's are (OMP_WAIT_POLICY=PASSIVE)
 export OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true ENGINE_CACHE_DIR="$here/target/djl-cache"
+# MKL checks the CPU's vendor before its instruction sets and runs its generic kernels on AMD
+# (perf shows mkl_blas_def_sgemm_kernel_0_zen); mkl_intel_cpu.c answers that check, so MKL runs
+# its AVX-512 kernels there as it would on an Intel CPU with AVX-512. LIBTORCH_MKL_SHIM=0 runs
+# MKL as shipped.
+if [[ ${LIBTORCH_MKL_SHIM:-1} != 0 ]]; then
+  shim="$here/target/libmkl_intel_cpu.so"
+  if [[ ! -f "$shim" || "$here/mkl_intel_cpu.c" -nt "$shim" ]]; then
+    mkdir -p "$here/target"
+    gcc -O2 -shared -fPIC -o "$shim" "$here/mkl_intel_cpu.c"
+  fi
+  export LD_PRELOAD="$shim${LD_PRELOAD:+:$LD_PRELOAD}"
+fi
 cmd=(java -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -DENGINE_CACHE_DIR="$here/target/djl-cache"
      -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" peer.LibtorchOlmo "$@")
 if unshare --net true 2>/dev/null; then

@@ -55,8 +55,12 @@ public final class Gemm {
    * the threshold at 2^22 than at 2^24 (bench/HISTORY.md, "Numbers behind the code").
    */
   static final long PARALLEL_MIN_MACS = 1L << 24;
-  /** Floats of a packed B worth packing on two threads when it is packed on its own. */
-  static final long PARALLEL_MIN_PACK = 1L << 16;
+  /**
+   * Floats of a packed B worth packing on two threads: below it (every weight of a layer of
+   * width 128, the square ones up to width 256) the copy costs less than handing half of it to
+   * the other thread and waiting for it.
+   */
+  static final long PARALLEL_MIN_PACK = 1L << 18;
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -116,7 +120,8 @@ public final class Gemm {
     final float[] packedB = ownB ? scratch.b : new float[bSize];
     scratch.bBusy = true;
     try {
-      packAll(transB, n, k, b, bOff, ldb, packedB, nPad, parallel);
+      // A small B (a layer's weight) is packed on this thread alone: see PARALLEL_MIN_PACK.
+      packAll(transB, n, k, b, bOff, ldb, packedB, nPad, parallel && bSize >= PARALLEL_MIN_PACK);
       multiply(transA, m, n, k, a, aOff, lda, packedB, nPad, c, cOff, ldc, accumulate, parallel,
           scratch);
     } finally {
@@ -237,15 +242,9 @@ public final class Gemm {
       boolean accumulate, boolean parallel, Scratch scratch) {
     int mc = MC, nc = NC;
     if (parallel) {
-      // Split the larger side of the item until there are enough items to balance the threads
-      // (handed out dynamically): square items read the fewest floats per multiply-add.
-      mc = Math.min(MC, roundUp(m, MR));
-      nc = Math.min(NC, roundUp(n, NR));
-      while (blocks(m, mc) * blocks(n, nc) < ITEMS_PER_THREAD * Parallel.threads()) {
-        if (nc >= mc && nc > NR) nc = roundUp(nc / 2, NR);
-        else if (mc > MR) mc = roundUp(mc / 2, MR);
-        else break;
-      }
+      long split = itemShape(m, n);
+      mc = (int) (split >>> 32);
+      nc = (int) split;
     }
     int colBlocks = blocks(n, nc);
     int items = blocks(m, mc) * colBlocks;
@@ -265,6 +264,115 @@ public final class Gemm {
             ldc, accumulate, mine);
       }
     });
+  }
+
+  /**
+   * The rows and columns of a work item (as mc << 32 | nc) when an m x n product runs on the
+   * engine's threads: the larger side of the item is split until there are enough items to
+   * balance the threads (handed out dynamically), since square items read the fewest floats per
+   * multiply-add.
+   */
+  private static long itemShape(int m, int n) {
+    int mc = Math.min(MC, roundUp(m, MR));
+    int nc = Math.min(NC, roundUp(n, NR));
+    while (blocks(m, mc) * blocks(n, nc) < ITEMS_PER_THREAD * Parallel.threads()) {
+      if (nc >= mc && nc > NR) nc = roundUp(nc / 2, NR);
+      else if (mc > MR) mc = roundUp(mc / 2, MR);
+      else break;
+    }
+    return (long) mc << 32 | nc;
+  }
+
+  /**
+   * Products C_i (+)= op(A_i) B_i, each B packed, that run as one hand-out of work: a layer's
+   * projections of one input (q, k and v; gate and up), or its weight gradients against one
+   * input. The items of all of them go to the threads together, so the layer waits for the other
+   * thread once rather than once per product, and a thin product (a weight gradient of a few
+   * items) shares out with its neighbours. Each C is what the product alone computes, bit for
+   * bit; no two may write the same C. Holds the products from {@link #add} to {@link #run};
+   * one caller at a time. A run allocates what one product on two threads does (its counter and
+   * {@link Parallel}'s job).
+   */
+  public static final class Group {
+    private static final int MAX = 4;
+    private final boolean[] transA = new boolean[MAX], accumulate = new boolean[MAX];
+    private final int[] m = new int[MAX], n = new int[MAX], aOff = new int[MAX], lda = new int[MAX];
+    private final int[] cOff = new int[MAX], ldc = new int[MAX];
+    private final int[] mc = new int[MAX], nc = new int[MAX], colBlocks = new int[MAX];
+    /** Items before product i's, and after the last (at count). */
+    private final int[] firstItem = new int[MAX + 1];
+    private final float[][] a = new float[MAX][], c = new float[MAX][];
+    private final PackedB[] b = new PackedB[MAX];
+    private int count;
+
+    /**
+     * Adds C (+)= op(A) B', B' the first n columns of a packed B, as the {@link PackedB} form
+     * of {@link Gemm#sgemm} computes it.
+     */
+    public Group add(boolean transA, int m, int n, float[] a, int aOff, int lda, PackedB b,
+        float[] c, int cOff, int ldc, boolean accumulate) {
+      if (count == MAX) throw new IllegalStateException("a Gemm.Group holds " + MAX + " products");
+      if (m < 0 || n < 0 || n > b.n) {
+        throw new IllegalArgumentException(
+            "sgemm: m=" + m + ", n=" + n + " against a packed B of " + b.n + " columns");
+      }
+      checkMatrix("A", a, aOff, lda, transA ? b.k : m, transA ? m : b.k);
+      checkMatrix("C", c, cOff, ldc, m, n);
+      if (trivial(m, n, b.k, c, cOff, ldc, accumulate)) return this;
+      int i = count++;
+      this.transA[i] = transA;
+      this.m[i] = m;
+      this.n[i] = n;
+      this.a[i] = a;
+      this.aOff[i] = aOff;
+      this.lda[i] = lda;
+      this.b[i] = b;
+      this.c[i] = c;
+      this.cOff[i] = cOff;
+      this.ldc[i] = ldc;
+      this.accumulate[i] = accumulate;
+      return this;
+    }
+
+    /** Runs the products added since the last run, on the engine's threads when they are large. */
+    public void run() {
+      try {
+        long macs = 0;
+        for (int i = 0; i < count; i++) macs += (long) m[i] * n[i] * b[i].k;
+        boolean parallel = Parallel.threads() > 1 && !Parallel.inBody() && macs >= PARALLEL_MIN_MACS;
+        if (!parallel || count == 1) {
+          for (int i = 0; i < count; i++) {
+            multiply(transA[i], m[i], n[i], b[i].k, a[i], aOff[i], lda[i], b[i].data, b[i].nPad,
+                c[i], cOff[i], ldc[i], accumulate[i], parallel, SCRATCH.get());
+          }
+          return;
+        }
+        for (int i = 0; i < count; i++) {
+          long split = itemShape(m[i], n[i]);
+          mc[i] = (int) (split >>> 32);
+          nc[i] = (int) split;
+          colBlocks[i] = blocks(n[i], nc[i]);
+          firstItem[i + 1] = firstItem[i] + blocks(m[i], mc[i]) * colBlocks[i];
+        }
+        int items = firstItem[count];
+        AtomicInteger next = new AtomicInteger();
+        Parallel.range(Parallel.threads(), (from, to) -> {
+          Scratch mine = SCRATCH.get();
+          for (int item; (item = next.getAndIncrement()) < items; ) {
+            int i = 0;
+            while (item >= firstItem[i + 1]) i++;
+            block(item - firstItem[i], colBlocks[i], mc[i], nc[i], transA[i], m[i], n[i], b[i].k,
+                a[i], aOff[i], lda[i], b[i].data, b[i].nPad, c[i], cOff[i], ldc[i], accumulate[i],
+                mine);
+          }
+        });
+      } finally {
+        java.util.Arrays.fill(a, null);
+        java.util.Arrays.fill(c, null);
+        java.util.Arrays.fill(b, null);
+        count = 0;
+      }
+    }
   }
 
   private static int blocks(int size, int block) {

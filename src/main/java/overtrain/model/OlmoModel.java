@@ -63,6 +63,16 @@ public final class OlmoModel {
   private final CrossEntropy crossEntropy;
   private final Activations[] layers;
   private final Scratch scratch = new Scratch();
+  /**
+   * A layer's projections of one input (q, k and v; gate and up) run as one group, their
+   * weights packed into packedW; their weight gradients run as one group against the input
+   * packed once into packedX. See {@link Linear#forward(Gemm.Group, Gemm.PackedB[], float[],
+   * float[][], int, int, int)}. A model held in bfloat16 also packs its other weights, one at a
+   * time, into packedW[0].
+   */
+  private final Gemm.Group group = new Gemm.Group();
+  private final Gemm.PackedB[] packedW = {new Gemm.PackedB(), new Gemm.PackedB(), new Gemm.PackedB()};
+  private final Gemm.PackedB packedX = new Gemm.PackedB();
 
   public OlmoModel(ModelConfig config, Parameters params) {
     List<TensorSpec> expected = layout(config);
@@ -136,10 +146,22 @@ public final class OlmoModel {
   /** y (+)= x W^T for block l's matrix j, in whichever precision the weights are held. */
   private void project(int l, int j, float[] x, float[] y, int n, int in, int out, boolean accumulate) {
     if (bfloat16) {
-      Linear.forward(x, 0, params.bfloat16(blockOff[l][j]), scratch.packed, y, 0, n, in, out, accumulate);
+      Linear.forward(x, packWeight(l, j, packedW[0], in, out), y, n, in, out, accumulate);
     } else {
       Linear.forward(x, 0, params.data(), blockOff[l][j], y, 0, n, in, out, accumulate);
     }
+  }
+
+  /** y_i = x W_i^T for block l's matrices js[i], which share their input x, as one group. */
+  private void project(int l, int[] js, float[] x, float[][] ys, int n, int in, int out) {
+    for (int i = 0; i < js.length; i++) packWeight(l, js[i], packedW[i], in, out);
+    Linear.forward(group, packedW, x, ys, n, in, out);
+  }
+
+  /** Block l's matrix j [out, in] packed for x W^T, widened where it is held in bfloat16. */
+  private Gemm.PackedB packWeight(int l, int j, Gemm.PackedB into, int in, int out) {
+    return bfloat16 ? into.packTransposed(out, in, params.bfloat16(blockOff[l][j]), 0, in)
+        : into.pack(true, out, in, params.data(), blockOff[l][j], in);
   }
 
   /**
@@ -252,7 +274,11 @@ public final class OlmoModel {
         + (arch.qkNorm() ? 2 * n * d + 2 * n : 0); // q and k before their gains, and their rstd
     // residual (and its gradient), the final norm's output (and its rows before the gain) and rstd, dxn
     long shared = 3 * n * d + n + (rms ? n * d : 0);
-    long activations = 4 * (config.numLayers() * perLayer + shared) + CrossEntropy.trainingBytes(
+    // the grouped projections' packed weights (gate and up in the first two, v in the third)
+    // and their shared input packed for the weight gradients
+    long packs = 2 * Math.max(Gemm.PackedB.floats((int) d, (int) d), Gemm.PackedB.floats((int) f, (int) d))
+        + Gemm.PackedB.floats((int) d, (int) d) + Gemm.PackedB.floats((int) d, (int) n);
+    long activations = 4 * (config.numLayers() * perLayer + shared + packs) + CrossEntropy.trainingBytes(
         config.vocabSize(), config.hiddenSize(), n,
         CrossEntropy.trainingChunk(config.vocabSize(), config.hiddenSize()));
     long workspace = 4L * Parallel.threads() * context * context;
@@ -327,7 +353,8 @@ public final class OlmoModel {
     held.addAll(Arrays.asList(scratch.residual, scratch.xf, scratch.xhatf, scratch.rstdf, scratch.dxn));
     long floats = 0;
     for (float[] x : held) if (x != null) floats += x.length;
-    return 4 * floats + crossEntropy.heldBytes() + 4 * scratch.packed.heldFloats();
+    for (Gemm.PackedB p : packedW) floats += p.heldFloats();
+    return 4 * (floats + packedX.heldFloats()) + crossEntropy.heldBytes();
   }
 
   public Parameters parameters() {
@@ -466,15 +493,12 @@ public final class OlmoModel {
       // read the residual stream itself, which the add overwrites: xn1 keeps a copy.
       if (before) normForward(g, x, a.xhat1, a.rstd1, norm, ATT_NORM, a.xn1, false, n);
       else System.arraycopy(x, 0, a.xn1, 0, n * d);
-      project(l, Q, a.xn1, a.q, n, d, d, false);
-      project(l, K, a.xn1, a.k, n, d, d, false);
-      project(l, V, a.xn1, a.v, n, d, d, false);
+      project(l, new int[] {Q, K, V}, a.xn1, new float[][] {a.q, a.k, a.v}, n, d, d);
       if (arch.qkNorm()) {
         RmsNorm.forward(a.q, a.qhat, a.rstdq, g, norm[Q_NORM], a.q, false, n, d, eps);
         RmsNorm.forward(a.k, a.khat, a.rstdk, g, norm[K_NORM], a.k, false, n, d, eps);
       }
-      rope.forward(a.q, batch, seqLen, heads);
-      rope.forward(a.k, batch, seqLen, heads);
+      rope.forward(a.q, a.k, batch, seqLen, heads);
       Attention.forward(a.q, a.k, a.v, a.att, a.y, batch, seqLen, heads, config.headDim(), attScale);
       if (before) {
         project(l, O, a.y, x, n, d, d, true);
@@ -485,8 +509,7 @@ public final class OlmoModel {
       // MLP: x += down(silu(gate(h)) * up(h)) with h = norm(x), or x += norm(down(...)) with h = x
       if (before) normForward(g, x, a.xhat2, a.rstd2, norm, MLP_NORM, a.xn2, false, n);
       else System.arraycopy(x, 0, a.xn2, 0, n * d);
-      project(l, GATE, a.xn2, a.g, n, d, f, false);
-      project(l, UP, a.xn2, a.u, n, d, f, false);
+      project(l, new int[] {GATE, UP}, a.xn2, new float[][] {a.g, a.u}, n, d, f);
       SwiGlu.forward(a.g, a.u, a.h, n * f);
       if (before) {
         project(l, DOWN, a.h, x, n, f, d, true);
@@ -556,8 +579,10 @@ public final class OlmoModel {
       SwiGlu.backward(dh, a.g, a.u, dg, du, n * f);
       // before: the input's gradient goes through the norm into dx; after, straight into dx
       float[] dIn = before ? s.dxn : dx;
-      Linear.backward(dg, 0, a.xn2, 0, w, off[GATE], dIn, 0, !before, grads, off[GATE], n, d, f);
-      Linear.backward(du, 0, a.xn2, 0, w, off[UP], dIn, 0, true, grads, off[UP], n, d, f);
+      Linear.weightGradients(group, packedX, a.xn2, new float[][] {dg, du}, grads,
+          new int[] {off[GATE], off[UP]}, n, d, f);
+      Linear.inputGradient(dg, w, off[GATE], dIn, !before, n, d, f);
+      Linear.inputGradient(du, w, off[UP], dIn, true, n, d, f);
       if (before) normBackward(s.dxn, a.xhat2, a.rstd2, norm, MLP_NORM, dx, true, grads, n);
       // attention: x += o(attn(rope(q(xn1)), rope(k(xn1)), v(xn1))), likewise. Before, d(y)
       // can use dxn, whose last reader was the norm above and whose next writer is q_proj's;
@@ -574,16 +599,17 @@ public final class OlmoModel {
       Linear.backward(dOut, 0, a.y, 0, w, off[O], dy, 0, false, grads, off[O], n, d, d);
       Attention.backward(dy, a.q, a.k, a.v, a.att, dq, dk, dv,
           batch, seqLen, heads, config.headDim(), attScale);
-      rope.backward(dq, batch, seqLen, heads);
-      rope.backward(dk, batch, seqLen, heads);
+      rope.backward(dq, dk, batch, seqLen, heads);
       if (arch.qkNorm()) {
         RmsNorm.backward(dq, a.qhat, a.rstdq, w, norm[Q_NORM], dq, false, grads, norm[Q_NORM], n, d);
         RmsNorm.backward(dk, a.khat, a.rstdk, w, norm[K_NORM], dk, false, grads, norm[K_NORM], n, d);
       }
       dIn = before ? s.dxn : dx;
-      Linear.backward(dq, 0, a.xn1, 0, w, off[Q], dIn, 0, !before, grads, off[Q], n, d, d);
-      Linear.backward(dk, 0, a.xn1, 0, w, off[K], dIn, 0, true, grads, off[K], n, d, d);
-      Linear.backward(dv, 0, a.xn1, 0, w, off[V], dIn, 0, true, grads, off[V], n, d, d);
+      Linear.weightGradients(group, packedX, a.xn1, new float[][] {dq, dk, dv}, grads,
+          new int[] {off[Q], off[K], off[V]}, n, d, d);
+      Linear.inputGradient(dq, w, off[Q], dIn, !before, n, d, d);
+      Linear.inputGradient(dk, w, off[K], dIn, true, n, d, d);
+      Linear.inputGradient(dv, w, off[V], dIn, true, n, d, d);
       if (before) normBackward(s.dxn, a.xhat1, a.rstd1, norm, ATT_NORM, dx, true, grads, n);
     }
     // a placed row's gradient is the residual stream's at its position; zeroed there, its
@@ -711,8 +737,6 @@ public final class OlmoModel {
   private final class Scratch {
     int rows = -1, backwardRows = -1;
     float[] residual, xf, xhatf, rstdf, dxn; // xhatf: the final RMSNorm's rows before the gain (xf for LayerNorm)
-    /** A bfloat16 model's weight matrix of the moment, widened (one at a time, reused). */
-    final Gemm.PackedB packed = new Gemm.PackedB();
 
     void ensure(int n, boolean backward) {
       int d = config.hiddenSize();

@@ -161,6 +161,32 @@ class GemmTest {
     assertTrue(e.getMessage().contains("needs 32 elements, array has 31"), e.getMessage());
   }
 
+  @Test
+  void groupGivesEachProductTheBitsItHasAlone() {
+    SplittableRandom rnd = new SplittableRandom(6);
+    Gemm.Group group = new Gemm.Group();
+    // weight gradients against one packed input (A transposed), then projections of one input
+    // (each its own packed B), large enough together to run on two threads; edge tiles included
+    int[][] shapes = {{128, 96, 2048}, {100, 96, 2048}, {136, 96, 2048}};
+    for (boolean ta : new boolean[] {true, false}) {
+      Gemm.PackedB shared = new Gemm.PackedB();
+      float[] b = random(rnd, 2048 * 96);
+      shared.pack(false, 96, 2048, b, 0, 96);
+      float[][] expected = new float[shapes.length][], c = new float[shapes.length][];
+      for (int i = 0; i < shapes.length; i++) {
+        int m = ta ? shapes[i][0] : 4 * shapes[i][0], n = shapes[i][1], k = shapes[i][2];
+        boolean accumulate = i != 1;
+        float[] a = random(rnd, m * k);
+        expected[i] = random(rnd, m * n);
+        c[i] = expected[i].clone();
+        Gemm.run(ta, false, m, n, k, a, 0, ta ? m : k, b, 0, n, expected[i], 0, n, accumulate, false);
+        group.add(ta, m, n, a, 0, ta ? m : k, shared, c[i], 0, n, accumulate);
+      }
+      group.run();
+      for (int i = 0; i < shapes.length; i++) assertArrayEquals(expected[i], c[i], "ta " + ta + " product " + i);
+    }
+  }
+
   private static Case randomCase(SplittableRandom rnd, int m, int n, int k) {
     boolean padded = rnd.nextBoolean();
     return new Case(rnd.nextBoolean(), rnd.nextBoolean(), m, n, k,

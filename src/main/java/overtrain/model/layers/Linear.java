@@ -22,13 +22,45 @@ public final class Linear {
   }
 
   /**
-   * {@link #forward} with W held in bfloat16: W is widened into {@code packed} (the caller's
-   * buffer, reused from call to call) and multiplied as the same W in float32 is, bit for bit.
+   * {@link #forward} with W packed already ({@link Gemm.PackedB#pack} of W^T, or, for a model
+   * holding its weights in bfloat16, {@link Gemm.PackedB#packTransposed}, which widens them):
+   * the same product, bit for bit.
    */
   public static void forward(
-      float[] x, int xOff, short[] w, Gemm.PackedB packed, float[] y, int yOff,
-      int n, int in, int out, boolean accumulate) {
-    Gemm.sgemm(false, n, out, x, xOff, in, packed.packTransposed(out, in, w, 0, in), y, yOff, out, accumulate);
+      float[] x, Gemm.PackedB w, float[] y, int n, int in, int out, boolean accumulate) {
+    Gemm.sgemm(false, n, out, x, 0, in, w, y, 0, out, accumulate);
+  }
+
+  /**
+   * y_i = x W_i^T (set) for weights that share their input x, a layer's q, k and v or its gate
+   * and up, each packed already into {@code packed[i]} (as for {@link #forward(float[],
+   * Gemm.PackedB, float[], int, int, int, boolean)}): the products run as one
+   * {@link Gemm.Group}, so the layer hands work to the other thread once for all of them.
+   */
+  public static void forward(
+      Gemm.Group group, Gemm.PackedB[] packed, float[] x, float[][] ys, int n, int in, int out) {
+    for (int i = 0; i < ys.length; i++) group.add(false, n, out, x, 0, in, packed[i], ys[i], 0, out, false);
+    group.run();
+  }
+
+  /**
+   * dW_i += dy_i^T x for weights that share their input x, as one {@link Gemm.Group}: x is
+   * packed once into {@code packedX} for all of them (each product alone packed it again).
+   */
+  public static void weightGradients(
+      Gemm.Group group, Gemm.PackedB packedX, float[] x, float[][] dys, float[] dw, int[] dwOffs,
+      int n, int in, int out) {
+    packedX.pack(false, in, n, x, 0, in);
+    for (int i = 0; i < dys.length; i++) {
+      group.add(true, out, in, dys[i], 0, out, packedX, dw, dwOffs[i], in, true);
+    }
+    group.run();
+  }
+
+  /** dx = dy W, or dx += dy W when {@code accumulateDx}. */
+  public static void inputGradient(
+      float[] dy, float[] w, int wOff, float[] dx, boolean accumulateDx, int n, int in, int out) {
+    Gemm.sgemm(false, false, n, in, out, dy, 0, out, w, wOff, in, dx, 0, in, accumulateDx);
   }
 
   /**

@@ -62,57 +62,73 @@ public final class Rope {
   }
 
   public void forward(float[] x, int batch, int seqLen, int heads) {
-    rotate(x, batch, seqLen, heads, 1f);
+    rotate(x, null, batch, seqLen, heads, 1f);
   }
 
   public void backward(float[] dx, int batch, int seqLen, int heads) {
-    rotate(dx, batch, seqLen, heads, -1f);
+    rotate(dx, null, batch, seqLen, heads, -1f);
   }
 
-  /** Turns every head's pairs by +angle (direction 1) or -angle (direction -1). */
-  private void rotate(float[] x, int batch, int seqLen, int heads, float direction) {
+  /**
+   * Rotates q and k (same shape) in one pass over the engine's threads: two passes would each
+   * hand work to the other thread and wait for it.
+   */
+  public void forward(float[] q, float[] k, int batch, int seqLen, int heads) {
+    rotate(q, k, batch, seqLen, heads, 1f);
+  }
+
+  /** Turns dq and dk back, in one pass as {@link #forward(float[], float[], int, int, int)}. */
+  public void backward(float[] dq, float[] dk, int batch, int seqLen, int heads) {
+    rotate(dq, dk, batch, seqLen, heads, -1f);
+  }
+
+  /** Turns every head's pairs of x (and of y unless null) by +angle (direction 1) or -angle (-1). */
+  private void rotate(float[] x, float[] y, int batch, int seqLen, int heads, float direction) {
     if (seqLen > maxContext) {
       throw new IllegalArgumentException(
           "sequence length " + seqLen + " exceeds max_position_embeddings " + maxContext);
     }
+    Parallel.range(batch * seqLen, (from, to) -> {
+      rotateRows(x, from, to, seqLen, heads, direction);
+      if (y != null) rotateRows(y, from, to, seqLen, heads, direction);
+    });
+  }
+
+  private void rotateRows(float[] x, int from, int to, int seqLen, int heads, float direction) {
     int width = heads * headDim;
     FloatVector turn = FloatVector.broadcast(S, direction);
     if (cosHead != null) {
-      Parallel.range(batch * seqLen, (from, to) -> {
-        for (int r = from; r < to; r++) {
-          int table = (r % seqLen) * headDim;
-          FloatVector c = FloatVector.fromArray(S, cosHead, table);
-          FloatVector s = FloatVector.fromArray(S, sinHead, table).mul(turn);
-          for (int base = r * width; base < (r + 1) * width; base += headDim) {
-            FloatVector v = FloatVector.fromArray(S, x, base);
-            v.mul(c).add(v.rearrange(SWAP_HALVES).mul(s)).intoArray(x, base);
-          }
-        }
-      });
-      return;
-    }
-    Parallel.range(batch * seqLen, (from, to) -> {
       for (int r = from; r < to; r++) {
-        int table = (r % seqLen) * half;
-        for (int h = 0; h < heads; h++) {
-          int base = r * width + h * headDim;
-          int i = 0;
-          for (; i <= half - L; i += L) {
-            FloatVector c = FloatVector.fromArray(S, cos, table + i);
-            FloatVector s = FloatVector.fromArray(S, sin, table + i).mul(turn);
-            FloatVector a = FloatVector.fromArray(S, x, base + i);
-            FloatVector b = FloatVector.fromArray(S, x, base + half + i);
-            a.mul(c).sub(b.mul(s)).intoArray(x, base + i);
-            b.mul(c).add(a.mul(s)).intoArray(x, base + half + i);
-          }
-          for (; i < half; i++) {
-            float c = cos[table + i], s = direction * sin[table + i];
-            float a = x[base + i], b = x[base + half + i];
-            x[base + i] = a * c - b * s;
-            x[base + half + i] = b * c + a * s;
-          }
+        int table = (r % seqLen) * headDim;
+        FloatVector c = FloatVector.fromArray(S, cosHead, table);
+        FloatVector s = FloatVector.fromArray(S, sinHead, table).mul(turn);
+        for (int base = r * width; base < (r + 1) * width; base += headDim) {
+          FloatVector v = FloatVector.fromArray(S, x, base);
+          v.mul(c).add(v.rearrange(SWAP_HALVES).mul(s)).intoArray(x, base);
         }
       }
-    });
+      return;
+    }
+    for (int r = from; r < to; r++) {
+      int table = (r % seqLen) * half;
+      for (int h = 0; h < heads; h++) {
+        int base = r * width + h * headDim;
+        int i = 0;
+        for (; i <= half - L; i += L) {
+          FloatVector c = FloatVector.fromArray(S, cos, table + i);
+          FloatVector s = FloatVector.fromArray(S, sin, table + i).mul(turn);
+          FloatVector a = FloatVector.fromArray(S, x, base + i);
+          FloatVector b = FloatVector.fromArray(S, x, base + half + i);
+          a.mul(c).sub(b.mul(s)).intoArray(x, base + i);
+          b.mul(c).add(a.mul(s)).intoArray(x, base + half + i);
+        }
+        for (; i < half; i++) {
+          float c = cos[table + i], s = direction * sin[table + i];
+          float a = x[base + i], b = x[base + half + i];
+          x[base + i] = a * c - b * s;
+          x[base + half + i] = b * c + a * s;
+        }
+      }
+    }
   }
 }
