@@ -151,18 +151,10 @@ public final class Gemm {
 
     /** Packs op(B), k x n: B stored [k,n], or [n,k] when transB. */
     public PackedB pack(boolean transB, int n, int k, float[] b, int bOff, int ldb) {
-      if (n < 0 || k < 0) {
-        throw new IllegalArgumentException("sgemm: negative shape n=" + n + " k=" + k);
-      }
+      requireShape(n, k);
       checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
-      this.n = n;
-      this.k = k;
-      this.nPad = roundUp(n, NR);
-      int size = Math.multiplyExact(k, nPad);
-      if (data.length < size) data = new float[size];
-      boolean parallel = Parallel.threads() > 1 && !Parallel.inBody()
-          && (long) size >= PARALLEL_MIN_PACK;
-      packAll(transB, n, k, b, bOff, ldb, data, nPad, parallel);
+      float[] bp = reserve(n, k);
+      packAll(transB, n, k, b, bOff, ldb, bp, nPad, onThreads());
       return this;
     }
 
@@ -172,23 +164,37 @@ public final class Gemm {
      * so that the product is the one the same weights held in float32 give, bit for bit.
      */
     public PackedB packTransposed(int n, int k, short[] b, int bOff, int ldb) {
-      if (n < 0 || k < 0) {
-        throw new IllegalArgumentException("sgemm: negative shape n=" + n + " k=" + k);
-      }
+      requireShape(n, k);
       checkMatrix("B", b.length, bOff, ldb, n, k);
-      this.n = n;
-      this.k = k;
-      this.nPad = roundUp(n, NR);
-      int size = Math.multiplyExact(k, nPad);
-      if (data.length < size) data = new float[size];
+      float[] bp = reserve(n, k);
       int panels = nPad / NR;
-      float[] bp = data;
-      if (Parallel.threads() > 1 && !Parallel.inBody() && (long) size >= PARALLEL_MIN_PACK && panels > 1) {
+      if (onThreads() && panels > 1) {
         Parallel.range(panels, (from, to) -> packBfloat16(n, k, b, bOff, ldb, bp, nPad, from, to));
       } else {
         packBfloat16(n, k, b, bOff, ldb, bp, nPad, 0, panels);
       }
       return this;
+    }
+
+    private static void requireShape(int n, int k) {
+      if (n < 0 || k < 0) {
+        throw new IllegalArgumentException("sgemm: negative shape n=" + n + " k=" + k);
+      }
+    }
+
+    /** Takes the shape of a k x n op(B), growing the buffer to hold it; returns the buffer. */
+    private float[] reserve(int n, int k) {
+      this.n = n;
+      this.k = k;
+      this.nPad = roundUp(n, NR);
+      int size = Math.multiplyExact(k, nPad);
+      if (data.length < size) data = new float[size];
+      return data;
+    }
+
+    /** Whether the op(B) just reserved is large enough to pack on the engine's threads. */
+    private boolean onThreads() {
+      return Parallel.threads() > 1 && !Parallel.inBody() && (long) k * nPad >= PARALLEL_MIN_PACK;
     }
   }
 

@@ -93,12 +93,10 @@ class CheckpointStudyTest {
 
     // perturbation and fine-tuning start from the folder the checkpoint cell scored, to the bit
     StudyDir done = new StudyDir(plan);
-    Map<Long, Double> base = new HashMap<>(), perturbBase = new HashMap<>();
+    Map<Long, Double> base = checkpointLosses(plan, done), perturbBase = new HashMap<>();
     for (Cell c : plan.cells()) {
-      long budget = c.coords().get("budget").asLong();
-      JsonNode r = done.readResult(c.id());
-      if (c.kind().equals(CheckpointsSection.KIND)) base.put(budget, r.at("/measurements/0/value").asDouble());
-      if (c.kind().equals(PerturbSection.KIND)) perturbBase.put(budget, r.at("/outputs/base_loss").asDouble());
+      if (!c.kind().equals(PerturbSection.KIND)) continue;
+      perturbBase.put(c.coords().get("budget").asLong(), done.readResult(c.id()).at("/outputs/base_loss").asDouble());
     }
     assertEquals(3, base.size());
     assertEquals(base, perturbBase);
@@ -127,20 +125,27 @@ class CheckpointStudyTest {
     StudyCommandTest.Ran run = StudyCommandTest.overtrain("study", "run", file.toString(), "--workers", "2");
     assertEquals(0, run.code(), run.out() + run.err());
     StudyDir done = new StudyDir(plan);
-    Map<Long, Double> base = new HashMap<>(), before = new HashMap<>();
+    Map<Long, Double> base = checkpointLosses(plan, done), before = new HashMap<>();
     for (Cell c : plan.cells()) {
-      long budget = c.coords().get("budget").asLong();
-      JsonNode r = done.readResult(c.id());
-      if (c.kind().equals(CheckpointsSection.KIND)) base.put(budget, r.at("/measurements/0/value").asDouble());
       if (!c.kind().equals(MultimodalSection.KIND)) continue;
-      for (JsonNode m : r.get("measurements")) {
+      for (JsonNode m : done.readResult(c.id()).get("measurements")) {
         if (m.get("stage").asText().equals("before") && m.get("metric").asText().equals("heldout_loss")) {
-          before.put(budget, m.get("value").asDouble());
+          before.put(c.coords().get("budget").asLong(), m.get("value").asDouble());
         }
       }
     }
     assertEquals(2, base.size());
     assertEquals(base, before, "tuning starts from the folder the checkpoint cell scored, to the bit");
+  }
+
+  /** Each checkpoint cell's held-out loss, by its budget. */
+  private static Map<Long, Double> checkpointLosses(StudyPlan plan, StudyDir done) throws IOException {
+    Map<Long, Double> losses = new HashMap<>();
+    for (Cell c : plan.cells()) {
+      if (!c.kind().equals(CheckpointsSection.KIND)) continue;
+      losses.put(c.coords().get("budget").asLong(), done.readResult(c.id()).at("/measurements/0/value").asDouble());
+    }
+    return losses;
   }
 
   @Test
