@@ -180,8 +180,8 @@ def check_peer(name, shape_name, result):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=3, help="alternating rounds (default 3)")
-    ap.add_argument("--steps", type=int, default=4, help="timed steps per run (default 4)")
-    ap.add_argument("--warmup", type=int, default=2, help="untimed steps per run (default 2)")
+    ap.add_argument("--steps", type=int, default=8, help="timed steps per run (default 8)")
+    ap.add_argument("--warmup", type=int, default=2, help="untimed steps per run (default 2; ours goes on while the JIT is at work: bench train --help)")
     ap.add_argument("--shape", action="append", choices=sorted(SHAPES) + sorted(ALIASES),
                     help="limit to these shapes (repeatable; default "
                     + ", ".join(DEFAULT_SHAPES) + ")")

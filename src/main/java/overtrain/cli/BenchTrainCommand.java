@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
       "tokens and print tokens/s and achieved GFLOP/s, counting 6 x non-embedding",
       "params + 6 x vocab x d (head) + 12 x layers x d x context (attention) FLOPs",
       "per token. Warm-up steps are not timed; they go on past --warmup-steps while",
-      "a step still allocates 1 MiB (the JIT has not compiled it yet). After each",
+      "the JIT is still at work: until a step allocates under 1 MiB and 3 steps in a",
+      "row have had the compiler threads busy for under 5% of their time. After each",
       "training step one forward-only scoring pass (OlmoModel.loss) on the same",
       "shape is timed, so that both see the same load on a shared machine; the",
       "scoring speed-up is the median of the per-step time ratios.",
@@ -51,8 +52,12 @@ import picocli.CommandLine.Option;
 public final class BenchTrainCommand implements Callable<Integer> {
   /** A step that allocates less than this has been compiled: steady steps allocate KiBs. */
   private static final long STEADY_BYTES = 1 << 20;
-  /** Warm-up steps at most beyond --warmup-steps while steps still allocate. */
+  /** Warm-up steps at most beyond --warmup-steps while the JIT is still at work. */
   private static final int EXTRA_WARMUP_STEPS = 30;
+  /** Most of a step's time the JIT may spend compiling for the step to count as quiet. */
+  private static final double COMPILING_SHARE = 0.05;
+  /** Quiet steps in a row that end the warm-up: C2 compiles in bursts a few steps apart. */
+  private static final int QUIET_STEPS = 3;
 
   @Option(names = "--layers", defaultValue = "4", description = "transformer blocks (default ${DEFAULT-VALUE})")
   int layers;
@@ -80,7 +85,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
   @Option(names = "--warmup-steps", defaultValue = "2", description = {
       "untimed steps first, for the JIT (default ${DEFAULT-VALUE}); more follow, up to 30,",
-      "while a step still allocates 1 MiB or more (the JIT has not compiled it yet); 0: none"})
+      "while the JIT is still compiling (see above); 0: none"})
   int warmupSteps;
 
   @Option(names = "--no-score", description = "time training steps only, no scoring passes")
@@ -118,22 +123,30 @@ public final class BenchTrainCommand implements Callable<Integer> {
     Progress progress = new Progress("bench", warmupSteps + steps);
     long[] trainNanos = new long[steps], scoreNanos = new long[steps], nanos = new long[2];
     double loss = 0;
-    // The Vector API boxes every vector until C2 has compiled the code that makes it, and on a
-    // busy host the compiler lags: with a few warm-up steps, tiny-shape runs allocated MiBs in a
-    // timed step about half the time (bench/HISTORY.md). So warm-up goes on past the steps asked
-    // for until a step allocates less than STEADY_BYTES, up to EXTRA_WARMUP_STEPS more.
+    // Two signs that the JIT is still at work, and either one keeps the warm-up going past the
+    // steps asked for, up to EXTRA_WARMUP_STEPS more. The Vector API boxes every vector until C2
+    // has compiled the code that makes it, so a step that allocates a MiB is not compiled yet;
+    // and C2's compiler threads run on the same two cores as the step's threads, so a step
+    // during which they compiled for more than COMPILING_SHARE of its time ran short of a core
+    // (bench/HISTORY.md: a few warm-up steps left tokens/s well below the steady rate).
     int warmups = 0;
     long lastAllocated = Long.MAX_VALUE;
+    int quietSteps = 0;
     while (warmups < warmupSteps
-        || (warmupSteps > 0 && lastAllocated >= STEADY_BYTES && warmups < warmupSteps + EXTRA_WARMUP_STEPS)) {
+        || (warmupSteps > 0 && (lastAllocated >= STEADY_BYTES || quietSteps < QUIET_STEPS)
+            && warmups < warmupSteps + EXTRA_WARMUP_STEPS)) {
       long before = allocatedBytes();
+      long compilingBefore = compilingMillis();
       loss = step(model, trainStep, rng, tokens, targets, nanos);
       lastAllocated = allocatedBytes() - before;
+      double compiling = (compilingMillis() - compilingBefore) / ((nanos[0] + nanos[1]) / 1e6);
+      quietSteps = compiling <= COMPILING_SHARE ? quietSteps + 1 : 0;
       if (warmups++ < warmupSteps) progress.advance(1);
     }
-    if (warmupSteps > 0 && lastAllocated >= STEADY_BYTES) {
-      System.err.printf("bench: the last of %d warm-up steps still allocated %.1f MiB: the timings "
-          + "include code the JIT has not compiled yet%n", warmups, lastAllocated / (1024.0 * 1024));
+    if (warmupSteps > 0 && (lastAllocated >= STEADY_BYTES || quietSteps < QUIET_STEPS)) {
+      System.err.printf("bench: after %d warm-up steps the JIT was still compiling (the last step "
+          + "allocated %.1f MiB): the timings include code not compiled yet%n",
+          warmups, lastAllocated / (1024.0 * 1024));
     }
     long allocatedBefore = allocatedBytes();
     for (int s = 0; s < steps; s++) {
@@ -315,6 +328,12 @@ public final class BenchTrainCommand implements Callable<Integer> {
    * Bytes allocated on the heap so far by the threads alive now (this one and the engine's
    * workers, which live as long as the process), or 0 where the JVM does not count them.
    */
+  /** Milliseconds the JIT's compiler threads have spent compiling, 0 where not measured. */
+  private static long compilingMillis() {
+    var jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+  }
+
   private static long allocatedBytes() {
     if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx)
         || !mx.isThreadAllocatedMemorySupported()) {
