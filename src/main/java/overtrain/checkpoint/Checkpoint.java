@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import overtrain.io.AtomicWrite;
+import overtrain.io.Json;
 import overtrain.kernels.BFloat16;
 import overtrain.model.ModelConfig;
 import overtrain.model.OlmoModel;
@@ -262,7 +263,7 @@ public final class Checkpoint {
   private static Map<String, Safetensors.Reader> shards(Path index) throws IOException {
     JsonNode map;
     try {
-      map = HfConfig.JSON.readTree(index.toFile()).path("weight_map");
+      map = Json.MAPPER.readTree(index.toFile()).path("weight_map");
     } catch (IOException e) {
       throw new IOException(index + ": not readable as JSON: " + e.getMessage(), e);
     }
@@ -321,7 +322,7 @@ public final class Checkpoint {
     Path file = dir.resolve(TRAINER_STATE);
     JsonNode state;
     try {
-      state = HfConfig.JSON.readTree(file.toFile());
+      state = Json.MAPPER.readTree(file.toFile());
     } catch (IOException e) {
       throw new IOException(file + ": not readable as JSON: " + e.getMessage(), e);
     }
@@ -361,7 +362,7 @@ public final class Checkpoint {
     if (!Files.isRegularFile(manifest)) return;
     JsonNode files;
     try {
-      files = HfConfig.JSON.readTree(manifest.toFile());
+      files = Json.MAPPER.readTree(manifest.toFile());
     } catch (IOException e) {
       throw new IOException(manifest + ": not readable as JSON: " + e.getMessage(), e);
     }
@@ -392,7 +393,7 @@ public final class Checkpoint {
 
   /** Records the size and SHA-256 of every file {@link #save} wrote into {@code dir}. */
   private static void writeManifest(Path dir) throws IOException {
-    com.fasterxml.jackson.databind.node.ObjectNode manifest = HfConfig.JSON.createObjectNode();
+    com.fasterxml.jackson.databind.node.ObjectNode manifest = Json.object();
     com.fasterxml.jackson.databind.node.ObjectNode files = manifest.putObject("files");
     for (String name : SAVED) {
       Path file = dir.resolve(name);
@@ -454,7 +455,7 @@ public final class Checkpoint {
   }
 
   private static void checkInitStds(Path file, List<TensorSpec> specs) throws IOException {
-    JsonNode stds = HfConfig.JSON.readTree(file.toFile()).path("init_stds");
+    JsonNode stds = Json.MAPPER.readTree(file.toFile()).path("init_stds");
     if (!stds.isObject()) return;
     for (TensorSpec s : specs) {
       JsonNode v = stds.get(s.name());

@@ -1,8 +1,6 @@
 package overtrain.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import overtrain.io.AtomicWrite;
+import overtrain.io.Json;
 import overtrain.model.Architecture;
 import overtrain.model.ModelConfig;
 import overtrain.model.Parameterization;
@@ -23,14 +22,13 @@ import overtrain.model.TensorSpec;
  * multipliers, the parameterisation, base width and every tensor's init std).
  */
 public final class HfConfig {
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private HfConfig() {}
 
   /** The JSON object for {@code config} whose tensors are laid out as {@code specs}. */
   public static ObjectNode toJson(ModelConfig config, List<TensorSpec> specs) {
     Architecture arch = config.architecture();
-    ObjectNode o = JSON.createObjectNode();
+    ObjectNode o = Json.object();
     o.put("model_type", arch.modelType());
     o.putArray("architectures").add(arch.hfClass());
     o.put("vocab_size", config.vocabSize());
@@ -92,7 +90,7 @@ public final class HfConfig {
   static ModelConfig readShape(Path file) throws IOException {
     JsonNode o;
     try {
-      o = JSON.readTree(file.toFile());
+      o = Json.MAPPER.readTree(file.toFile());
     } catch (IOException e) {
       throw new IOException(file + ": not readable as JSON: " + e.getMessage(), e);
     }
@@ -224,7 +222,7 @@ public final class HfConfig {
   static void checkMultipliers(Path file, ModelConfig config) throws IOException {
     JsonNode o;
     try {
-      o = JSON.readTree(file.toFile());
+      o = Json.MAPPER.readTree(file.toFile());
     } catch (IOException e) {
       throw new IOException(file + ": not readable as JSON: " + e.getMessage(), e);
     }
@@ -262,7 +260,7 @@ public final class HfConfig {
   }
 
   static void writeJson(Path file, JsonNode node) throws IOException {
-    AtomicWrite.write(file, out -> JSON.writeValue(out, node));
+    AtomicWrite.write(file, out -> Json.PRETTY.writeValue(out, node));
   }
 
   /** Typed access to a JSON object's fields, with errors that name the file and the field. */

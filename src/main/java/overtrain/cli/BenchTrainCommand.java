@@ -1,6 +1,5 @@
 package overtrain.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -10,6 +9,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import overtrain.checkpoint.Checkpoint;
+import overtrain.io.Json;
 import overtrain.kernels.Parallel;
 import overtrain.model.ModelConfig;
 import overtrain.model.OlmoModel;
@@ -175,7 +175,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     Reference.reachabilityFence(adam);
     Reference.reachabilityFence(trainStep);
     if (json) {
-      ObjectNode o = new ObjectMapper().createObjectNode();
+      ObjectNode o = Json.object();
       o.put("tokens_per_s", tokensPerSecond);
       o.put("gflops", gflops);
       o.put("threads", Parallel.threads());
@@ -249,7 +249,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     progress.finish(String.format("last loss %.3f", loss));
     double tokensPerSecond = (double) n * steps / (nanos / 1e9);
     if (json) {
-      ObjectNode o = new ObjectMapper().createObjectNode();
+      ObjectNode o = Json.object();
       o.put("score_tokens_per_s", tokensPerSecond);
       o.put("precision", precision.toString());
       o.put("threads", Parallel.threads());

@@ -1,7 +1,5 @@
 package overtrain.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,6 +10,8 @@ import overtrain.data.TokenFile;
 import overtrain.eval.TaskEvaluation;
 import overtrain.eval.TaskEvaluator;
 import overtrain.eval.TokenLoss;
+import overtrain.io.Configs;
+import overtrain.io.Json;
 import overtrain.model.OlmoModel;
 import overtrain.tasks.Example;
 import overtrain.tasks.Task;
@@ -97,7 +97,7 @@ public final class EvalCommand implements Callable<Integer> {
     progress.finish(String.format(java.util.Locale.ROOT, "scored %d tokens in %.1f s, %.1f tokens/s",
         r.tokens(), seconds, r.tokens() / seconds));
     if (json) {
-      ObjectNode o = new ObjectMapper().createObjectNode();
+      ObjectNode o = Json.object();
       o.put("loss", r.loss());
       o.put("perplexity", r.perplexity());
       o.put("tokens", r.tokens());
@@ -117,8 +117,7 @@ public final class EvalCommand implements Callable<Integer> {
     String tok = TokenizerSource.resolve(tasks.tokenizer, modelOption.dir);
     TaskEvaluation e = scoreTask(t, tok);
     if (json) {
-      ObjectNode o = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .valueToTree(e);
+      ObjectNode o = Configs.JSON.valueToTree(e);
       o.put("model", modelOption.dir.toString());
       o.put("task", t.name());
       o.put("split", split);

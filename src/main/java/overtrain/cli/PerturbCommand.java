@@ -1,7 +1,5 @@
 package overtrain.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,8 +101,7 @@ public final class PerturbCommand implements Callable<Integer> {
         heldout.toString(), config, (done, total) -> progress.advanceTo(done));
     progress.finish("");
 
-    ObjectMapper mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
-    String resultJson = mapper.writerWithDefaultPrettyPrinter().writeValueAsString(result);
+    String resultJson = Configs.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result);
     // The result is printed first: should a write still fail, the measurement is not lost.
     if (json) {
       System.out.println(resultJson);

@@ -11,11 +11,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import overtrain.io.AtomicWrite;
+import overtrain.io.Json;
 import overtrain.study.Cell;
 import overtrain.study.CellRunner;
 import overtrain.study.Findings;
 import overtrain.study.JavaCommand;
-import overtrain.study.Json;
 import overtrain.study.LocalPool;
 import overtrain.study.PlanEstimate;
 import overtrain.study.Results;
@@ -297,7 +297,7 @@ public final class StudyCommand implements Runnable {
       StudyPlan plan = load(file);
       Results.Table t = Results.of(new StudyDir(plan));
       String text = format.equals("csv") ? t.csv()
-          : Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(t.json()) + "\n";
+          : Json.pretty(t.json());
       if (out == null) System.out.print(text);
       else AtomicWrite.writeString(out, text);
       return 0;
@@ -375,8 +375,7 @@ public final class StudyCommand implements Runnable {
     String hash = Findings.studyHash(java.nio.file.Files.exists(dir.studyYaml())
         ? java.nio.file.Files.readString(dir.studyYaml()) : "");
     com.fasterxml.jackson.databind.node.ObjectNode f = Findings.of(Results.of(dir), hash);
-    AtomicWrite.writeString(dir.root().resolve("findings.json"),
-        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(f) + "\n");
+    Json.write(dir.root().resolve("findings.json"), f);
     return f;
   }
 

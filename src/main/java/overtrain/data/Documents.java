@@ -2,7 +2,6 @@ package overtrain.data;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import overtrain.io.Json;
 
 /**
  * Streams the documents of a corpus: one document per line of JSONL or JSONL.gz (its
@@ -23,7 +23,6 @@ import java.util.zip.GZIPInputStream;
  * file by file in name order, so the stream is the same on every machine.
  */
 public final class Documents {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private Documents() {}
 
@@ -78,7 +77,7 @@ public final class Documents {
         if (line.isBlank()) continue;
         JsonNode node;
         try {
-          node = JSON.readTree(line);
+          node = Json.MAPPER.readTree(line);
         } catch (JsonProcessingException e) {
           throw new IOException(file + ":" + lineNo + ": not valid JSON: " + e.getOriginalMessage());
         }

@@ -1,7 +1,6 @@
 package overtrain.multimodal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -15,6 +14,7 @@ import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import overtrain.data.images.GrayImage;
 import overtrain.io.AtomicWrite;
+import overtrain.io.Json;
 
 /**
  * The vision encoder: the image cut into a grid of square patches, each patch projected on the
@@ -33,7 +33,6 @@ import overtrain.io.AtomicWrite;
  * its shape (seen on a synthetic task: memorised, chance on held-out images).
  */
 public final class PatchEncoder {
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** Scaling floor: patches with (numerically) no variance are not blown up. */
   private static final double MIN_VARIANCE = 1e-12;
 
@@ -206,7 +205,7 @@ public final class PatchEncoder {
 
   /** Writes the encoder as JSON (doubles written exactly: Jackson prints the shortest round-tripping form). */
   public void save(Path file) throws IOException {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = Json.object();
     n.put("kind", "patch_pca");
     n.put("width", width);
     n.put("height", height);
@@ -224,11 +223,11 @@ public final class PatchEncoder {
       ArrayNode a = cs.addArray();
       for (double d : c) a.add(d);
     }
-    AtomicWrite.writeString(file, JSON.writeValueAsString(n) + "\n");
+    AtomicWrite.writeString(file, Json.MAPPER.writeValueAsString(n) + "\n");
   }
 
   public static PatchEncoder load(Path file) throws IOException {
-    JsonNode n = JSON.readTree(Files.readString(file));
+    JsonNode n = Json.MAPPER.readTree(Files.readString(file));
     if (!"patch_pca".equals(n.path("kind").asText())) throw new IOException(file + ": not a patch_pca encoder");
     int patch = n.get("patch").asInt(), dims = n.get("dims").asInt();
     double[][] comps = new double[dims][];

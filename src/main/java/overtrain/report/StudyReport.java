@@ -163,7 +163,7 @@ public final class StudyReport {
     ObjectNode findings = null;
     Path f = dir.root().resolve("findings.json");
     if (Files.exists(f)) {
-      JsonNode read = overtrain.study.Json.read(f);
+      JsonNode read = overtrain.io.Json.read(f);
       // findings of another version of the study file are stale: compute them afresh
       if (read.isObject() && read.path("study_sha256").asText().equals(Findings.studyHash(yaml))) findings = (ObjectNode) read;
     }
@@ -176,7 +176,7 @@ public final class StudyReport {
         Path file = theoryDir.resolve(figure.getKey() + ".png");
         if (Files.exists(file)) png.put(figure.getKey(), Files.readAllBytes(file));
       }
-      report.theory = new Theory(overtrain.study.Json.read(theoryDir.resolve("theory.json")), png);
+      report.theory = new Theory(overtrain.io.Json.read(theoryDir.resolve("theory.json")), png);
     }
     return report;
   }

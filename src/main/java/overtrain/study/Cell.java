@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import overtrain.io.Json;
 
 /**
  * One unit of work: its result is determined by {@code kind}, {@code spec} and the results of

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import overtrain.io.AtomicWrite;
+import overtrain.io.Json;
 
 /**
  * Runs one cell in this process: claims it, keeps the claim alive, runs the cell's executor and

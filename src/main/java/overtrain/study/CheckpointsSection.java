@@ -14,6 +14,7 @@ import java.util.Set;
 import overtrain.checkpoint.Checkpoint;
 import overtrain.checkpoint.HfConfig;
 import overtrain.io.Configs;
+import overtrain.io.Json;
 import overtrain.model.ModelConfig;
 
 /**

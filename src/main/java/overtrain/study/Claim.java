@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import overtrain.io.Json;
 
 /**
  * A worker's hold on a cell: the file {@code cells/<id>/claim}, made whole and exclusively (the

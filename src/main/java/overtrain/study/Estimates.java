@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import overtrain.io.Configs;
+import overtrain.io.Json;
 import overtrain.model.ModelConfig;
 import overtrain.train.TrainConfig;
 

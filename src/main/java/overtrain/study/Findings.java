@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import overtrain.io.Json;
 
 /**
  * What a study's results say about the paper's question: for every model and modification

@@ -17,6 +17,7 @@ import overtrain.finetune.Sweep;
 import overtrain.finetune.SweepConfig;
 import overtrain.finetune.SweepResult;
 import overtrain.io.Configs;
+import overtrain.io.Json;
 import overtrain.tasks.Task;
 import overtrain.tokenizer.Tokenizer;
 

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import overtrain.io.Json;
 
 /**
  * Runs a study's cells on this machine, each in a worker process of its own ({@code study

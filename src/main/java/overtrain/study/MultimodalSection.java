@@ -11,6 +11,7 @@ import java.util.Set;
 import overtrain.checkpoint.Checkpoint;
 import overtrain.data.TokenFile;
 import overtrain.io.Configs;
+import overtrain.io.Json;
 import overtrain.multimodal.MultimodalConfig;
 import overtrain.multimodal.MultimodalRun;
 import overtrain.multimodal.MultimodalTuner;

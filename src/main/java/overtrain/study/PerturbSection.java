@@ -10,6 +10,7 @@ import java.util.Set;
 import overtrain.checkpoint.Checkpoint;
 import overtrain.data.TokenFile;
 import overtrain.io.Configs;
+import overtrain.io.Json;
 import overtrain.perturb.PerturbationSweep;
 
 /**

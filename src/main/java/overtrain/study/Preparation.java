@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import overtrain.data.corpus.PretrainingSources;
 import overtrain.io.Configs;
+import overtrain.io.Json;
 import overtrain.tasks.Task;
 import overtrain.tasks.builtin.BuiltinTasks;
 import overtrain.tasks.vision.FashionTask;

@@ -13,6 +13,7 @@ import overtrain.checkpoint.Checkpoint;
 import overtrain.data.TokenFile;
 import overtrain.eval.TokenLoss;
 import overtrain.io.Configs;
+import overtrain.io.Json;
 import overtrain.model.OlmoModel;
 import overtrain.train.TrainConfig;
 import overtrain.train.Trainer;

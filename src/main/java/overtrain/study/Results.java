@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import overtrain.io.Json;
 
 /**
  * A study's measurements as one tidy table: a row per measurement of every done cell, a column

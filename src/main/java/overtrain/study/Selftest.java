@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import overtrain.io.Json;
 
 /**
  * The {@code selftest:} section: a grid of cells that do deterministic CPU work, to prove the

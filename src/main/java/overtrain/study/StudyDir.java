@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import overtrain.io.AtomicWrite;
+import overtrain.io.Json;
 
 /**
  * A study's folder: {@code study.yaml} (the file as used), and per cell {@code

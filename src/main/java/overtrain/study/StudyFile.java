@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import overtrain.io.Json;
 
 /**
  * A study file (YAML): {@code name:}, optional {@code dir:} (default {@code runs/<name>},

@@ -2,7 +2,6 @@ package overtrain.tasks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +10,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import overtrain.io.AtomicWrite;
+import overtrain.io.Json;
 
 /** JSON Lines: one object per line. Blank lines are skipped; errors name the file and line. */
 public final class Jsonl {
-  static final ObjectMapper JSON = new ObjectMapper();
 
   private Jsonl() {}
 
@@ -35,7 +34,7 @@ public final class Jsonl {
         if (text.isBlank()) continue;
         JsonNode node;
         try {
-          node = JSON.readTree(text);
+          node = Json.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
           throw new TaskFormatException(file, line, null, "not valid JSON: " + e.getOriginalMessage());
         }
@@ -57,7 +56,7 @@ public final class Jsonl {
   public static void write(Path file, List<? extends JsonNode> records) throws IOException {
     AtomicWrite.write(file, out -> {
       for (JsonNode r : records) {
-        out.write(JSON.writeValueAsBytes(r));
+        out.write(Json.MAPPER.writeValueAsBytes(r));
         out.write('\n');
       }
     });

@@ -2,8 +2,6 @@ package overtrain.tokenizer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -18,6 +16,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import overtrain.io.AtomicWrite;
+import overtrain.io.Json;
 
 /**
  * Hugging Face's {@code tokenizer.json} for BPE: model.type BPE with vocab and merges (read as
@@ -29,14 +28,13 @@ import overtrain.io.AtomicWrite;
  * refused, naming the file and the field, rather than encoding differently from Hugging Face.
  */
 final class TokenizerJson {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private TokenizerJson() {}
 
   static Tokenizer read(Path file) throws IOException {
     JsonNode root;
     try {
-      root = JSON.readTree(file.toFile());
+      root = Json.MAPPER.readTree(file.toFile());
     } catch (JsonProcessingException e) {
       throw new IOException(file + ": not valid JSON: " + e.getOriginalMessage());
     } catch (java.io.CharConversionException e) {
@@ -338,7 +336,7 @@ final class TokenizerJson {
   }
 
   static void write(Tokenizer tokenizer, Path file) throws IOException {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = Json.object();
     root.put("version", "1.0");
     root.putNull("truncation");
     root.putNull("padding");
@@ -386,20 +384,20 @@ final class TokenizerJson {
       else merges.add(spelled[m[0]] + " " + spelled[m[1]]);
     }
 
-    AtomicWrite.write(file, out -> JSON.writeValue(out, root));
+    AtomicWrite.write(file, out -> Json.PRETTY.writeValue(out, root));
   }
 
   private static JsonNode oneOrSequence(List<ObjectNode> nodes, String listName) {
-    if (nodes.isEmpty()) return JSON.nullNode();
+    if (nodes.isEmpty()) return Json.MAPPER.nullNode();
     if (nodes.size() == 1) return nodes.get(0);
-    ObjectNode seq = JSON.createObjectNode();
+    ObjectNode seq = Json.object();
     seq.put("type", "Sequence");
     seq.putArray(listName).addAll(nodes);
     return seq;
   }
 
   private static ObjectNode normalizerNode(Normalizer n) {
-    ObjectNode node = JSON.createObjectNode();
+    ObjectNode node = Json.object();
     if (n instanceof Normalizer.Nfc) {
       node.put("type", "NFC");
     } else if (n instanceof Normalizer.Prepend p) {
@@ -415,7 +413,7 @@ final class TokenizerJson {
   }
 
   private static ObjectNode stepNode(PreTokenizerStep s) {
-    ObjectNode node = JSON.createObjectNode();
+    ObjectNode node = Json.object();
     if (s instanceof PreTokenizerStep.ByteLevelStep b) {
       node.put("type", "ByteLevel");
       node.put("add_prefix_space", b.addPrefixSpace());
@@ -437,7 +435,7 @@ final class TokenizerJson {
   }
 
   private static ObjectNode decoderNode(Decoder d) {
-    ObjectNode node = JSON.createObjectNode();
+    ObjectNode node = Json.object();
     if (d instanceof Decoder.ByteLevelDecoder) {
       node.put("type", "ByteLevel");
       node.put("add_prefix_space", true);

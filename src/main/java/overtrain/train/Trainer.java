@@ -1,7 +1,6 @@
 package overtrain.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -19,6 +18,7 @@ import overtrain.data.TokenFile;
 import overtrain.eval.TokenLoss;
 import overtrain.io.AtomicWrite;
 import overtrain.io.Configs;
+import overtrain.io.Json;
 import overtrain.model.ModelConfig;
 import overtrain.model.OlmoModel;
 import overtrain.model.Parameters;
@@ -40,7 +40,6 @@ public final class Trainer {
   public static final String CONFIG = "config.yaml";
   public static final String SUMMARY = "summary.json";
   public static final String CHECKPOINTS = "checkpoints";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What one step did; {@code heldoutLoss} is null where no evaluation ran. */
   public record StepRecord(long step, long tokens, double loss, double lr, double gradNorm,
@@ -160,7 +159,7 @@ public final class Trainer {
         // The checkpoint first: a failure in the evaluation after it must not cost the training.
         if (end || step == last || checkpointSteps.contains(step)) {
           lastCheckpoint = checkpointDir(out, step);
-          ObjectNode state = JSON.createObjectNode();
+          ObjectNode state = Json.object();
           state.put("step", step);
           state.put("tokens", tokensSeen);
           state.put("sampler_state", sampler.state());
@@ -192,7 +191,7 @@ public final class Trainer {
    * of the training file, held-out loss) and how long this invocation of it took.
    */
   private void writeSummary(Result r, double seconds, boolean resumed) throws IOException {
-    ObjectNode o = JSON.createObjectNode();
+    ObjectNode o = Json.object();
     o.put("steps", r.steps());
     o.put("tokens", r.tokens());
     o.put("epochs", r.epochs());
@@ -201,7 +200,7 @@ public final class Trainer {
     o.put("heldout_tokens", config.eval().tokens());
     o.put("wall_seconds", Math.round(seconds * 10) / 10.0);
     o.put("resumed", resumed);
-    AtomicWrite.writeString(out.resolve(SUMMARY), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n");
+    Json.write(out.resolve(SUMMARY), o);
   }
 
   /**
@@ -347,7 +346,7 @@ public final class Trainer {
       if (line.isBlank()) continue;
       JsonNode record;
       try {
-        record = JSON.readTree(line);
+        record = Json.MAPPER.readTree(line);
       } catch (IOException e) {
         break; // a line cut short by a kill: nothing after it was written
       }
@@ -360,7 +359,7 @@ public final class Trainer {
   }
 
   private static String toJson(StepRecord r) throws IOException {
-    ObjectNode o = JSON.createObjectNode();
+    ObjectNode o = Json.object();
     o.put("step", r.step());
     o.put("tokens", r.tokens());
     o.put("loss", r.loss());
@@ -369,6 +368,6 @@ public final class Trainer {
     o.put("tokens_per_s", Math.round(r.tokensPerSecond() * 10) / 10.0);
     if (r.heldoutLoss() != null) o.put("heldout_loss", r.heldoutLoss());
     o.put("epochs", Math.round(r.epochs() * 1e6) / 1e6);
-    return JSON.writeValueAsString(o);
+    return Json.MAPPER.writeValueAsString(o);
   }
 }

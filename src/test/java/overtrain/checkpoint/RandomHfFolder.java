@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import overtrain.formats.Npy;
+import overtrain.io.Json;
 import overtrain.model.OlmoModel;
 import overtrain.model.TensorSpec;
 
@@ -35,7 +36,7 @@ public final class RandomHfFolder {
   public static Path writeConfig(Path dir, Shape s) throws IOException {
     if (Files.exists(dir)) throw new IOException(dir + " exists already; not overwritten");
     Files.createDirectories(dir);
-    ObjectNode c = HfConfig.JSON.createObjectNode();
+    ObjectNode c = Json.object();
     boolean olmo2 = s.modelType().equals("olmo2");
     c.putArray("architectures").add(olmo2 ? "Olmo2ForCausalLM" : "OlmoForCausalLM");
     c.put("attention_bias", false);
@@ -108,7 +109,7 @@ public final class RandomHfFolder {
       }
       weightMap.replaceAll((k, v) -> renamed.get(v));
     }
-    ObjectNode idx = HfConfig.JSON.createObjectNode();
+    ObjectNode idx = Json.object();
     idx.putObject("metadata").put("total_size", 2 * total);
     ObjectNode wm = idx.putObject("weight_map");
     weightMap.forEach(wm::put);

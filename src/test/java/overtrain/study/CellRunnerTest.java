@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import overtrain.io.Json;
 
 class CellRunnerTest {
   @TempDir Path root;

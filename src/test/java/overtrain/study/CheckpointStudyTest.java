@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import overtrain.checkpoint.Checkpoint;
 import overtrain.checkpoint.RandomHfFolder;
+import overtrain.io.Json;
 import overtrain.model.ModelConfig;
 import overtrain.model.OlmoModel;
 import overtrain.model.Parameterization;

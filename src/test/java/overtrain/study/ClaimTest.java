@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import overtrain.io.Json;
 
 class ClaimTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);

@@ -1,6 +1,5 @@
 package overtrain.data.corpus;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,7 +18,7 @@ import java.util.Map;
 import java.util.function.LongConsumer;
 import overtrain.data.Documents;
 import overtrain.formats.Npy;
-import overtrain.io.AtomicWrite;
+import overtrain.io.Json;
 import overtrain.tokenizer.Tokenizer;
 
 /**
@@ -84,8 +83,7 @@ public final class CorpusTokenizer {
       m.put("sha256", sha256(out.resolve(c.split() + ".npy")));
       info.put(c.split(), m);
     }
-    AtomicWrite.writeString(out.resolve("tokens.json"),
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(info) + "\n");
+    Json.write(out.resolve("tokens.json"), Json.MAPPER.valueToTree(info));
     return counts;
   }
 

@@ -1,6 +1,5 @@
 package overtrain.data.corpus;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
@@ -20,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import overtrain.io.AtomicWrite;
+import overtrain.io.Json;
 
 /**
  * Writes a corpus folder: {@code train.jsonl} and {@code heldout.jsonl} (one {@code {"id",
@@ -33,7 +33,6 @@ public final class CorpusWriter implements Closeable {
   /** One line of a corpus file. */
   public record Line(String id, String source, String text) {}
 
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path dir;
   private final HeldOutSplit split;
@@ -144,7 +143,7 @@ public final class CorpusWriter implements Closeable {
     manifest.put("sources", sources.stream().map(SourceStats::toJson).toList());
     manifest.put("files", files);
     Path out = dir.resolve("manifest.json");
-    AtomicWrite.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest) + "\n");
+    Json.write(out, Json.MAPPER.valueToTree(manifest));
     return out;
   }
 
@@ -183,7 +182,7 @@ public final class CorpusWriter implements Closeable {
     }
 
     void write(Line line) throws IOException {
-      out.write(JSON.writeValueAsString(line));
+      out.write(Json.MAPPER.writeValueAsString(line));
       out.write('\n');
       lines++;
       textBytes += line.text().getBytes(StandardCharsets.UTF_8).length;

@@ -1,7 +1,6 @@
 package overtrain.data.fetch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import overtrain.io.AtomicWrite;
+import overtrain.io.Json;
 
 /**
  * Fetches pinned packages through their registries' own clients ({@code npm pack}, {@code
@@ -30,7 +30,6 @@ import overtrain.io.AtomicWrite;
  * interrupted fetch leaves nothing that looks finished.
  */
 public final class Packages {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String MARKER = "FETCHED";
   private static final long CLIENT_TIMEOUT_MINUTES = 20;
 
@@ -75,7 +74,7 @@ public final class Packages {
       String out = run(tmp, "npm", "pack", spec, "--json");
       JsonNode packed;
       try {
-        packed = JSON.readTree(out);
+        packed = Json.MAPPER.readTree(out);
       } catch (IOException e) {
         throw new IOException("npm pack " + spec + ": expected JSON on stdout, got: " + abbreviate(out));
       }

@@ -2,29 +2,28 @@ package overtrain.tasks.builtin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import overtrain.io.Json;
 import overtrain.tasks.TaskFormatException;
 
 /** Small helpers the builders share: reading a package's JSON array, making records. */
 final class Records {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private Records() {}
 
   static ObjectNode record() {
-    return JSON.createObjectNode();
+    return Json.object();
   }
 
   /** A JSON file that must hold an array; errors name the file. */
   static JsonNode array(Path file) throws IOException {
     JsonNode root;
     try {
-      root = JSON.readTree(Files.readString(file));
+      root = Json.MAPPER.readTree(Files.readString(file));
     } catch (NoSuchFileException e) {
       throw new TaskFormatException(file, 0, null, "no such file (is this the unpacked package folder?)");
     } catch (JsonProcessingException e) {

@@ -1,6 +1,5 @@
 package overtrain.tasks.vision;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -10,7 +9,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import overtrain.data.images.FashionMnist;
 import overtrain.data.images.ImageFiles;
-import overtrain.io.AtomicWrite;
+import overtrain.io.Json;
 import overtrain.tasks.Jsonl;
 
 /**
@@ -32,7 +31,6 @@ public final class FashionTask {
   private static final List<String> WORN = List.of("On the upper body.", "On the legs.", "On the upper body.",
       "On the whole body.", "On the upper body.", "On the feet.", "On the upper body.", "On the feet.",
       "It is carried, not worn.", "On the feet.");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private FashionTask() {}
 
@@ -91,7 +89,7 @@ public final class FashionTask {
     Jsonl.write(ImageTask.file(dir, "caption"), caption);
     Jsonl.write(ImageTask.file(dir, "train"), instruct);
     Jsonl.write(ImageTask.file(dir, "test"), heldOut);
-    ObjectNode manifest = JSON.createObjectNode();
+    ObjectNode manifest = Json.object();
     manifest.put("name", NAME);
     manifest.put("package", FashionMnist.PACKAGE);
     manifest.put("version", data.fetched().version());
@@ -101,7 +99,7 @@ public final class FashionTask {
     manifest.put("caption", caption.size());
     manifest.put("train", instruct.size());
     manifest.put("test", heldOut.size());
-    AtomicWrite.writeString(dir.resolve("manifest.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest) + "\n");
+    Json.write(dir.resolve("manifest.json"), manifest);
   }
 
   private static String image(FashionMnist.Split split, String name, int idx, Path dir) throws IOException {
@@ -111,7 +109,7 @@ public final class FashionTask {
   }
 
   private static ObjectNode record(String image, String prompt, String answer, List<String> choices) {
-    ObjectNode r = JSON.createObjectNode();
+    ObjectNode r = Json.object();
     r.put("image", image);
     r.put("prompt", prompt);
     r.put("answer", answer);

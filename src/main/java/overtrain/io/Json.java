@@ -1,9 +1,9 @@
-package overtrain.study;
+package overtrain.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -12,14 +12,20 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import overtrain.io.AtomicWrite;
 
-/** The study package's JSON: one mapper, canonical text for hashing, atomic pretty files. */
+/**
+ * The project's one plain JSON mapper (Jackson's defaults, no naming strategy or strictness):
+ * trees and files of results, manifests and summaries, canonical text for hashing, and indented
+ * text written whole or not at all. Records with snake_case keys go through {@link Configs#JSON}.
+ */
 public final class Json {
-  /** The mapper every study file goes through. */
+  /** Jackson's defaults; shared because a mapper is costly to build and safe to share. */
   public static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final ObjectMapper PRETTY =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /**
+   * Indented output: two spaces, {@code "key" : value}, no final newline (the same text as a
+   * mapper with {@code INDENT_OUTPUT}). For files another tool also writes, e.g. tokenizer.json.
+   */
+  public static final ObjectWriter PRETTY = MAPPER.writerWithDefaultPrettyPrinter();
 
   private Json() {}
 
@@ -60,15 +66,24 @@ public final class Json {
     return node;
   }
 
-  /** Writes {@code node} as indented JSON, whole or not at all. */
+  /** The node as {@link #PRETTY} text with a final newline. */
+  public static String pretty(JsonNode node) {
+    try {
+      return PRETTY.writeValueAsString(node) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Writes {@code node} as {@link #pretty} text, whole or not at all. */
   public static void write(Path file, JsonNode node) throws IOException {
-    AtomicWrite.writeString(file, PRETTY.writeValueAsString(node) + "\n");
+    AtomicWrite.writeString(file, pretty(node));
   }
 
   public static JsonNode read(Path file) throws IOException {
     try {
       return MAPPER.readTree(file.toFile());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IOException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
     }
   }
