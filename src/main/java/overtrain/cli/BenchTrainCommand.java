@@ -1,5 +1,6 @@
 package overtrain.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -180,6 +181,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
       o.put("gflops", gflops);
       o.put("threads", Parallel.threads());
       o.put("step_ms", seconds * 1000 / steps);
+      ArrayNode each = o.putArray("step_times_ms");
+      for (long t : trainNanos) each.add(t / 1e6);
       if (!noScore) {
         o.put("score_tokens_per_s", scoreTokensPerSecond);
         o.put("score_vs_train", scoreSpeedup);

@@ -78,12 +78,16 @@ public final class LibtorchOlmo {
       loss = step(rng, s + 1);
       if (s == 0) initialLoss = loss;
     }
-    long start = System.nanoTime();
+    double seconds = 0;
+    double[] stepMillis = new double[steps];
     for (int s = 0; s < steps; s++) {
+      long start = System.nanoTime();
       loss = step(rng, warmup + s + 1);
+      long took = System.nanoTime() - start;
+      seconds += took / 1e9;
+      stepMillis[s] = Math.round(took / 1e4) / 100.0;
       if (warmup == 0 && s == 0) initialLoss = loss;
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
 
     long tokens = (long) steps * batch * context;
     long nonEmbed = (long) layers * (4L * dModel * dModel + 3L * dModel * ff);
@@ -108,6 +112,7 @@ public final class LibtorchOlmo {
     out.put("params", count);
     out.put("tokens_per_s", Math.round(tokens / seconds * 10) / 10.0);
     out.put("gflops", Math.round(tokens * flopsPerToken / seconds / 1e8) / 10.0);
+    out.put("step_times_ms", stepMillis);
     out.put("initial_loss", Math.round(initialLoss * 1e4) / 1e4);
     out.put("loss", Math.round(loss * 1e4) / 1e4);
     System.out.println(new Gson().toJson(out));
