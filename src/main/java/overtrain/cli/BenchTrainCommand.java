@@ -145,9 +145,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
       if (warmups++ < warmupSteps) progress.advance(1);
     }
     if (warmupSteps > 0 && (lastAllocated >= STEADY_BYTES || quietSteps < QUIET_STEPS)) {
-      System.err.printf("bench: after %d warm-up steps the JIT was still compiling (the last step "
-          + "allocated %.1f MiB): the timings include code not compiled yet%n",
-          warmups, lastAllocated / (1024.0 * 1024));
+      System.err.printf("bench: after %d warm-up steps the JIT was still at work (the last step "
+          + "allocated %.1f MiB; %d quiet steps in a row of the %d wanted, compiling under %.0f%%): "
+          + "the timings include code not compiled yet%n", warmups,
+          lastAllocated / (1024.0 * 1024), quietSteps, QUIET_STEPS, 100 * COMPILING_SHARE);
     }
     long allocatedBefore = allocatedBytes();
     for (int s = 0; s < steps; s++) {

@@ -165,6 +165,12 @@ class TrainCommandsTest {
     // at least the warm-up asked for, and at most the 30 more the command allows itself
     int warmups = r.get("warmup_steps").asInt();
     assertTrue(warmups >= 1 && warmups <= 31, json);
+    // each timed step's time, which together make the tokens/s
+    JsonNode each = r.get("step_times_ms");
+    assertEquals(3, each.size(), json);
+    double sum = 0;
+    for (JsonNode t : each) sum += t.asDouble();
+    assertEquals(r.get("step_ms").asDouble() * 3, sum, 1e-6 * sum, json);
     // The memory figures are reported; their values move with the JVM's collections and the
     // machine's load, so they are a benchmark's to judge, not a test's. The need is the
     // model's own formula, which the model's tests check.
