@@ -89,7 +89,7 @@ public final class EvalCommand implements Callable<Integer> {
     int ctx = loaded.config().window(context);
     TokenFile file = TokenFile.open(tokens, loaded.config().vocabSize());
     long limit = maxTokens == 0 ? Long.MAX_VALUE : maxTokens;
-    Progress progress = new Progress("eval (windows)", Math.min((file.length() - 1) / ctx, limit / ctx));
+    Progress progress = new Progress("eval (tokens)", TokenLoss.tokensScored(file, ctx, limit));
     long start = System.nanoTime();
     TokenLoss.Result r = TokenLoss.evaluate(new OlmoModel(loaded.config(), loaded.params()), file, ctx, batch,
         limit, (done, total) -> progress.advanceTo(done));

@@ -95,7 +95,7 @@ public final class PerturbCommand implements Callable<Integer> {
     PerturbationSweep.Config config = asked.forModel(loaded.config());
     int ctx = config.context();
     TokenFile file = TokenFile.open(heldout, loaded.config().vocabSize());
-    Progress progress = new Progress("perturb", PerturbationSweep.totalWindows(config, file));
+    Progress progress = new Progress("perturb (tokens)", PerturbationSweep.totalTokens(config, file));
     PerturbationSweep.Result result = PerturbationSweep.run(loaded.config(), loaded.params(),
         params -> Checkpoint.reload(modelOption.dir, params), modelOption.dir.toString(), file,
         heldout.toString(), config, (done, total) -> progress.advanceTo(done));

@@ -27,16 +27,24 @@ public final class TokenLoss {
     return evaluate(model, file, context, batch, maxTokens, (done, total) -> {});
   }
 
-  /** Told how many windows of how many are scored. */
+  /** Told how many of the tokens to score are scored. */
   @FunctionalInterface
   public interface Progress {
-    void windows(long done, long total);
+    void tokens(long done, long total);
   }
 
-  /** As {@link #evaluate(OlmoModel, TokenFile, int, int, long)}, reporting after each batch. */
+  /** The tokens {@link #evaluate} scores: whole windows of the file, at most maxTokens. */
+  public static long tokensScored(TokenFile file, int context, long maxTokens) {
+    return Math.min((file.length() - 1) / context, maxTokens / context) * context;
+  }
+
+  /**
+   * As {@link #evaluate(OlmoModel, TokenFile, int, int, long)}, reporting as each block of the
+   * model finishes a batch's forward pass (the head counted as one more block).
+   */
   public static Result evaluate(OlmoModel model, TokenFile file, int context, int batch, long maxTokens,
       Progress progress) {
-    long windows = Math.min((file.length() - 1) / context, maxTokens / context);
+    long windows = tokensScored(file, context, maxTokens) / context;
     if (windows < 1) {
       throw new IllegalArgumentException(file.file() + ": " + file.length() + " tokens, scoring needs at least "
           + (context + 1) + " (context " + context + " + 1)" + (maxTokens < context ? " and at least "
@@ -46,19 +54,27 @@ public final class TokenLoss {
     int[] targets = new int[batch * context];
     int[] scratch = new int[context + 1];
     double sum = 0;
-    for (long w = 0; w < windows; w += batch) {
-      int rows = (int) Math.min(batch, windows - w);
-      for (int r = 0; r < rows; r++) {
-        file.read((w + r) * context, scratch, 0, context + 1);
-        System.arraycopy(scratch, 0, tokens, r * context, context);
-        System.arraycopy(scratch, 1, targets, r * context, context);
+    long total = windows * context;
+    int blocks = model.config().numLayers() + 1;
+    try {
+      for (long w = 0; w < windows; w += batch) {
+        int rows = (int) Math.min(batch, windows - w);
+        for (int r = 0; r < rows; r++) {
+          file.read((w + r) * context, scratch, 0, context + 1);
+          System.arraycopy(scratch, 0, tokens, r * context, context);
+          System.arraycopy(scratch, 1, targets, r * context, context);
+        }
+        // The model averages over its batch; weight each batch by its windows.
+        int n = rows * context;
+        boolean full = rows == batch;
+        long before = w * context;
+        model.onBlock(l -> progress.tokens(before + (long) n * (l + 1) / blocks, total));
+        sum += model.loss(full ? tokens : Arrays.copyOf(tokens, n), full ? targets : Arrays.copyOf(targets, n),
+            rows, context) * rows;
+        progress.tokens(before + n, total);
       }
-      // The model averages over its batch; weight each batch by its windows.
-      int n = rows * context;
-      boolean full = rows == batch;
-      sum += model.loss(full ? tokens : Arrays.copyOf(tokens, n), full ? targets : Arrays.copyOf(targets, n),
-          rows, context) * rows;
-      progress.windows(w + rows, windows);
+    } finally {
+      model.onBlock(null);
     }
     return new Result(sum / windows, windows * context);
   }

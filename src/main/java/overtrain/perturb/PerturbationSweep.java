@@ -69,14 +69,14 @@ public final class PerturbationSweep {
       List<Run> runs, List<Summary> summary) {}
 
   /** Windows the sweep scores in all: the base model and every (gamma, seed). */
-  public static long totalWindows(Config c, TokenFile heldout) {
-    long perMeasurement = Math.min((heldout.length() - 1) / c.context(), c.maxTokens() / c.context());
+  public static long totalTokens(Config c, TokenFile heldout) {
+    long perMeasurement = TokenLoss.tokensScored(heldout, c.context(), c.maxTokens());
     return perMeasurement * (1 + (long) c.gammas().size() * c.seeds());
   }
 
   /**
-   * Runs the sweep; {@code progress} is told the windows scored so far over all its
-   * measurements, of {@link #totalWindows}.
+   * Runs the sweep; {@code progress} is told the tokens scored so far over all its
+   * measurements, of {@link #totalTokens}.
    */
   public static Result run(ModelConfig modelConfig, Parameters checkpoint, String modelName,
       TokenFile heldout, String heldoutName, Config c, TokenLoss.Progress progress) {
@@ -103,11 +103,11 @@ public final class PerturbationSweep {
       TokenFile heldout, String heldoutName, Config c, TokenLoss.Progress progress) throws java.io.IOException {
     Parameters perturbed = restore == null ? checkpoint.copy() : checkpoint;
     OlmoModel model = new OlmoModel(modelConfig, perturbed);
-    long total = totalWindows(c, heldout);
+    long total = totalTokens(c, heldout);
     long[] before = {0};
-    TokenLoss.Progress measured = (done, windows) -> progress.windows(before[0] + done, total);
+    TokenLoss.Progress measured = (done, tokens) -> progress.tokens(before[0] + done, total);
     TokenLoss.Result base = TokenLoss.evaluate(model, heldout, c.context(), c.batch(), c.maxTokens(), measured);
-    before[0] += base.tokens() / c.context();
+    before[0] += base.tokens();
     List<Run> runs = new ArrayList<>();
     List<Summary> summary = new ArrayList<>();
     for (double gamma : c.gammas()) {
@@ -118,7 +118,7 @@ public final class PerturbationSweep {
         GaussianPerturbation.apply(checkpoint, gamma, seed, perturbed);
         TokenLoss.Result r = TokenLoss.evaluate(model, heldout, c.context(), c.batch(), c.maxTokens(), measured);
         if (restore != null) restore.into(checkpoint);
-        before[0] += r.tokens() / c.context();
+        before[0] += r.tokens();
         degradation[s] = r.loss() - base.loss();
         runs.add(new Run(gamma, seed, r.loss(), degradation[s]));
         lossSum += r.loss();

@@ -71,7 +71,7 @@ final class PerturbSection extends GridSection {
     long perMeasurement = sweep.maxTokens() / sweep.context() * sweep.context();
     PerturbationSweep.Result r = PerturbationSweep.run(ck.config(), ck.params(),
         params -> Checkpoint.reload(checkpoint, params), checkpoint.toString(),
-        heldout, heldoutFile.toString(), sweep, (done, total) -> ctx.progress(done * sweep.context()));
+        heldout, heldoutFile.toString(), sweep, (done, total) -> ctx.progress(done));
     List<ObjectNode> rows = new ArrayList<>();
     for (PerturbationSweep.Run run : r.runs()) {
       for (String metric : List.of("heldout_loss", "degradation")) {
