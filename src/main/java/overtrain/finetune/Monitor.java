@@ -5,7 +5,7 @@ package overtrain.finetune;
  * without this layer knowing about terminals.
  */
 public interface Monitor {
-  /** A new phase of {@code total} units of work begins (examples scored, steps trained). */
+  /** A new phase of {@code total} units of work begins (examples scored, steps trained, tokens). */
   void begin(String phase, long total);
 
   /** {@code units} more of the current phase are done. */

@@ -237,8 +237,8 @@ public final class Sweep {
   private LossMetrics heldout(OlmoModel model) {
     if (in.heldout() == null) return null;
     int context = in.config().maxContext();
-    long windows = Math.min((in.heldout().length() - 1) / context, config.eval().heldoutTokens() / context);
-    monitor.begin("held-out pre-training loss", windows);
+    monitor.begin("held-out pre-training loss (tokens)",
+        TokenLoss.tokensScored(in.heldout(), context, config.eval().heldoutTokens()));
     long[] reported = {0};
     TokenLoss.Result r = TokenLoss.evaluate(model, in.heldout(), context, config.eval().batch(),
         config.eval().heldoutTokens(), (done, total) -> {

@@ -81,7 +81,35 @@ class SweepTest {
     SweepConfig sweep = new SweepConfig(List.of(1e-5, 1e-2), 4, 16, new ScheduleConfig("cosine", 0, 0.1, 0.2),
         new OptimConfig(0.0, 1.0), 0.0, 7, 0, new SweepConfig.Eval(16, 0, 256, false));
     Path out = dir.resolve("out");
-    SweepResult result = new Sweep(inputs, sweep, Monitor.SILENT).run(out);
+    List<String> phases = new ArrayList<>();
+    Monitor counting = new Monitor() {
+      String phase;
+      long total, done;
+
+      @Override
+      public void begin(String phase, long total) {
+        this.phase = phase;
+        this.total = total;
+        this.done = 0;
+      }
+
+      @Override
+      public void advance(long units) {
+        done += units;
+      }
+
+      @Override
+      public void end(String summary) {
+        phases.add(phase + ": " + done + " of " + total);
+      }
+    };
+    SweepResult result = new Sweep(inputs, sweep, counting).run(out);
+    // every phase's bar ends full: its advances count the units its total does
+    assertTrue(phases.size() > 4, phases.toString());
+    for (String p : phases) {
+      String[] counts = p.substring(p.lastIndexOf(": ") + 2).split(" of ");
+      assertEquals(counts[1], counts[0], p);
+    }
 
     assertEquals(2, result.runs().size());
     SweepResult.Run lowest = result.runs().get(0);
