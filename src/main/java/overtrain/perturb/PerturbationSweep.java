@@ -68,7 +68,7 @@ public final class PerturbationSweep {
   public record Result(String model, String heldoutFile, Config config, long tokens, double baseLoss,
       List<Run> runs, List<Summary> summary) {}
 
-  /** Windows the sweep scores in all: the base model and every (gamma, seed). */
+  /** Tokens the sweep scores in all: the base model and every (gamma, seed). */
   public static long totalTokens(Config c, TokenFile heldout) {
     long perMeasurement = TokenLoss.tokensScored(heldout, c.context(), c.maxTokens());
     return perMeasurement * (1 + (long) c.gammas().size() * c.seeds());
