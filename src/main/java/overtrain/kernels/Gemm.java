@@ -471,65 +471,75 @@ public final class Gemm {
   }
 
   /**
-   * Packs column panels [from, to) of op(B), NR columns each, for every KC block of depth: the
-   * block starting at depth p0 (kc deep) holds B(p0 + p, j) of panel j/NR at
-   * p0*nPad + (j/NR)*NR*kc + p*NR + j%NR, columns past the edge as zeros.
+   * One KC block of one column panel of a packed B: the panel's first column j0 and how many
+   * of its NR columns B has (the rest are zeros), the block's first depth p0 and depth kc, and
+   * where in the packed array it starts.
    */
-  private static void packB(
-      boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] bp, int nPad,
-      int from, int to) {
+  @FunctionalInterface
+  private interface PanelBlock {
+    void fill(int j0, int cols, int p0, int kc, int base);
+  }
+
+  /**
+   * Visits every KC block of column panels [from, to) of a packed B, in the layout every packer
+   * writes and the kernels read: the block starting at depth p0 (kc deep) holds B(p0 + p, j) of
+   * panel j/NR at p0*nPad + (j/NR)*NR*kc + p*NR + j%NR, columns past the edge as zeros.
+   */
+  private static void forEachPanelBlock(int n, int k, int nPad, int from, int to, PanelBlock block) {
     for (int panel = from; panel < to; panel++) {
       int j0 = panel * NR;
       int cols = Math.min(NR, n - j0);
       for (int p0 = 0; p0 < k; p0 += KC) {
         int kc = Math.min(KC, k - p0);
-        int base = p0 * nPad + j0 * kc;
-        if (transB) {
-          // Stored [n,k]: walk each stored row (one column of op(B)) contiguously.
-          for (int j = 0; j < NR; j++) {
-            if (j < cols) {
-              int src = bOff + (j0 + j) * ldb + p0;
-              for (int p = 0; p < kc; p++) bp[base + p * NR + j] = b[src + p];
-            } else {
-              for (int p = 0; p < kc; p++) bp[base + p * NR + j] = 0f;
-            }
-          }
-        } else if (cols == NR) {
-          // With K = batch x context and few rows of C (weight gradients) packing B is a large
-          // share of the work: a full panel moves as two vectors per depth step, not an
-          // arraycopy call per 32 floats.
-          copyRows2(b, bOff + p0 * ldb + j0, ldb, bp, base, kc);
-        } else {
-          for (int p = 0; p < kc; p++) {
-            int src = bOff + (p0 + p) * ldb + j0;
-            int dst = base + p * NR;
-            System.arraycopy(b, src, bp, dst, cols);
-            if (cols < NR) java.util.Arrays.fill(bp, dst + cols, dst + NR, 0f);
-          }
-        }
+        block.fill(j0, cols, p0, kc, p0 * nPad + j0 * kc);
       }
     }
+  }
+
+  /** Packs column panels [from, to) of op(B), NR columns each: {@link #forEachPanelBlock}. */
+  private static void packB(
+      boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] bp, int nPad,
+      int from, int to) {
+    forEachPanelBlock(n, k, nPad, from, to, (j0, cols, p0, kc, base) -> {
+      if (transB) {
+        // Stored [n,k]: walk each stored row (one column of op(B)) contiguously.
+        for (int j = 0; j < NR; j++) {
+          if (j < cols) {
+            int src = bOff + (j0 + j) * ldb + p0;
+            for (int p = 0; p < kc; p++) bp[base + p * NR + j] = b[src + p];
+          } else {
+            for (int p = 0; p < kc; p++) bp[base + p * NR + j] = 0f;
+          }
+        }
+      } else if (cols == NR) {
+        // With K = batch x context and few rows of C (weight gradients) packing B is a large
+        // share of the work: a full panel moves as two vectors per depth step, not an
+        // arraycopy call per 32 floats.
+        copyRows2(b, bOff + p0 * ldb + j0, ldb, bp, base, kc);
+      } else {
+        for (int p = 0; p < kc; p++) {
+          int src = bOff + (p0 + p) * ldb + j0;
+          int dst = base + p * NR;
+          System.arraycopy(b, src, bp, dst, cols);
+          if (cols < NR) java.util.Arrays.fill(bp, dst + cols, dst + NR, 0f);
+        }
+      }
+    });
   }
 
   /** {@link #packB}'s transposed case, from bfloat16: the same panels, each number widened. */
   private static void packBfloat16(
       int n, int k, short[] b, int bOff, int ldb, float[] bp, int nPad, int from, int to) {
-    for (int panel = from; panel < to; panel++) {
-      int j0 = panel * NR;
-      int cols = Math.min(NR, n - j0);
-      for (int p0 = 0; p0 < k; p0 += KC) {
-        int kc = Math.min(KC, k - p0);
-        int base = p0 * nPad + j0 * kc;
-        for (int j = 0; j < NR; j++) {
-          if (j < cols) {
-            int src = bOff + (j0 + j) * ldb + p0;
-            for (int p = 0; p < kc; p++) bp[base + p * NR + j] = BFloat16.toFloat(b[src + p]);
-          } else {
-            for (int p = 0; p < kc; p++) bp[base + p * NR + j] = 0f;
-          }
+    forEachPanelBlock(n, k, nPad, from, to, (j0, cols, p0, kc, base) -> {
+      for (int j = 0; j < NR; j++) {
+        if (j < cols) {
+          int src = bOff + (j0 + j) * ldb + p0;
+          for (int p = 0; p < kc; p++) bp[base + p * NR + j] = BFloat16.toFloat(b[src + p]);
+        } else {
+          for (int p = 0; p < kc; p++) bp[base + p * NR + j] = 0f;
         }
       }
-    }
+    });
   }
 
   /**
