@@ -1,5 +1,6 @@
 package overtrain.kernels.bench;
 
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -10,14 +11,23 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import overtrain.kernels.Gemm;
 
 /**
  * The machine's floating-point ceiling: independent fused multiply-add chains on full vectors
  * with no memory traffic, on one thread and on two. One operation is {@link #FLOPS} floating-
  * point operations; JMH sums the throughput of all threads.
+ *
+ * <p>Beside it, what the host lets a product reach at the same time: each thread multiplies its
+ * own {@link #SIZE}-square matrices ({@link Gemm#sgemmSerial}, no hand-over between threads,
+ * operands in its core's caches), {@link #PRODUCT_FLOPS} a call. On a quiet host this runs
+ * near the ceiling; when a neighbour shares the cores' load and cache ports it falls well
+ * below while the ceiling's loop, which touches no memory, does not move (bench/HISTORY.md), and
+ * so does every product of a training step.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -31,7 +41,20 @@ public class FmaCeilingBenchmark {
   /** 12 chains, each one FMA (2 flops per lane) per step. */
   public static final long FLOPS = 2L * 12 * S.length() * STEPS;
 
+  /** Side of the in-cache product: A, B, C and the packed B together fill about a core's L2. */
+  static final int SIZE = 256;
+  public static final long PRODUCT_FLOPS = 2L * SIZE * SIZE * SIZE;
+
   private final float x = 0.999f, y = 1e-6f;
+  private float[] a, b, c;
+
+  @Setup
+  public void setup() {
+    SplittableRandom rnd = new SplittableRandom(1);
+    a = GemmBenchmark.random(rnd, SIZE * SIZE);
+    b = GemmBenchmark.random(rnd, SIZE * SIZE);
+    c = new float[SIZE * SIZE];
+  }
 
   @Benchmark
   @Threads(1)
@@ -43,6 +66,23 @@ public class FmaCeilingBenchmark {
   @Threads(2)
   public float fma2() {
     return chains();
+  }
+
+  @Benchmark
+  @Threads(1)
+  public float[] product1() {
+    return product();
+  }
+
+  @Benchmark
+  @Threads(2)
+  public float[] product2() {
+    return product();
+  }
+
+  private float[] product() {
+    Gemm.sgemmSerial(false, false, SIZE, SIZE, SIZE, a, 0, SIZE, b, 0, SIZE, c, 0, SIZE, false);
+    return c;
   }
 
   /** 12 independent chains cover the FMA latency (4 cycles) on both FMA ports. */

@@ -13,7 +13,8 @@ import overtrain.model.bench.StepPassesBenchmark;
  * Runs JMH with the given command-line options (the same as org.openjdk.jmh.Main's) and then
  * prints every result in the unit its kernel is bound by. Products as GFLOP/s: a GEMM of shape
  * MxNxK does 2MNK operations (size^3 for the threshold products), a ceiling loop
- * {@link FmaCeilingBenchmark#FLOPS} per call and thread. Memory passes as GB/s of the bytes they
+ * {@link FmaCeilingBenchmark#FLOPS} per call and thread, its in-cache product
+ * {@link FmaCeilingBenchmark#PRODUCT_FLOPS}. Memory passes as GB/s of the bytes they
  * must move ({@link StepPassesBenchmark#bytes}, {@link BandwidthCeilingBenchmark#bytes}), each
  * also as a share of the two-thread triad ceiling when that ran too: the 4 MiB one (arrays the
  * size of a step's activations, held in L3) and the 128 MiB one (from memory).
@@ -56,6 +57,9 @@ public final class KernelReport {
         perOp = StepPassesBenchmark.bytes(method);
         unit = "GB/s";
         threads = engineThreads(params);
+      } else if (method.startsWith("product")) {
+        perOp = FmaCeilingBenchmark.PRODUCT_FLOPS;
+        threads = Integer.toString(params.getThreads());
       } else {
         perOp = FmaCeilingBenchmark.FLOPS;
         threads = Integer.toString(params.getThreads());
