@@ -13,9 +13,9 @@ cross-entropy, clipping, AdamW):
             preloads a shim for MKL's vendor check); the MKL header, how MKL dispatched and
             whether oneDNN ran are read from one probe step with MKL_VERBOSE and ONEDNN_VERBOSE.
 Each round runs, for every shape, ours (`overtrain bench train --json`) and each peer one after
-the other, the order rotated from round to round so that a load that drifts favours none, then
-the FMA ceiling (JMH FmaCeilingBenchmark on 1 and 2 threads) and, beside it, a 256^3 product
-per thread with its operands in cache. The load average (/proc/loadavg) is taken before every
+the other, the order rotated from round to round so that a load that drifts favours none; ours'
+run is followed at once by the FMA ceiling on the shape's threads (JMH FmaCeilingBenchmark)
+and, beside it, a 256^3 product per thread with its operands in cache. The load average (/proc/loadavg) is taken before every
 run and printed beside it: the machine is shared, and only figures from the same round, side by
 side, compare. The load average does not show a neighbour on the host, the in-cache product
 does: the ceiling's loop touches no memory and holds its speed when a neighbour shares the
@@ -24,7 +24,7 @@ about 93% of the ceiling to about 65% (bench/HISTORY.md).
 
 At the end, per shape: the median tokens/s of each, the median of the per-round ratios of ours
 to each peer, the achieved GFLOP/s (6 x non-embedding params + 6 x vocab x d + 12 x layers x d x
-context per token) and its fraction of the ceiling measured in the same run for the shape's
+context per token) and its fraction of the ceiling measured right after it on the shape's
 thread count; the goals (ours >= 1.5x pytorch on every shape, >= libtorch on every shape, >= 2x
 both on the one-thread shape, >= 70% of the ceiling on the two larger shapes) met or not; the
 same again from each run's median step rather than its mean (every runner reports each timed
@@ -154,9 +154,10 @@ def libtorch_kernels(shape):
             "onednn_isa": isa}
 
 
-def ceiling():
-    """The FMA ceiling and the in-cache product beside it, by threads: ({1: g, 2: g}, {1: g, 2: g})."""
-    cmd = [str(HERE / "jmh.sh"), "FmaCeiling", "-wi", "1", "-i", "3", "-w", "1", "-r", "1"]
+def ceiling(threads):
+    """The FMA ceiling on this many threads and the in-cache product beside it, in GFLOP/s."""
+    cmd = [str(HERE / "jmh.sh"), f"FmaCeilingBenchmark\\.(fma|product){threads}$",
+           "-wi", "1", "-i", "3", "-w", "1", "-r", "1"]
     print("$", " ".join(cmd), file=sys.stderr, flush=True)
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     found = {"fma": {}, "product": {}}
@@ -164,10 +165,10 @@ def ceiling():
         m = CEIL.match(line)
         if m:
             found[m[1]][int(m[2])] = float(m[3])
-    if not found["fma"] or set(found["product"]) != set(found["fma"]):
+    if threads not in found["fma"] or threads not in found["product"]:
         sys.exit("compare.py: no FMA ceiling and in-cache product in the output of "
                  + " ".join(cmd) + ":\n" + out)
-    return found["fma"], found["product"]
+    return found["fma"][threads], found["product"][threads]
 
 
 def dpkg_version(package):
@@ -208,9 +209,9 @@ def main():
     # weighs less, for every runner alike
     tps_med = defaultdict(lambda: defaultdict(list))
     ratios_med = defaultdict(lambda: defaultdict(list))
+    # per shape, measured right after ours' run: the ceiling, and the in-cache product over it
     ceil = defaultdict(list)
-    cached = defaultdict(list)  # the in-cache product over the same round's ceiling
-    ceil_load = []
+    cached = defaultdict(list)
     extra = defaultdict(lambda: defaultdict(list))  # ours: scoring speed-up, memory
     kernels = {}
     print(f"CPU: {cpu_name()}, {os.cpu_count()} logical CPUs; load before start {load():.2f}",
@@ -231,6 +232,13 @@ def main():
                 tps_med[name][who].append(med[who])
                 loads[name][who].append(before)
                 if who == "ours":
+                    before = load()
+                    fma, product = ceiling(shape[6])
+                    ceil[name].append(fma)
+                    cached[name].append(product / fma)
+                    print(f"round {r + 1} {name}: after ours, FMA ceiling {shape[6]} thread(s) "
+                          f"{fma:.1f} GFLOP/s, an in-cache product {product:.1f} "
+                          f"({100 * cached[name][-1]:.0f}% of it) (load {before:.2f})", flush=True)
                     for key in ("score_vs_train", "peak_rss_mib", "runtime_rss_mib", "need_mib",
                                 "heap_peak_mib", "live_heap_mib", "runtime_live_heap_mib",
                                 "allocated_kib_per_step"):
@@ -249,14 +257,6 @@ def main():
                   + ", ".join(f"{w} {got[w]:,.0f} tok/s (load {loads[name][w][-1]:.2f})"
                               for w in order)
                   + "; ours/" + ", ours/".join(f"{p} {ratios[name][p][-1]:.2f}" for p in peers),
-                  flush=True)
-        ceil_load.append(load())
-        fma, product = ceiling()
-        for t, g in fma.items():
-            ceil[t].append(g)
-            cached[t].append(product[t] / g)
-            print(f"round {r + 1}: FMA ceiling {t} thread(s) {g:.1f} GFLOP/s, an in-cache product "
-                  f"{product[t]:.1f} ({100 * cached[t][-1]:.0f}% of it) (load {ceil_load[-1]:.2f})",
                   flush=True)
 
     print()
@@ -285,30 +285,30 @@ def main():
     for name in names:
         layers, d, heads, vocab, ctx, batch, threads = SHAPES[name]
         fpt = flops_per_token(layers, d, vocab, ctx)
-        c = statistics.median(ceil[threads]) if ceil[threads] else float("nan")
+        c = statistics.median(ceil[name]) if ceil[name] else float("nan")
         o = statistics.median(tps[name]["ours"])
         line = f"{name:<11} {threads:>3} {o:>11,.0f}"
         for p in peers:
             line += (f" {statistics.median(tps[name][p]):>14,.0f} "
                      f"{statistics.median(ratios[name][p]):>13.2f}")
-        line += (f" {c:>8.1f} {100 * statistics.median(cached[threads]):>8.0f}%"
+        line += (f" {c:>8.1f} {100 * statistics.median(cached[name]):>8.0f}%"
                  f" {100 * o * fpt / 1e9 / c:>6.0f}%")
         for p in peers:
             line += f" {100 * statistics.median(tps[name][p]) * fpt / 1e9 / c:>9.0f}%"
         print(line)
     print(f"(medians of {args.rounds} rounds x {args.steps} timed steps; ours/peer = median of the "
-          f"per-round ratios; ceiling = median FMA ceiling in GFLOP/s for the shape's threads, "
-          f"% = achieved GFLOP/s over it; cached % = what a {CACHED_SIZE}^3 product with its "
-          f"operands in cache, one per thread, reached of the same round's ceiling: the share of "
-          f"the cores the host left to products that round)")
+          f"per-round ratios; ceiling = median FMA ceiling in GFLOP/s on the shape's threads, "
+          f"measured right after each run of ours; % = achieved GFLOP/s over it; cached % = what a "
+          f"{CACHED_SIZE}^3 product with its operands in cache, one per thread, reached of that "
+          f"ceiling at the same time: the share of the cores the host left to products)")
     for name in names:
         layers, d, heads, vocab, ctx, batch, threads = SHAPES[name]
         fpt = flops_per_token(layers, d, vocab, ctx)
-        per_round = [100 * o * fpt / 1e9 / c for o, c in zip(tps[name]["ours"], ceil[threads])]
+        per_round = [100 * o * fpt / 1e9 / c for o, c in zip(tps[name]["ours"], ceil[name])]
         print(f"{name}: " + "; ".join(
             f"ours/{p} per round " + ", ".join(f"{x:.2f}" for x in ratios[name][p]) for p in peers)
-            + "; ours % of that round's ceiling " + ", ".join(f"{x:.0f}%" for x in per_round)
-            + "; in-cache product " + ", ".join(f"{100 * x:.0f}%" for x in cached[threads])
+            + "; ours % of the ceiling measured after it " + ", ".join(f"{x:.0f}%" for x in per_round)
+            + "; in-cache product " + ", ".join(f"{100 * x:.0f}%" for x in cached[name])
             + "; load before each run " + ", ".join(
                 "/".join(f"{loads[name][w][i]:.1f}" for w in who_all) for i in range(args.rounds))
             + f" ({'/'.join(who_all)})")
@@ -319,7 +319,7 @@ def main():
     for name in names:
         layers, d, heads, vocab, ctx, batch, threads = SHAPES[name]
         fpt = flops_per_token(layers, d, vocab, ctx)
-        c = statistics.median(ceil[threads]) if ceil[threads] else float("nan")
+        c = statistics.median(ceil[name]) if ceil[name] else float("nan")
         o = statistics.median(tps_med[name]["ours"])
         print(f"  {name}: ours {o:,.0f} tok/s, {100 * o * fpt / 1e9 / c:.0f}% of the ceiling"
               + "".join(f"; ours/{p} {statistics.median(ratios_med[name][p]):.2f} (per round "
@@ -372,11 +372,11 @@ def goal_lines(names, peers, tps, ratios, ceil, cached):
             for p in peers:
                 x = statistics.median(ratios[name][p])
                 goals.append((f"ours/{p} {x:.2f} >= {GOAL_TINY} (one thread)", x >= GOAL_TINY))
-        elif ceil[threads]:
+        elif ceil[name]:
             fpt = flops_per_token(layers, d, vocab, ctx)
-            x = statistics.median(tps[name]["ours"]) * fpt / 1e9 / statistics.median(ceil[threads])
+            x = statistics.median(tps[name]["ours"]) * fpt / 1e9 / statistics.median(ceil[name])
             goals.append((f"ours {100 * x:.1f}% of the ceiling >= {100 * GOAL_CEILING:.0f}% "
-                          f"(the in-cache product: {100 * statistics.median(cached[threads]):.0f}%)",
+                          f"(the in-cache product: {100 * statistics.median(cached[name]):.0f}%)",
                           x >= GOAL_CEILING))
         print(f"  {name}: " + "; ".join(f"{g} {'met' if ok else 'NOT met'}" for g, ok in goals))
 
