@@ -14,13 +14,13 @@ cross-entropy, clipping, AdamW):
             whether oneDNN ran are read from one probe step with MKL_VERBOSE and ONEDNN_VERBOSE.
 Each round runs, for every shape, ours (`overtrain bench train --json`) and each peer one after
 the other, the order rotated from round to round so that a load that drifts favours none; ours'
-run is followed at once by the FMA ceiling on the shape's threads (JMH FmaCeilingBenchmark)
-and, beside it, a 256^3 product per thread with its operands in cache. The load average (/proc/loadavg) is taken before every
-run and printed beside it: the machine is shared, and only figures from the same round, side by
-side, compare. The load average does not show a neighbour on the host, the in-cache product
-does: the ceiling's loop touches no memory and holds its speed when a neighbour shares the
-cores' load ports and caches, while that product (and every product of a step) falls from
-about 93% of the ceiling to about 65% (bench/HISTORY.md).
+run is followed at once by the FMA ceiling on the shape's threads (JMH FmaCeilingBenchmark) and,
+beside it, a 256^3 product per thread with its operands in cache. The load average
+(/proc/loadavg) is taken before every run and printed beside it: the machine is shared, and only
+figures from the same round, side by side, compare. The load average does not show a neighbour
+on the host, the in-cache product does: the ceiling's loop touches no memory and holds its speed
+when a neighbour shares the cores' load ports and caches, while that product (and every product
+of a step) falls from about 93% of the ceiling to about 65% (bench/HISTORY.md).
 
 At the end, per shape: the median tokens/s of each, the median of the per-round ratios of ours
 to each peer, the achieved GFLOP/s (6 x non-embedding params + 6 x vocab x d + 12 x layers x d x

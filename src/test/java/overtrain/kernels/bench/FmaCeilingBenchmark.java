@@ -25,9 +25,9 @@ import overtrain.kernels.Gemm;
  * <p>Beside it, what the host lets a product reach at the same time: each thread multiplies its
  * own {@link #SIZE}-square matrices ({@link Gemm#sgemmSerial}, no hand-over between threads,
  * operands in its core's caches), {@link #PRODUCT_FLOPS} a call. On a quiet host this runs
- * near the ceiling; when a neighbour shares the cores' load and cache ports it falls well
- * below while the ceiling's loop, which touches no memory, does not move (bench/HISTORY.md), and
- * so does every product of a training step.
+ * near the ceiling. When a neighbour shares the cores' load side and caches it falls well below
+ * it, and every product of a training step with it, while the ceiling's loop, which touches no
+ * memory, does not move (bench/HISTORY.md).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
