@@ -32,7 +32,7 @@ step): on the shared host a neighbour now and then slows a step by half, and a m
 carries that into one runner's figure and not the next; and for ours, forward-only scoring
 against training and the peak memory figures of `bench train`.
 
-    bench/compare.py                       # the three shapes, 3 rounds (about 4 minutes on a quiet machine)
+    bench/compare.py                       # the three shapes, 3 rounds (7-8 minutes on the 2-vCPU machine)
     bench/compare.py --rounds 2 --shape 4x256x8192
     bench/compare.py --peer pytorch        # without the libtorch peer
     bench/compare.py --rounds 1 --steps 2  # a quick look
