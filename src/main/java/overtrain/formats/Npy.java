@@ -109,24 +109,25 @@ public final class Npy {
         if (head.get(i) != MAGIC[i]) throw new IOException(file + ": not a .npy file (bad magic)");
       }
       int major = head.get(6);
-      int headerLen;
-      int dataStart;
+      int prefix; // magic, version and the header's length
+      long headerLen; // an unsigned field: as a long, neither it nor prefix + it can wrap
       if (major == 1) {
+        prefix = 10;
         headerLen = Short.toUnsignedInt(head.getShort(8));
-        dataStart = 10 + headerLen;
       } else if (major == 2 || major == 3) {
-        headerLen = head.getInt(8);
-        dataStart = 12 + headerLen;
+        prefix = 12;
+        headerLen = Integer.toUnsignedLong(head.getInt(8));
       } else {
         throw new IOException(file + ": unsupported .npy version " + major + ", expected 1, 2 or 3");
       }
       // Checked against the file before a buffer of that size is allocated.
-      if (headerLen < 0 || headerLen > ch.size() - (dataStart - (long) headerLen)) {
-        throw new IOException(file + ": header length " + Integer.toUnsignedLong(headerLen)
+      if (headerLen > ch.size() - prefix) {
+        throw new IOException(file + ": header length " + headerLen
             + " does not fit a file of " + ch.size() + " bytes");
       }
-      ByteBuffer hb = ByteBuffer.allocate(headerLen);
-      readFully(ch, hb, dataStart - headerLen, file);
+      long dataStart = prefix + headerLen;
+      ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+      readFully(ch, hb, prefix, file);
       String header = new String(hb.array(), StandardCharsets.ISO_8859_1);
 
       DType dtype = DType.of(field(DESCR, header, "descr", file), file, accepted);
@@ -140,7 +141,7 @@ public final class Npy {
       } catch (ArithmeticException e) {
         throw new IOException(file + ": shape " + java.util.Arrays.toString(shape) + " holds more than 2^63 bytes");
       }
-      if (ch.size() < dataStart + bytes) {
+      if (bytes > ch.size() - dataStart) { // not dataStart + bytes, which can pass 2^63
         throw new IOException(file + ": truncated, header promises " + bytes + " bytes of data, file has "
             + (ch.size() - dataStart));
       }

@@ -96,6 +96,11 @@ class NpyTest {
     Path huge = raw("huge.npy", 2, 2_000_000_000, "{}", 0);
     e = assertThrows(IOException.class, () -> Npy.read(huge));
     assertTrue(e.getMessage().contains("header length 2000000000"), e.getMessage());
+    // the largest length a version 2 header can give: past int's range once the prefix is added
+    Path largest = raw("largest.npy", 2, Integer.MAX_VALUE, "  ", 0);
+    e = assertThrows(IOException.class, () -> Npy.read(largest));
+    assertTrue(e.getMessage().contains("header length 2147483647")
+        && e.getMessage().contains("does not fit a file of 14 bytes"), e.getMessage());
 
     String big = "{'descr': '<u2', 'fortran_order': False, 'shape': (4294967296, 4294967296), }";
     Path overflow = raw("overflow.npy", 1, 80, String.format("%-79s\n", big), 0);
