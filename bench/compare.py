@@ -232,13 +232,14 @@ def main():
                 tps_med[name][who].append(med[who])
                 loads[name][who].append(before)
                 if who == "ours":
-                    before = load()
+                    ceiling_load = load()
                     fma, product = ceiling(shape[6])
                     ceil[name].append(fma)
                     cached[name].append(product / fma)
                     print(f"round {r + 1} {name}: after ours, FMA ceiling {shape[6]} thread(s) "
                           f"{fma:.1f} GFLOP/s, an in-cache product {product:.1f} "
-                          f"({100 * cached[name][-1]:.0f}% of it) (load {before:.2f})", flush=True)
+                          f"({100 * cached[name][-1]:.0f}% of it) (load {ceiling_load:.2f})",
+                          flush=True)
                     for key in ("score_vs_train", "peak_rss_mib", "runtime_rss_mib", "need_mib",
                                 "heap_peak_mib", "live_heap_mib", "runtime_live_heap_mib",
                                 "allocated_kib_per_step"):

@@ -57,11 +57,9 @@ public final class KernelReport {
         perOp = StepPassesBenchmark.bytes(method);
         unit = "GB/s";
         threads = engineThreads(params);
-      } else if (method.startsWith("product")) {
-        perOp = FmaCeilingBenchmark.PRODUCT_FLOPS;
-        threads = Integer.toString(params.getThreads());
       } else {
-        perOp = FmaCeilingBenchmark.FLOPS;
+        perOp = method.startsWith("product")
+            ? FmaCeilingBenchmark.PRODUCT_FLOPS : FmaCeilingBenchmark.FLOPS;
         threads = Integer.toString(params.getThreads());
       }
       double score = r.getPrimaryResult().getScore(); // operations per second, all threads
