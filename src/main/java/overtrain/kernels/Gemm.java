@@ -21,7 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>How it is fast (after Goto): B is packed once per call into column panels NR wide and KC
  * deep, shared by all threads; each work item (a block of up to MC rows by NC columns of C)
- * runs an MR x NR register-tiled micro-kernel, 2 * MR vector accumulators fed by one broadcast
+ * runs an MR x NR register-tiled micro-kernel, 4 * MR vector accumulators fed by one broadcast
  * of A and one fused multiply-add per element, over its rows and the panels. A is read where it
  * lies, stepping by its row and depth strides: copying it into MR-row panels first, as Goto
  * does, cost more here than the panels saved, for the forward products and the weight gradients
@@ -36,12 +36,16 @@ public final class Gemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
   /** Rows of the register tile. */
-  static final int MR = 8;
-  /** Columns of the register tile: two vectors, so MR x 2 accumulators stay in registers. */
-  static final int NR = 2 * L;
-  /** Depth of a packed block: a KC x NR panel of B stays in L1 while the item's rows pass. */
+  static final int MR = 4;
+  /** Columns of the register tile: four vectors, so MR x 4 accumulators stay in registers. */
+  static final int NR = 4 * L;
+  /**
+   * Depth of a packed block: a KC x NR panel of B stays in L2 (with L1 holding the rows the
+   * tile is reading) while the item's rows pass. The depth blocks also fix the order in which
+   * each element of C is summed, so the results depend on KC and on nothing else here.
+   */
   static final int KC = 256;
-  /** Most rows of C one work item covers (its MC x KC block of A stays in L2). */
+  /** Most rows of C one work item covers (its MC x KC block of A stays in L2): whole tiles. */
   static final int MC = 128;
   /** Columns of C one work item covers. */
   static final int NC = 1024;
@@ -112,7 +116,7 @@ public final class Gemm {
       boolean accumulate, boolean parallel) {
     checkShape(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     if (trivial(m, n, k, c, cOff, ldc, accumulate)) return;
-    int nPad = roundUp(n, NR);
+    int nPad = padded(n);
     Scratch scratch = SCRATCH.get();
     int bSize = Math.multiplyExact(k, nPad);
     boolean ownB = !scratch.bBusy;
@@ -141,7 +145,7 @@ public final class Gemm {
 
     /** Floats packing a k x n op(B) holds (columns padded to whole panels). */
     public static long floats(int n, int k) {
-      return (long) k * roundUp(n, NR);
+      return (long) k * padded(n);
     }
 
     /** Floats this one holds now. */
@@ -167,7 +171,7 @@ public final class Gemm {
       requireShape(n, k);
       checkMatrix("B", b.length, bOff, ldb, n, k);
       float[] bp = reserve(n, k);
-      int panels = nPad / NR;
+      int panels = blocks(n, NR);
       if (onThreads() && panels > 1) {
         Parallel.range(panels, (from, to) -> packBfloat16(n, k, b, bOff, ldb, bp, nPad, from, to));
       } else {
@@ -186,7 +190,7 @@ public final class Gemm {
     private float[] reserve(int n, int k) {
       this.n = n;
       this.k = k;
-      this.nPad = roundUp(n, NR);
+      this.nPad = padded(n);
       int size = Math.multiplyExact(k, nPad);
       if (data.length < size) data = new float[size];
       return data;
@@ -233,7 +237,7 @@ public final class Gemm {
   private static void packAll(
       boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] packedB, int nPad,
       boolean parallel) {
-    int panels = nPad / NR;
+    int panels = blocks(n, NR);
     if (parallel && panels > 1) {
       Parallel.range(panels, (from, to) -> packB(transB, n, k, b, bOff, ldb, packedB, nPad, from, to));
     } else {
@@ -286,6 +290,8 @@ public final class Gemm {
       else if (mc > MR) mc = roundUp(mc / 2, MR);
       else break;
     }
+    // as many row blocks, as even as whole tiles allow (200 rows: 100 and 100, not 128 and 72)
+    mc = roundUp(blocks(m, blocks(m, mc)), MR);
     return (long) mc << 32 | nc;
   }
 
@@ -407,52 +413,50 @@ public final class Gemm {
       int bBlock = p0 * nPad;
       for (int jr = 0; jr < cols; jr += NR) {
         int tileCols = Math.min(NR, cols - jr);
+        int width = Math.min(NR, nPad - (j0 + jr)); // the packed panel's: see padded()
         int bOffset = bBlock + (j0 + jr) * kc;
         for (int ir = 0; ir < rows; ir += MR) {
           int tileRows = Math.min(MR, rows - ir);
           int cTile = cOff + (i0 + ir) * ldc + j0 + jr;
-          if (tileRows == MR && tileCols == NR) {
-            if (add) {
-              kernelAdd(kc, a, aOff + (i0 + ir) * rowStep + p0 * depthStep, rowStep, depthStep,
-                  bp, bOffset, c, cTile, ldc);
-            } else {
-              kernelSet(kc, a, aOff + (i0 + ir) * rowStep + p0 * depthStep, rowStep, depthStep,
-                  bp, bOffset, c, cTile, ldc);
-            }
-          } else if (tileRows == MR && tileCols == L) {
-            if (add) {
-              kernelAddHalf(kc, a, aOff + (i0 + ir) * rowStep + p0 * depthStep, rowStep,
-                  depthStep, bp, bOffset, c, cTile, ldc);
-            } else {
-              kernelSetHalf(kc, a, aOff + (i0 + ir) * rowStep + p0 * depthStep, rowStep,
-                  depthStep, bp, bOffset, c, cTile, ldc);
-            }
+          int aTile = aOff + (i0 + ir) * rowStep + p0 * depthStep;
+          if (tileRows == MR && tileCols == width && !add) {
+            tile(width, kc, a, aTile, rowStep, depthStep, bp, bOffset, c, cTile, ldc);
           } else {
-            // Panels past the edge are zero-padded: the full tile is computed aside, cut to size.
+            // Computed aside, then added or cut to size: past the edge the panel and the
+            // copied rows are zeros.
             if (tileRows == MR) {
-              kernelSet(kc, a, aOff + (i0 + ir) * rowStep + p0 * depthStep, rowStep, depthStep,
-                  bp, bOffset, edge, 0, NR);
+              tile(width, kc, a, aTile, rowStep, depthStep, bp, bOffset, edge, 0, NR);
             } else {
-              kernelSet(kc, ap, 0, 1, MR, bp, bOffset, edge, 0, NR);
+              tile(width, kc, ap, 0, 1, MR, bp, bOffset, edge, 0, NR);
             }
-            storeEdge(edge, c, cTile, ldc, tileRows, tileCols, add);
+            storeTile(edge, c, cTile, ldc, tileRows, tileCols, add);
           }
         }
       }
     }
   }
 
-  private static void storeEdge(
+  /**
+   * The first rows x cols of a tile computed aside (rows NR apart) into C, set or added: C plus
+   * the tile's sums, whole vectors where the row has them.
+   */
+  private static void storeTile(
       float[] tile, float[] c, int cOff, int ldc, int rows, int cols, boolean add) {
     for (int r = 0; r < rows; r++) {
-      int dst = cOff + r * ldc;
+      int dst = cOff + r * ldc, src = r * NR;
       if (add) {
-        for (int j = 0; j < cols; j++) c[dst + j] += tile[r * NR + j];
+        int j = 0;
+        for (; j + L <= cols; j += L) {
+          FloatVector.fromArray(S, c, dst + j).add(FloatVector.fromArray(S, tile, src + j))
+              .intoArray(c, dst + j);
+        }
+        for (; j < cols; j++) c[dst + j] += tile[src + j];
       } else {
-        System.arraycopy(tile, r * NR, c, dst, cols);
+        System.arraycopy(tile, src, c, dst, cols);
       }
     }
   }
+
 
   /**
    * Copies the last rows (fewer than MR) of op(A), depth [p0, p0+kc), into one zero-padded
@@ -471,57 +475,70 @@ public final class Gemm {
   }
 
   /**
-   * One KC block of one column panel of a packed B: the panel's first column j0 and how many
-   * of its NR columns B has (the rest are zeros), the block's first depth p0 and depth kc, and
-   * where in the packed array it starts.
+   * Floats per depth step of a packed B of n columns: whole panels of NR, then a last panel of
+   * the columns left rounded up to whole vectors, 1, 2 or (for 3) 4 of them, so that a narrow
+   * product (width 16 or 32) does not multiply a padding of zeros.
+   */
+  static int padded(int n) {
+    int rest = n % NR;
+    if (rest == 0) return n;
+    int last = roundUp(rest, L);
+    return n - rest + (last > 2 * L ? NR : last);
+  }
+
+  /**
+   * One KC block of one column panel of a packed B: the panel's first column j0, how many
+   * columns B has there and the panel's width (the rest are zeros), the block's first depth p0
+   * and depth kc, and where in the packed array it starts.
    */
   @FunctionalInterface
   private interface PanelBlock {
-    void fill(int j0, int cols, int p0, int kc, int base);
+    void fill(int j0, int cols, int width, int p0, int kc, int base);
   }
 
   /**
    * Visits every KC block of column panels [from, to) of a packed B, in the layout every packer
    * writes and the kernels read: the block starting at depth p0 (kc deep) holds B(p0 + p, j) of
-   * panel j/NR at p0*nPad + (j/NR)*NR*kc + p*NR + j%NR, columns past the edge as zeros.
+   * the panel starting at column j0 = j - j%NR at p0*nPad + j0*kc + p*width + j%NR, where width
+   * is NR but for the last panel ({@link #padded}), columns past the edge as zeros.
    */
   private static void forEachPanelBlock(int n, int k, int nPad, int from, int to, PanelBlock block) {
     for (int panel = from; panel < to; panel++) {
       int j0 = panel * NR;
       int cols = Math.min(NR, n - j0);
+      int width = Math.min(NR, nPad - j0);
       for (int p0 = 0; p0 < k; p0 += KC) {
         int kc = Math.min(KC, k - p0);
-        block.fill(j0, cols, p0, kc, p0 * nPad + j0 * kc);
+        block.fill(j0, cols, width, p0, kc, p0 * nPad + j0 * kc);
       }
     }
   }
 
-  /** Packs column panels [from, to) of op(B), NR columns each: {@link #forEachPanelBlock}. */
+  /** Packs column panels [from, to) of op(B): {@link #forEachPanelBlock}. */
   private static void packB(
       boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] bp, int nPad,
       int from, int to) {
-    forEachPanelBlock(n, k, nPad, from, to, (j0, cols, p0, kc, base) -> {
+    forEachPanelBlock(n, k, nPad, from, to, (j0, cols, width, p0, kc, base) -> {
       if (transB) {
         // Stored [n,k]: walk each stored row (one column of op(B)) contiguously.
-        for (int j = 0; j < NR; j++) {
+        for (int j = 0; j < width; j++) {
           if (j < cols) {
             int src = bOff + (j0 + j) * ldb + p0;
-            for (int p = 0; p < kc; p++) bp[base + p * NR + j] = b[src + p];
+            for (int p = 0; p < kc; p++) bp[base + p * width + j] = b[src + p];
           } else {
-            for (int p = 0; p < kc; p++) bp[base + p * NR + j] = 0f;
+            for (int p = 0; p < kc; p++) bp[base + p * width + j] = 0f;
           }
         }
       } else if (cols == NR) {
         // With K = batch x context and few rows of C (weight gradients) packing B is a large
-        // share of the work: a full panel moves as two vectors per depth step, not an
-        // arraycopy call per 32 floats.
-        copyRows2(b, bOff + p0 * ldb + j0, ldb, bp, base, kc);
+        // share of the work: a full panel moves as vectors, not an arraycopy call per row.
+        copyRows4(b, bOff + p0 * ldb + j0, ldb, bp, base, kc);
       } else {
         for (int p = 0; p < kc; p++) {
           int src = bOff + (p0 + p) * ldb + j0;
-          int dst = base + p * NR;
+          int dst = base + p * width;
           System.arraycopy(b, src, bp, dst, cols);
-          if (cols < NR) java.util.Arrays.fill(bp, dst + cols, dst + NR, 0f);
+          if (cols < width) java.util.Arrays.fill(bp, dst + cols, dst + width, 0f);
         }
       }
     });
@@ -530,13 +547,13 @@ public final class Gemm {
   /** {@link #packB}'s transposed case, from bfloat16: the same panels, each number widened. */
   private static void packBfloat16(
       int n, int k, short[] b, int bOff, int ldb, float[] bp, int nPad, int from, int to) {
-    forEachPanelBlock(n, k, nPad, from, to, (j0, cols, p0, kc, base) -> {
-      for (int j = 0; j < NR; j++) {
+    forEachPanelBlock(n, k, nPad, from, to, (j0, cols, width, p0, kc, base) -> {
+      for (int j = 0; j < width; j++) {
         if (j < cols) {
           int src = bOff + (j0 + j) * ldb + p0;
-          for (int p = 0; p < kc; p++) bp[base + p * NR + j] = BFloat16.toFloat(b[src + p]);
+          for (int p = 0; p < kc; p++) bp[base + p * width + j] = BFloat16.toFloat(b[src + p]);
         } else {
-          for (int p = 0; p < kc; p++) bp[base + p * NR + j] = 0f;
+          for (int p = 0; p < kc; p++) bp[base + p * width + j] = 0f;
         }
       }
     });
@@ -547,10 +564,12 @@ public final class Gemm {
    * kernel's species: a 256-bit species for the MR-wide panels of A, tried too, made every
    * product here many times slower (the vectors no longer stayed unboxed).
    */
-  private static void copyRows2(float[] x, int src, int ld, float[] y, int dst, int kc) {
+  private static void copyRows4(float[] x, int src, int ld, float[] y, int dst, int kc) {
     for (int p = 0; p < kc; p++, src += ld, dst += NR) {
       FloatVector.fromArray(S, x, src).intoArray(y, dst);
       FloatVector.fromArray(S, x, src + L).intoArray(y, dst + L);
+      FloatVector.fromArray(S, x, src + 2 * L).intoArray(y, dst + 2 * L);
+      FloatVector.fromArray(S, x, src + 3 * L).intoArray(y, dst + 3 * L);
     }
   }
 
@@ -589,30 +608,72 @@ public final class Gemm {
   }
 
   /**
-   * The MR x NR register tile: 16 accumulators (with 16-float vectors), the store inline so C2
-   * keeps every vector in a register (a helper for the store stopped inlining and boxed them).
-   * Row r of A at depth p is ap[aOff + r*rs + p*ps]: (lda, 1) for A as stored, (1, lda) for A
-   * transposed, (1, MR) for a copied edge panel. Two copies, one setting C and one adding to
-   * it, rather than a branch on a flag: with the flag, C2 compiled the first calls (all
-   * setting) with the adding path cut out, and after the recompile that followed the first
-   * accumulating call, some processes ran their products many times slower to the end
-   * (bench/HISTORY.md).
+   * The MR x NR register tile and its narrower forms, chosen by the width of the panel of B:
+   * {@code kernel4} (4 vectors of columns, 16 accumulators with 16-float vectors), {@code
+   * kernel2} for a last panel of 2 vectors, {@code kernel1} for one (attention's products at
+   * head size 16, the narrowest models). Four rows by four vectors load eight vectors (four of
+   * B, four broadcasts of A) per 16 multiply-adds, where eight rows by two loaded ten; six rows
+   * by four (24 accumulators) loaded fewer still, but some processes ran it at half speed to
+   * the end, for a reason not found (bench/HISTORY.md). Each sets C: a tile added to C is set
+   * aside first and added by {@link #storeTile}, which keeps one copy of each kernel (a flag
+   * for adding made C2 cut the adding path out of the first compile, and some processes then
+   * ran many times slower after the recompile). The store is inline so C2 keeps every vector in a
+   * register (a helper for the store stopped inlining and boxed them). Row r of A at depth p is
+   * ap[aOff + r*rs + p*ps]: (lda, 1) for A as stored, (1, lda) for A transposed, (1, MR) for a
+   * copied edge panel. Each element of C is the same sum in the same order whichever form
+   * computes it: from zero over the block's depth, one fused multiply-add per term.
    */
-  private static void kernelSet(
+  private static void tile(
+      int width, int kc, float[] ap, int aOff, int rs, int ps, float[] bp, int bOff,
+      float[] c, int cOff, int ldc) {
+    if (width == NR) kernel4(kc, ap, aOff, rs, ps, bp, bOff, c, cOff, ldc);
+    else if (width == 2 * L) kernel2(kc, ap, aOff, rs, ps, bp, bOff, c, cOff, ldc);
+    else kernel1(kc, ap, aOff, rs, ps, bp, bOff, c, cOff, ldc);
+  }
+
+  private static void kernel4(
       int kc, float[] ap, int aOff, int rs, int ps, float[] bp, int bOff,
       float[] c, int cOff, int ldc) {
-    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-    FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
-    FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-    int a1 = rs, a2 = 2 * rs, a3 = 3 * rs, a4 = 4 * rs, a5 = 5 * rs, a6 = 6 * rs, a7 = 7 * rs;
-    for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += ps, bi += NR) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+    FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+    FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+    FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+    int a1 = rs, a2 = 2 * rs, a3 = 3 * rs;
+    for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += ps, bi += 4 * L) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
       FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+      FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
+      FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * L);
+      FloatVector x = FloatVector.broadcast(S, ap[ai]);
+      c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
+      x = FloatVector.broadcast(S, ap[ai + a1]);
+      c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
+      x = FloatVector.broadcast(S, ap[ai + a2]);
+      c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
+      x = FloatVector.broadcast(S, ap[ai + a3]);
+      c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
+    }
+    int r0 = cOff, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+    c00.intoArray(c, r0); c01.intoArray(c, r0 + L);
+    c02.intoArray(c, r0 + 2 * L); c03.intoArray(c, r0 + 3 * L);
+    c10.intoArray(c, r1); c11.intoArray(c, r1 + L);
+    c12.intoArray(c, r1 + 2 * L); c13.intoArray(c, r1 + 3 * L);
+    c20.intoArray(c, r2); c21.intoArray(c, r2 + L);
+    c22.intoArray(c, r2 + 2 * L); c23.intoArray(c, r2 + 3 * L);
+    c30.intoArray(c, r3); c31.intoArray(c, r3 + L);
+    c32.intoArray(c, r3 + 2 * L); c33.intoArray(c, r3 + 3 * L);
+  }
+
+  private static void kernel2(
+      int kc, float[] ap, int aOff, int rs, int ps, float[] bp, int bOff,
+      float[] c, int cOff, int ldc) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00;
+    FloatVector c10 = c00, c11 = c00;
+    FloatVector c20 = c00, c21 = c00;
+    FloatVector c30 = c00, c31 = c00;
+    int a1 = rs, a2 = 2 * rs, a3 = 3 * rs;
+    for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += ps, bi += 2 * L) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
       FloatVector x = FloatVector.broadcast(S, ap[ai]);
       c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
       x = FloatVector.broadcast(S, ap[ai + a1]);
@@ -621,137 +682,37 @@ public final class Gemm {
       c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
       x = FloatVector.broadcast(S, ap[ai + a3]);
       c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-      x = FloatVector.broadcast(S, ap[ai + a4]);
-      c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-      x = FloatVector.broadcast(S, ap[ai + a5]);
-      c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
-      x = FloatVector.broadcast(S, ap[ai + a6]);
-      c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
-      x = FloatVector.broadcast(S, ap[ai + a7]);
-      c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
     }
     int r0 = cOff, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
-    int r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
     c00.intoArray(c, r0); c01.intoArray(c, r0 + L);
     c10.intoArray(c, r1); c11.intoArray(c, r1 + L);
     c20.intoArray(c, r2); c21.intoArray(c, r2 + L);
     c30.intoArray(c, r3); c31.intoArray(c, r3 + L);
-    c40.intoArray(c, r4); c41.intoArray(c, r4 + L);
-    c50.intoArray(c, r5); c51.intoArray(c, r5 + L);
-    c60.intoArray(c, r6); c61.intoArray(c, r6 + L);
-    c70.intoArray(c, r7); c71.intoArray(c, r7 + L);
   }
 
-  /** As {@link #kernelSet}, adding the tile to what C holds. */
-  private static void kernelAdd(
+  private static void kernel1(
       int kc, float[] ap, int aOff, int rs, int ps, float[] bp, int bOff,
       float[] c, int cOff, int ldc) {
-    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-    FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
-    FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-    int a1 = rs, a2 = 2 * rs, a3 = 3 * rs, a4 = 4 * rs, a5 = 5 * rs, a6 = 6 * rs, a7 = 7 * rs;
-    for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += ps, bi += NR) {
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c10 = c00;
+    FloatVector c20 = c00;
+    FloatVector c30 = c00;
+    int a1 = rs, a2 = 2 * rs, a3 = 3 * rs;
+    for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += ps, bi += L) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
       FloatVector x = FloatVector.broadcast(S, ap[ai]);
-      c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+      c00 = x.fma(b0, c00);
       x = FloatVector.broadcast(S, ap[ai + a1]);
-      c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+      c10 = x.fma(b0, c10);
       x = FloatVector.broadcast(S, ap[ai + a2]);
-      c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+      c20 = x.fma(b0, c20);
       x = FloatVector.broadcast(S, ap[ai + a3]);
-      c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-      x = FloatVector.broadcast(S, ap[ai + a4]);
-      c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-      x = FloatVector.broadcast(S, ap[ai + a5]);
-      c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
-      x = FloatVector.broadcast(S, ap[ai + a6]);
-      c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
-      x = FloatVector.broadcast(S, ap[ai + a7]);
-      c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+      c30 = x.fma(b0, c30);
     }
     int r0 = cOff, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
-    int r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
-    c00 = c00.add(FloatVector.fromArray(S, c, r0)); c01 = c01.add(FloatVector.fromArray(S, c, r0 + L));
-    c10 = c10.add(FloatVector.fromArray(S, c, r1)); c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
-    c20 = c20.add(FloatVector.fromArray(S, c, r2)); c21 = c21.add(FloatVector.fromArray(S, c, r2 + L));
-    c30 = c30.add(FloatVector.fromArray(S, c, r3)); c31 = c31.add(FloatVector.fromArray(S, c, r3 + L));
-    c40 = c40.add(FloatVector.fromArray(S, c, r4)); c41 = c41.add(FloatVector.fromArray(S, c, r4 + L));
-    c50 = c50.add(FloatVector.fromArray(S, c, r5)); c51 = c51.add(FloatVector.fromArray(S, c, r5 + L));
-    c60 = c60.add(FloatVector.fromArray(S, c, r6)); c61 = c61.add(FloatVector.fromArray(S, c, r6 + L));
-    c70 = c70.add(FloatVector.fromArray(S, c, r7)); c71 = c71.add(FloatVector.fromArray(S, c, r7 + L));
-  
-    c00.intoArray(c, r0); c01.intoArray(c, r0 + L);
-    c10.intoArray(c, r1); c11.intoArray(c, r1 + L);
-    c20.intoArray(c, r2); c21.intoArray(c, r2 + L);
-    c30.intoArray(c, r3); c31.intoArray(c, r3 + L);
-    c40.intoArray(c, r4); c41.intoArray(c, r4 + L);
-    c50.intoArray(c, r5); c51.intoArray(c, r5 + L);
-    c60.intoArray(c, r6); c61.intoArray(c, r6 + L);
-    c70.intoArray(c, r7); c71.intoArray(c, r7 + L);
-  }
-
-  /**
-   * The MR x L tile, one vector of columns: the last panel of a product whose width leaves
-   * exactly L columns (attention's products at head size 16). The edge path, which computes the
-   * full tile aside and copies it, ran those products at well under half the speed of a full
-   * tile. With one broadcast of A per fma this kernel is bound by loads and stays below the full
-   * tile's speed (figures in bench/HISTORY.md, "Numbers behind the code"). Set and add copies
-   * for the reason given at {@link #kernelSet}.
-   */
-  private static void kernelSetHalf(
-      int kc, float[] ap, int aOff, int rs, int ps, float[] bp, int bOff,
-      float[] c, int cOff, int ldc) {
-    FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-    FloatVector c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-    int a1 = rs, a2 = 2 * rs, a3 = 3 * rs, a4 = 4 * rs, a5 = 5 * rs, a6 = 6 * rs, a7 = 7 * rs;
-    for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += ps, bi += NR) {
-      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-      c0 = FloatVector.broadcast(S, ap[ai]).fma(b0, c0);
-      c1 = FloatVector.broadcast(S, ap[ai + a1]).fma(b0, c1);
-      c2 = FloatVector.broadcast(S, ap[ai + a2]).fma(b0, c2);
-      c3 = FloatVector.broadcast(S, ap[ai + a3]).fma(b0, c3);
-      c4 = FloatVector.broadcast(S, ap[ai + a4]).fma(b0, c4);
-      c5 = FloatVector.broadcast(S, ap[ai + a5]).fma(b0, c5);
-      c6 = FloatVector.broadcast(S, ap[ai + a6]).fma(b0, c6);
-      c7 = FloatVector.broadcast(S, ap[ai + a7]).fma(b0, c7);
-    }
-    c0.intoArray(c, cOff); c1.intoArray(c, cOff + ldc);
-    c2.intoArray(c, cOff + 2 * ldc); c3.intoArray(c, cOff + 3 * ldc);
-    c4.intoArray(c, cOff + 4 * ldc); c5.intoArray(c, cOff + 5 * ldc);
-    c6.intoArray(c, cOff + 6 * ldc); c7.intoArray(c, cOff + 7 * ldc);
-  }
-
-  /** As {@link #kernelSetHalf}, adding the tile to what C holds. */
-  private static void kernelAddHalf(
-      int kc, float[] ap, int aOff, int rs, int ps, float[] bp, int bOff,
-      float[] c, int cOff, int ldc) {
-    FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-    FloatVector c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-    int a1 = rs, a2 = 2 * rs, a3 = 3 * rs, a4 = 4 * rs, a5 = 5 * rs, a6 = 6 * rs, a7 = 7 * rs;
-    for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += ps, bi += NR) {
-      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-      c0 = FloatVector.broadcast(S, ap[ai]).fma(b0, c0);
-      c1 = FloatVector.broadcast(S, ap[ai + a1]).fma(b0, c1);
-      c2 = FloatVector.broadcast(S, ap[ai + a2]).fma(b0, c2);
-      c3 = FloatVector.broadcast(S, ap[ai + a3]).fma(b0, c3);
-      c4 = FloatVector.broadcast(S, ap[ai + a4]).fma(b0, c4);
-      c5 = FloatVector.broadcast(S, ap[ai + a5]).fma(b0, c5);
-      c6 = FloatVector.broadcast(S, ap[ai + a6]).fma(b0, c6);
-      c7 = FloatVector.broadcast(S, ap[ai + a7]).fma(b0, c7);
-    }
-    FloatVector.fromArray(S, c, cOff).add(c0).intoArray(c, cOff);
-    FloatVector.fromArray(S, c, cOff + ldc).add(c1).intoArray(c, cOff + ldc);
-    FloatVector.fromArray(S, c, cOff + 2 * ldc).add(c2).intoArray(c, cOff + 2 * ldc);
-    FloatVector.fromArray(S, c, cOff + 3 * ldc).add(c3).intoArray(c, cOff + 3 * ldc);
-    FloatVector.fromArray(S, c, cOff + 4 * ldc).add(c4).intoArray(c, cOff + 4 * ldc);
-    FloatVector.fromArray(S, c, cOff + 5 * ldc).add(c5).intoArray(c, cOff + 5 * ldc);
-    FloatVector.fromArray(S, c, cOff + 6 * ldc).add(c6).intoArray(c, cOff + 6 * ldc);
-    FloatVector.fromArray(S, c, cOff + 7 * ldc).add(c7).intoArray(c, cOff + 7 * ldc);
+    c00.intoArray(c, r0);
+    c10.intoArray(c, r1);
+    c20.intoArray(c, r2);
+    c30.intoArray(c, r3);
   }
 }

@@ -35,10 +35,12 @@ class GemmTest {
   void matchesReferenceAcrossDepthBlocksAndColumnBlocks() {
     SplittableRandom rnd = new SplittableRandom(2);
     // k past one and two KC blocks, n past NC, m past MC: every boundary of the blocking; and
-    // a last panel of exactly one vector of columns (48, 16) added to over depth blocks.
+    // last panels of one, two and three vectors of columns (16, 80; 32, 96; 48) added to over
+    // depth blocks.
     int[][] shapes = {{128, 32, 32}, {37, 45, Gemm.KC + 1}, {200, Gemm.NC + 40, 70},
         {Gemm.MC + 9, 50, 2 * Gemm.KC + 3}, {64, 96, 4 * Gemm.KC + 6},
-        {Gemm.MC + 9, 48, 2 * Gemm.KC + 3}, {40, 16, Gemm.KC + 7}};
+        {Gemm.MC + 9, 48, 2 * Gemm.KC + 3}, {40, 16, Gemm.KC + 7}, {Gemm.MC + 9, 80, Gemm.KC + 2},
+        {50, 112, 2 * Gemm.KC + 1}};
     for (int[] s : shapes) {
       for (int variant = 0; variant < 4; variant++) {
         check(randomCase(rnd, s[0], s[1], s[2]), rnd, true);
@@ -130,6 +132,36 @@ class GemmTest {
     assertThrows(IllegalArgumentException.class,
         () -> Gemm.sgemm(false, 8, 100, new float[8 * 2 * Gemm.KC], 0, 2 * Gemm.KC, packed,
             new float[800], 0, 100, false));
+  }
+
+  /**
+   * A last panel narrower than the tile (one or two vectors of columns) is multiplied by its
+   * own kernel: each element must still be the sum the full tile makes of it, so a product of
+   * n columns gives the bits of the same columns taken from a product over a wider B.
+   */
+  @Test
+  void narrowLastPanelsGiveTheFullTilesBits() {
+    SplittableRandom rnd = new SplittableRandom(8);
+    int wide = 2 * Gemm.NR;
+    for (int n : new int[] {16, 32, 48, Gemm.NR + 16, Gemm.NR + 32, Gemm.NR + 48}) {
+      for (int tr = 0; tr < 4; tr++) {
+        boolean ta = (tr & 1) != 0, tb = (tr & 2) != 0, accumulate = tr == 3;
+        int m = 2 * Gemm.MR + 5, k = Gemm.KC + 9;
+        int lda = ta ? m : k, ldb = tb ? k : wide;
+        float[] a = random(rnd, m * k), b = random(rnd, wide * k), c0 = random(rnd, m * wide);
+        float[] full = c0.clone(), narrow = new float[m * n];
+        for (int i = 0; i < m; i++) System.arraycopy(c0, i * wide, narrow, i * n, n);
+        Gemm.run(ta, tb, m, wide, k, a, 0, lda, b, 0, ldb, full, 0, wide, accumulate, false);
+        Gemm.run(ta, tb, m, n, k, a, 0, lda, b, 0, ldb, narrow, 0, n, accumulate, false);
+        for (int i = 0; i < m; i++) {
+          for (int j = 0; j < n; j++) {
+            assertEquals(Float.floatToRawIntBits(full[i * wide + j]),
+                Float.floatToRawIntBits(narrow[i * n + j]),
+                "n " + n + " tr " + tr + " at (" + i + ", " + j + ")");
+          }
+        }
+      }
+    }
   }
 
   /**
