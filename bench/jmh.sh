@@ -6,7 +6,13 @@
 #   bench/jmh.sh Gemm -p threads=1 -p shape=4096x256x1024:NT -wi 2 -i 3
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-mvn -q -B -o -f "$root/pom.xml" test-compile >&2
+# compiled only when a source changed since the last compile here: compare.py calls this after
+# every run of ours, and a Maven run that finds nothing to do still costs seconds
+stamp="$root/target/jmh.stamp"
+if [[ ! -f $stamp ]] || [[ -n "$(find "$root/pom.xml" "$root/src" -newer "$stamp" -print -quit)" ]]; then
+  mvn -q -B -o -f "$root/pom.xml" test-compile >&2
+  touch "$stamp"
+fi
 m2="${MAVEN_REPO:-$HOME/.m2/repository}"
 cp="$root/target/classes:$root/target/test-classes"
 cp+=":$m2/org/openjdk/jmh/jmh-core/1.37/jmh-core-1.37.jar"
