@@ -37,6 +37,12 @@ public final class Gemm {
   private static final int L = S.length();
   /** Rows of the register tile. */
   static final int MR = 4;
+  /**
+   * Rows of the tile of a last panel of one or two vectors: with fewer columns to share each
+   * broadcast of A, more rows keep the loads per multiply-add down. Items are whole tiles of
+   * both kinds.
+   */
+  static final int MR_NARROW = 8;
   /** Columns of the register tile: four vectors, so MR x 4 accumulators stay in registers. */
   static final int NR = 4 * L;
   /**
@@ -73,9 +79,9 @@ public final class Gemm {
    * (shared with the other threads for that call), and an edge tile of C.
    */
   private static final class Scratch {
-    final float[] a = new float[MR * KC];
+    final float[] a = new float[MR_NARROW * KC];
     float[] b = new float[0];
-    final float[] edge = new float[MR * NR];
+    final float[] edge = new float[MR_NARROW * NR];
     /** Set while this thread's packed B serves a call, in case a body re-enters sgemm. */
     boolean bBusy;
   }
@@ -283,15 +289,15 @@ public final class Gemm {
    * multiply-add.
    */
   private static long itemShape(int m, int n) {
-    int mc = Math.min(MC, roundUp(m, MR));
+    int mc = Math.min(MC, roundUp(m, MR_NARROW));
     int nc = Math.min(NC, roundUp(n, NR));
     while (blocks(m, mc) * blocks(n, nc) < ITEMS_PER_THREAD * Parallel.threads()) {
       if (nc >= mc && nc > NR) nc = roundUp(nc / 2, NR);
-      else if (mc > MR) mc = roundUp(mc / 2, MR);
+      else if (mc > MR_NARROW) mc = roundUp(mc / 2, MR_NARROW);
       else break;
     }
     // as many row blocks, as even as whole tiles allow (200 rows: 100 and 100, not 128 and 72)
-    mc = roundUp(blocks(m, blocks(m, mc)), MR);
+    mc = roundUp(blocks(m, blocks(m, mc)), MR_NARROW);
     return (long) mc << 32 | nc;
   }
 
@@ -402,32 +408,37 @@ public final class Gemm {
     int cols = Math.min(nc, n - j0);
     float[] ap = scratch.a;
     float[] edge = scratch.edge;
-    // A is read in place, MR rows at a time; only a last tile of fewer rows is copied aside,
-    // zero-padded, so that the kernel never reads past the matrix.
-    int fullRows = rows / MR * MR;
     int rowStep = transA ? 1 : lda, depthStep = transA ? lda : 1;
     for (int p0 = 0; p0 < k; p0 += KC) {
       int kc = Math.min(KC, k - p0);
-      if (fullRows < rows) packEdgeA(transA, a, aOff, lda, i0 + fullRows, rows - fullRows, p0, kc, ap);
       boolean add = accumulate || p0 > 0;
       int bBlock = p0 * nPad;
+      int edgeRows = 0; // the tile height the copied edge of A holds for this depth block
       for (int jr = 0; jr < cols; jr += NR) {
         int tileCols = Math.min(NR, cols - jr);
         int width = Math.min(NR, nPad - (j0 + jr)); // the packed panel's: see padded()
+        int mr = width == NR ? MR : MR_NARROW;
+        // A is read in place, mr rows at a time; only a last tile of fewer rows is copied
+        // aside, zero-padded, so that the kernel never reads past the matrix.
+        int fullRows = rows / mr * mr;
+        if (fullRows < rows && edgeRows != mr) {
+          packEdgeA(transA, a, aOff, lda, i0 + fullRows, rows - fullRows, p0, kc, ap, mr);
+          edgeRows = mr;
+        }
         int bOffset = bBlock + (j0 + jr) * kc;
-        for (int ir = 0; ir < rows; ir += MR) {
-          int tileRows = Math.min(MR, rows - ir);
+        for (int ir = 0; ir < rows; ir += mr) {
+          int tileRows = Math.min(mr, rows - ir);
           int cTile = cOff + (i0 + ir) * ldc + j0 + jr;
           int aTile = aOff + (i0 + ir) * rowStep + p0 * depthStep;
-          if (tileRows == MR && tileCols == width && !add) {
+          if (tileRows == mr && tileCols == width && !add) {
             tile(width, kc, a, aTile, rowStep, depthStep, bp, bOffset, c, cTile, ldc);
           } else {
             // Computed aside, then added or cut to size: past the edge the panel and the
             // copied rows are zeros.
-            if (tileRows == MR) {
+            if (tileRows == mr) {
               tile(width, kc, a, aTile, rowStep, depthStep, bp, bOffset, edge, 0, NR);
             } else {
-              tile(width, kc, ap, 0, 1, MR, bp, bOffset, edge, 0, NR);
+              tile(width, kc, ap, 0, 1, mr, bp, bOffset, edge, 0, NR);
             }
             storeTile(edge, c, cTile, ldc, tileRows, tileCols, add);
           }
@@ -457,22 +468,22 @@ public final class Gemm {
     }
   }
 
-
   /**
-   * Copies the last rows (fewer than MR) of op(A), depth [p0, p0+kc), into one zero-padded
-   * MR-row panel: A(i0 + r, p0 + p) at p*MR + r.
+   * Copies the last rows (fewer than mr, the tile's height) of op(A), depth [p0, p0+kc), into
+   * one zero-padded mr-row panel: A(i0 + r, p0 + p) at p*mr + r.
    */
   private static void packEdgeA(
       boolean transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc,
-      float[] ap) {
+      float[] ap, int mr) {
     for (int p = 0; p < kc; p++) {
-      for (int r = 0; r < MR; r++) {
+      for (int r = 0; r < mr; r++) {
         int i = i0 + r;
-        ap[p * MR + r] = r >= rows ? 0f
+        ap[p * mr + r] = r >= rows ? 0f
             : transA ? a[aOff + (p0 + p) * lda + i] : a[aOff + i * lda + p0 + p];
       }
     }
   }
+
 
   /**
    * Floats per depth step of a packed B of n columns: whole panels of NR, then a last panel of
@@ -609,19 +620,22 @@ public final class Gemm {
 
   /**
    * The MR x NR register tile and its narrower forms, chosen by the width of the panel of B:
-   * {@code kernel4} (4 vectors of columns, 16 accumulators with 16-float vectors), {@code
-   * kernel2} for a last panel of 2 vectors, {@code kernel1} for one (attention's products at
-   * head size 16, the narrowest models). Four rows by four vectors load eight vectors (four of
-   * B, four broadcasts of A) per 16 multiply-adds, where eight rows by two loaded ten; six rows
-   * by four (24 accumulators) loaded fewer still, but some processes ran it at half speed to
-   * the end, for a reason not found (bench/HISTORY.md). Each sets C: a tile added to C is set
-   * aside first and added by {@link #storeTile}, which keeps one copy of each kernel (a flag
-   * for adding made C2 cut the adding path out of the first compile, and some processes then
-   * ran many times slower after the recompile). The store is inline so C2 keeps every vector in a
-   * register (a helper for the store stopped inlining and boxed them). Row r of A at depth p is
-   * ap[aOff + r*rs + p*ps]: (lda, 1) for A as stored, (1, lda) for A transposed, (1, MR) for a
-   * copied edge panel. Each element of C is the same sum in the same order whichever form
-   * computes it: from zero over the block's depth, one fused multiply-add per term.
+   * {@code kernel4} (4 rows by 4 vectors of columns, 16 accumulators with 16-float vectors);
+   * for a last panel of 2 vectors or 1 (widths 32 and 16: the narrowest models, attention at
+   * small head sizes), {@code kernel2} and {@code kernel1}, 8 rows each. Four rows by four
+   * vectors load eight vectors (four of B, four broadcasts of A) per 16 multiply-adds, where
+   * eight rows by two load ten: on a host whose neighbours share the cores' load side, that
+   * is what a product loses least to. Six rows by four (24 accumulators) loaded fewer still,
+   * but some processes ran it at half speed to the end, for a reason not found; and on a
+   * narrow panel four rows share too few columns, so those keep eight (bench/HISTORY.md). Each
+   * sets C: a tile added to C is set aside first and added by {@link #storeTile}, which keeps
+   * one copy of each kernel (a flag for adding made C2 cut the adding path out of the first
+   * compile, and some processes then ran many times slower after the recompile). The store is
+   * inline so C2 keeps every vector in a register (a helper for the store stopped inlining and
+   * boxed them). Row r of A at depth p is ap[aOff + r*rs + p*ps]: (lda, 1) for A as stored,
+   * (1, lda) for A transposed, (1, rows) for a copied edge panel. Each element of C is the same
+   * sum in the same order whichever form computes it: from zero over the block's depth, one
+   * fused multiply-add per term.
    */
   private static void tile(
       int width, int kc, float[] ap, int aOff, int rs, int ps, float[] bp, int bOff,
@@ -667,13 +681,18 @@ public final class Gemm {
   private static void kernel2(
       int kc, float[] ap, int aOff, int rs, int ps, float[] bp, int bOff,
       float[] c, int cOff, int ldc) {
-    FloatVector c00 = FloatVector.zero(S), c01 = c00;
-    FloatVector c10 = c00, c11 = c00;
-    FloatVector c20 = c00, c21 = c00;
-    FloatVector c30 = c00, c31 = c00;
-    int a1 = rs, a2 = 2 * rs, a3 = 3 * rs;
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+    FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+    int a1 = rs, a2 = 2 * rs, a3 = 3 * rs, a4 = 4 * rs, a5 = 5 * rs, a6 = 6 * rs, a7 = 7 * rs;
     for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += ps, bi += 2 * L) {
-      FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
       FloatVector x = FloatVector.broadcast(S, ap[ai]);
       c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
       x = FloatVector.broadcast(S, ap[ai + a1]);
@@ -682,37 +701,47 @@ public final class Gemm {
       c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
       x = FloatVector.broadcast(S, ap[ai + a3]);
       c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, ap[ai + a4]);
+      c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, ap[ai + a5]);
+      c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+      x = FloatVector.broadcast(S, ap[ai + a6]);
+      c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+      x = FloatVector.broadcast(S, ap[ai + a7]);
+      c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
     }
     int r0 = cOff, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+    int r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
     c00.intoArray(c, r0); c01.intoArray(c, r0 + L);
     c10.intoArray(c, r1); c11.intoArray(c, r1 + L);
     c20.intoArray(c, r2); c21.intoArray(c, r2 + L);
     c30.intoArray(c, r3); c31.intoArray(c, r3 + L);
+    c40.intoArray(c, r4); c41.intoArray(c, r4 + L);
+    c50.intoArray(c, r5); c51.intoArray(c, r5 + L);
+    c60.intoArray(c, r6); c61.intoArray(c, r6 + L);
+    c70.intoArray(c, r7); c71.intoArray(c, r7 + L);
   }
 
   private static void kernel1(
       int kc, float[] ap, int aOff, int rs, int ps, float[] bp, int bOff,
       float[] c, int cOff, int ldc) {
-    FloatVector c00 = FloatVector.zero(S);
-    FloatVector c10 = c00;
-    FloatVector c20 = c00;
-    FloatVector c30 = c00;
-    int a1 = rs, a2 = 2 * rs, a3 = 3 * rs;
+    FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+    FloatVector c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+    int a1 = rs, a2 = 2 * rs, a3 = 3 * rs, a4 = 4 * rs, a5 = 5 * rs, a6 = 6 * rs, a7 = 7 * rs;
     for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += ps, bi += L) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-      FloatVector x = FloatVector.broadcast(S, ap[ai]);
-      c00 = x.fma(b0, c00);
-      x = FloatVector.broadcast(S, ap[ai + a1]);
-      c10 = x.fma(b0, c10);
-      x = FloatVector.broadcast(S, ap[ai + a2]);
-      c20 = x.fma(b0, c20);
-      x = FloatVector.broadcast(S, ap[ai + a3]);
-      c30 = x.fma(b0, c30);
+      c0 = FloatVector.broadcast(S, ap[ai]).fma(b0, c0);
+      c1 = FloatVector.broadcast(S, ap[ai + a1]).fma(b0, c1);
+      c2 = FloatVector.broadcast(S, ap[ai + a2]).fma(b0, c2);
+      c3 = FloatVector.broadcast(S, ap[ai + a3]).fma(b0, c3);
+      c4 = FloatVector.broadcast(S, ap[ai + a4]).fma(b0, c4);
+      c5 = FloatVector.broadcast(S, ap[ai + a5]).fma(b0, c5);
+      c6 = FloatVector.broadcast(S, ap[ai + a6]).fma(b0, c6);
+      c7 = FloatVector.broadcast(S, ap[ai + a7]).fma(b0, c7);
     }
-    int r0 = cOff, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
-    c00.intoArray(c, r0);
-    c10.intoArray(c, r1);
-    c20.intoArray(c, r2);
-    c30.intoArray(c, r3);
+    c0.intoArray(c, cOff); c1.intoArray(c, cOff + ldc);
+    c2.intoArray(c, cOff + 2 * ldc); c3.intoArray(c, cOff + 3 * ldc);
+    c4.intoArray(c, cOff + 4 * ldc); c5.intoArray(c, cOff + 5 * ldc);
+    c6.intoArray(c, cOff + 6 * ldc); c7.intoArray(c, cOff + 7 * ldc);
   }
 }
