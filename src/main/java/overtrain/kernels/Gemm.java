@@ -46,9 +46,9 @@ public final class Gemm {
   /** Columns of the register tile: four vectors, so MR x 4 accumulators stay in registers. */
   static final int NR = 4 * L;
   /**
-   * Depth of a packed block: a KC x NR panel of B stays in L2 (with L1 holding the rows the
-   * tile is reading) while the item's rows pass. The depth blocks also fix the order in which
-   * each element of C is summed, so the results depend on KC and on nothing else here.
+   * Depth of a packed block: a KC x NR panel of B (64 KiB with 16-float vectors) stays in L2
+   * while the item's rows pass. The depth blocks also fix the order in which each element of C
+   * is summed, so the results depend on KC and on nothing else here.
    */
   static final int KC = 256;
   /** Most rows of C one work item covers (its MC x KC block of A stays in L2): whole tiles. */
