@@ -35,8 +35,8 @@ class GemmTest {
   void matchesReferenceAcrossDepthBlocksAndColumnBlocks() {
     SplittableRandom rnd = new SplittableRandom(2);
     // k past one and two KC blocks, n past NC, m past MC: every boundary of the blocking; and
-    // last panels of one, two and three vectors of columns (16, 80; 32, 96; 48) added to over
-    // depth blocks.
+    // last panels of one, two and three vectors of columns (16, 80; 32, 96; 48, 112) added to
+    // over depth blocks.
     int[][] shapes = {{128, 32, 32}, {37, 45, Gemm.KC + 1}, {200, Gemm.NC + 40, 70},
         {Gemm.MC + 9, 50, 2 * Gemm.KC + 3}, {64, 96, 4 * Gemm.KC + 6},
         {Gemm.MC + 9, 48, 2 * Gemm.KC + 3}, {40, 16, Gemm.KC + 7}, {Gemm.MC + 9, 80, Gemm.KC + 2},
