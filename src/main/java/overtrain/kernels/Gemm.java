@@ -484,7 +484,6 @@ public final class Gemm {
     }
   }
 
-
   /**
    * Floats per depth step of a packed B of n columns: whole panels of NR, then a last panel of
    * the columns left rounded up to whole vectors, 1, 2 or (for 3) 4 of them, so that a narrow
