@@ -625,8 +625,9 @@ public final class Gemm {
    * vectors load eight vectors (four of B, four broadcasts of A) per 16 multiply-adds, where
    * eight rows by two load ten: on a host whose neighbours share the cores' load side, that
    * is what a product loses least to. Six rows by four (24 accumulators) loaded fewer still,
-   * but some processes ran it at half speed to the end, for a reason not found; and on a
-   * narrow panel four rows share too few columns, so those keep eight (bench/HISTORY.md). Each
+   * but its loop needs 29 of the 32 vector registers, and in some processes C2 (its choice
+   * swayed by profile counts) kept 14 accumulators on the stack and ran it at half speed; on
+   * a narrow panel four rows share too few columns, so those keep eight (bench/HISTORY.md). Each
    * sets C: a tile added to C is set aside first and added by {@link #storeTile}, which keeps
    * one copy of each kernel (a flag for adding made C2 cut the adding path out of the first
    * compile, and some processes then ran many times slower after the recompile). The store is
