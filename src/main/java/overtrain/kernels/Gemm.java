@@ -633,9 +633,9 @@ public final class Gemm {
    * compile, and some processes then ran many times slower after the recompile). The store is
    * inline so C2 keeps every vector in a register (a helper for the store stopped inlining and
    * boxed them). Row r of A at depth p is ap[aOff + r*rs + p*ps]: (lda, 1) for A as stored,
-   * (1, lda) for A transposed, (1, rows) for a copied edge panel. Each element of C is the same
-   * sum in the same order whichever form computes it: from zero over the block's depth, one
-   * fused multiply-add per term.
+   * (1, lda) for A transposed, (1, mr) for an edge panel copied mr rows high. Each element of
+   * C is the same sum in the same order whichever form computes it: from zero over the block's
+   * depth, one fused multiply-add per term.
    */
   private static void tile(
       int width, int kc, float[] ap, int aOff, int rs, int ps, float[] bp, int bOff,
