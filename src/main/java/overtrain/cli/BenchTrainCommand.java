@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import overtrain.checkpoint.Checkpoint;
 import overtrain.io.Json;
 import overtrain.kernels.Parallel;
+import overtrain.kernels.ProductTimes;
 import overtrain.model.ModelConfig;
 import overtrain.model.OlmoModel;
 import overtrain.model.Parameterization;
@@ -98,6 +99,12 @@ public final class BenchTrainCommand implements Callable<Integer> {
       "large to train here"})
   boolean scoreOnly;
 
+  @Option(names = "--products", description = {
+      "also time every matrix product of the timed training steps by shape and print where",
+      "a step's time goes: each kind's calls, milliseconds and GFLOP/s a step, and the rest",
+      "(attention, whose products run one head per thread, norms, activations, AdamW)"})
+  boolean products;
+
   @Option(names = "--json", description = "print one JSON object: tokens_per_s, gflops, threads, ...")
   boolean json;
 
@@ -138,7 +145,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             && warmups < warmupSteps + EXTRA_WARMUP_STEPS)) {
       long before = allocatedBytes();
       long compilingBefore = compilingMillis();
-      loss = step(model, trainStep, rng, tokens, targets, nanos);
+      loss = step(model, trainStep, rng, tokens, targets, nanos, false);
       lastAllocated = allocatedBytes() - before;
       double compiling = (compilingMillis() - compilingBefore) / ((nanos[0] + nanos[1]) / 1e6);
       quietSteps = compiling <= COMPILING_SHARE ? quietSteps + 1 : 0;
@@ -151,8 +158,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
           lastAllocated / (1024.0 * 1024), quietSteps, QUIET_STEPS, 100 * COMPILING_SHARE);
     }
     long allocatedBefore = allocatedBytes();
+    ProductTimes.clear();
     for (int s = 0; s < steps; s++) {
-      loss = step(model, trainStep, rng, tokens, targets, nanos);
+      loss = step(model, trainStep, rng, tokens, targets, nanos, products);
       trainNanos[s] = nanos[0];
       scoreNanos[s] = nanos[1];
       progress.advance(1);
@@ -199,6 +207,13 @@ public final class BenchTrainCommand implements Callable<Integer> {
       o.put("warmup_steps", warmups);
       o.put("layers", layers).put("heads", heads).put("d_model", dModel).put("ff_size", ff);
       o.put("vocab", vocab).put("context", context).put("batch", batch);
+      if (products) {
+        ArrayNode list = o.putArray("products");
+        for (ProductTimes.Entry e : ProductTimes.entries()) {
+          list.addObject().put("product", e.product()).put("calls_per_step", (double) e.calls() / steps)
+              .put("ms_per_step", e.nanos() / 1e6 / steps).put("gflops", e.flops() / e.nanos());
+        }
+      }
       System.out.println(o);
     } else {
       System.out.printf("%,.0f tokens/s, %.1f GFLOP/s achieved, %.1f ms/step over %d steps (after %d "
@@ -222,8 +237,26 @@ public final class BenchTrainCommand implements Callable<Integer> {
           (double) (liveBytes - runtimeLiveBytes) / needBytes);
       System.out.printf("allocated per timed step%s: %,.1f KiB over all threads%n",
           noScore ? "" : " and its scoring pass", allocatedPerStep / 1024.0);
+      if (products) printProducts(seconds * 1000 / steps);
     }
     return 0;
+  }
+
+  /** --products: the timed steps' products by kind, the longest first, and the rest of a step. */
+  private void printProducts(double stepMillis) {
+    System.out.printf("where a training step's %.1f ms go (products timed by kind, wall time; "
+        + "N as stored, T transposed, P packed ahead):%n", stepMillis);
+    System.out.printf("  %-58s %8s %9s %7s %8s%n", "product", "calls", "ms", "share", "GFLOP/s");
+    double total = 0;
+    for (ProductTimes.Entry e : ProductTimes.entries()) {
+      double ms = e.nanos() / 1e6 / steps;
+      total += ms;
+      System.out.printf("  %-58s %8.1f %9.2f %6.1f%% %8s%n", e.product(), (double) e.calls() / steps,
+          ms, 100 * ms / stepMillis, e.flops() > 0 ? String.format("%.1f", e.flops() / e.nanos()) : "");
+    }
+    System.out.printf("  %-58s %8s %9.2f %6.1f%%%n", "all of the above", "", total, 100 * total / stepMillis);
+    System.out.printf("  %-58s %8s %9.2f %6.1f%%%n", "the rest: attention, norms, activations, AdamW",
+        "", stepMillis - total, 100 * (stepMillis - total) / stepMillis);
   }
 
   /** --score-only: warm-up passes, then timed ones, each on fresh random tokens. */
@@ -271,14 +304,17 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
   /**
    * One training step (forward, backward, clipping, AdamW) on fresh random tokens and, unless
-   * --no-score, one scoring pass on others: their nanoseconds into nanos[0] and nanos[1].
+   * --no-score, one scoring pass on others: their nanoseconds into nanos[0] and nanos[1]; the
+   * training step's products timed by kind when asked.
    */
   private double step(OlmoModel model, Step trainStep, SplittableRandom rng, int[] tokens,
-      int[] targets, long[] nanos) {
+      int[] targets, long[] nanos, boolean timeProducts) {
     randomTokens(rng, tokens, targets);
+    ProductTimes.enable(timeProducts);
     long start = System.nanoTime();
     double loss = trainStep.run(tokens, targets, batch, context).loss();
     nanos[0] = System.nanoTime() - start;
+    ProductTimes.enable(false);
     nanos[1] = 0;
     if (!noScore) {
       randomTokens(rng, tokens, targets);
@@ -328,16 +364,16 @@ public final class BenchTrainCommand implements Callable<Integer> {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
-  /**
-   * Bytes allocated on the heap so far by the threads alive now (this one and the engine's
-   * workers, which live as long as the process), or 0 where the JVM does not count them.
-   */
   /** Milliseconds the JIT's compiler threads have spent compiling, 0 where not measured. */
   private static long compilingMillis() {
     var jit = ManagementFactory.getCompilationMXBean();
     return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
   }
 
+  /**
+   * Bytes allocated on the heap so far by the threads alive now (this one and the engine's
+   * workers, which live as long as the process), or 0 where the JVM does not count them.
+   */
   private static long allocatedBytes() {
     if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx)
         || !mx.isThreadAllocatedMemorySupported()) {

@@ -97,7 +97,12 @@ public final class Gemm {
       boolean accumulate) {
     boolean parallel = Parallel.threads() > 1 && !Parallel.inBody()
         && (long) m * n * k >= PARALLEL_MIN_MACS;
+    long start = ProductTimes.timing() ? System.nanoTime() : 0;
     run(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, parallel);
+    if (start != 0) {
+      ProductTimes.add(ProductTimes.name(m, n, k, transA, transB ? 'T' : 'N'),
+          System.nanoTime() - start, 2.0 * m * n * k);
+    }
   }
 
   /**
@@ -163,8 +168,12 @@ public final class Gemm {
     public PackedB pack(boolean transB, int n, int k, float[] b, int bOff, int ldb) {
       requireShape(n, k);
       checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+      long start = ProductTimes.timing() ? System.nanoTime() : 0;
       float[] bp = reserve(n, k);
       packAll(transB, n, k, b, bOff, ldb, bp, nPad, onThreads());
+      if (start != 0) {
+        ProductTimes.add("pack B " + k + "x" + n + (transB ? " T" : " N"), System.nanoTime() - start, 0);
+      }
       return this;
     }
 
@@ -225,8 +234,12 @@ public final class Gemm {
     if (trivial(m, n, k, c, cOff, ldc, accumulate)) return;
     boolean parallel = Parallel.threads() > 1 && !Parallel.inBody()
         && (long) m * n * k >= PARALLEL_MIN_MACS;
+    long start = ProductTimes.timing() ? System.nanoTime() : 0;
     multiply(transA, m, n, k, a, aOff, lda, b.data, b.nPad, c, cOff, ldc, accumulate, parallel,
         SCRATCH.get());
+    if (start != 0) {
+      ProductTimes.add(ProductTimes.name(m, n, k, transA, 'P'), System.nanoTime() - start, 2.0 * m * n * k);
+    }
   }
 
   /** True (with C cleared unless accumulating) when the product has no terms to sum. */
@@ -354,42 +367,58 @@ public final class Gemm {
 
     /** Runs the products added since the last run, on the engine's threads when they are large. */
     public void run() {
+      long start = ProductTimes.timing() ? System.nanoTime() : 0;
+      long macs = 0;
+      for (int i = 0; i < count; i++) macs += (long) m[i] * n[i] * b[i].k;
       try {
-        long macs = 0;
-        for (int i = 0; i < count; i++) macs += (long) m[i] * n[i] * b[i].k;
-        boolean parallel = Parallel.threads() > 1 && !Parallel.inBody() && macs >= PARALLEL_MIN_MACS;
-        if (!parallel || count == 1) {
-          for (int i = 0; i < count; i++) {
-            multiply(transA[i], m[i], n[i], b[i].k, a[i], aOff[i], lda[i], b[i].data, b[i].nPad,
-                c[i], cOff[i], ldc[i], accumulate[i], parallel, SCRATCH.get());
-          }
-          return;
-        }
-        for (int i = 0; i < count; i++) {
-          long split = itemShape(m[i], n[i]);
-          mc[i] = (int) (split >>> 32);
-          nc[i] = (int) split;
-          colBlocks[i] = blocks(n[i], nc[i]);
-          firstItem[i + 1] = firstItem[i] + blocks(m[i], mc[i]) * colBlocks[i];
-        }
-        int items = firstItem[count];
-        AtomicInteger next = new AtomicInteger();
-        Parallel.range(Parallel.threads(), (from, to) -> {
-          Scratch mine = SCRATCH.get();
-          for (int item; (item = next.getAndIncrement()) < items; ) {
-            int i = 0;
-            while (item >= firstItem[i + 1]) i++;
-            block(item - firstItem[i], colBlocks[i], mc[i], nc[i], transA[i], m[i], n[i], b[i].k,
-                a[i], aOff[i], lda[i], b[i].data, b[i].nPad, c[i], cOff[i], ldc[i], accumulate[i],
-                mine);
-          }
-        });
+        multiplyAll(macs);
       } finally {
+        if (start != 0) ProductTimes.add(name(), System.nanoTime() - start, 2.0 * macs);
         java.util.Arrays.fill(a, null);
         java.util.Arrays.fill(c, null);
         java.util.Arrays.fill(b, null);
         count = 0;
       }
+    }
+
+    /** "group of" and each product's {@link ProductTimes#name}. */
+    private String name() {
+      StringBuilder s = new StringBuilder("group of");
+      for (int i = 0; i < count; i++) {
+        s.append(i == 0 ? " " : ", ").append(ProductTimes.name(m[i], n[i], b[i].k, transA[i], 'P'));
+      }
+      return s.toString();
+    }
+
+    /** The products added, as one hand-out of work when they run on the engine's threads. */
+    private void multiplyAll(long macs) {
+      boolean parallel = Parallel.threads() > 1 && !Parallel.inBody() && macs >= PARALLEL_MIN_MACS;
+      if (!parallel || count == 1) {
+        for (int i = 0; i < count; i++) {
+          multiply(transA[i], m[i], n[i], b[i].k, a[i], aOff[i], lda[i], b[i].data, b[i].nPad,
+              c[i], cOff[i], ldc[i], accumulate[i], parallel, SCRATCH.get());
+        }
+        return;
+      }
+      for (int i = 0; i < count; i++) {
+        long split = itemShape(m[i], n[i]);
+        mc[i] = (int) (split >>> 32);
+        nc[i] = (int) split;
+        colBlocks[i] = blocks(n[i], nc[i]);
+        firstItem[i + 1] = firstItem[i] + blocks(m[i], mc[i]) * colBlocks[i];
+      }
+      int items = firstItem[count];
+      AtomicInteger next = new AtomicInteger();
+      Parallel.range(Parallel.threads(), (from, to) -> {
+        Scratch mine = SCRATCH.get();
+        for (int item; (item = next.getAndIncrement()) < items; ) {
+          int i = 0;
+          while (item >= firstItem[i + 1]) i++;
+          block(item - firstItem[i], colBlocks[i], mc[i], nc[i], transA[i], m[i], n[i], b[i].k,
+              a[i], aOff[i], lda[i], b[i].data, b[i].nPad, c[i], cOff[i], ldc[i], accumulate[i],
+              mine);
+        }
+      });
     }
   }
 

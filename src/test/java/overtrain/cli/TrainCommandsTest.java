@@ -12,7 +12,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -179,6 +181,35 @@ class TrainCommandsTest {
       assertTrue(r.hasNonNull(field) && Double.isFinite(r.get(field).asDouble()), field + " in " + json);
     }
     assertTrue(r.get("need_mib").asDouble() > 0, json);
+  }
+
+  /**
+   * --products: every matrix product of a step timed by kind, whose operations add up to a
+   * step's linear layers and head, forward, input gradient and weight gradient (6 x rows x
+   * their weights), within the step's time.
+   */
+  @Test
+  void benchTimesAStepsProductsByKind() throws IOException {
+    int layers = 2, d = 64, ff = 4 * d, vocab = 512, context = 16, batch = 2, steps = 2;
+    JsonNode r = new ObjectMapper().readTree(run("bench", "train", "--layers", "" + layers, "--heads", "2",
+        "--d-model", "" + d, "--vocab", "" + vocab, "--context", "" + context, "--batch", "" + batch,
+        "--steps", "" + steps, "--warmup-steps", "1", "--no-score", "--products", "--json"));
+    String json = r.toPrettyString();
+    double flops = 0, millis = 0;
+    Set<String> names = new HashSet<>();
+    for (JsonNode p : r.get("products")) {
+      assertTrue(names.add(p.get("product").asText()), json);
+      assertTrue(p.get("calls_per_step").asDouble() > 0 && p.get("ms_per_step").asDouble() > 0, json);
+      flops += p.get("gflops").asDouble() * p.get("ms_per_step").asDouble() * 1e6;
+      millis += p.get("ms_per_step").asDouble();
+    }
+    int rows = batch * context;
+    double weights = layers * (4.0 * d * d + 3.0 * d * ff) + (double) vocab * d;
+    assertEquals(6 * rows * weights, flops, 1e-9 * flops, json);
+    // the head's forward product against its weights packed once, and its weight gradient
+    assertTrue(names.contains(rows + "x" + vocab + "x" + d + " NP"), json);
+    assertTrue(names.contains(vocab + "x" + d + "x" + rows + " TN"), json);
+    assertTrue(millis <= r.get("step_ms").asDouble(), json);
   }
 
   /** What a study's plan measures for a model too large to train here: scoring passes alone. */

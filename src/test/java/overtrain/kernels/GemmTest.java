@@ -2,7 +2,10 @@ package overtrain.kernels;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class GemmTest {
@@ -55,6 +58,43 @@ class GemmTest {
       Case c = new Case((tr & 1) != 0, (tr & 2) != 0, 256, 192, 128, 0, 0, 0, 0, 0, 0, tr == 3);
       check(c, rnd, true);
     }
+  }
+
+  /**
+   * Timing by kind counts the products started outside parallel bodies while it is on, each
+   * kind under its shape and forms, with its calls and floating-point operations.
+   */
+  @Test
+  void productTimesCountTopLevelProductsWhileOn() {
+    SplittableRandom rnd = new SplittableRandom(11);
+    int m = 40, n = 24, k = 30;
+    float[] a = random(rnd, m * k), b = random(rnd, n * k), c = new float[m * n];
+    ProductTimes.clear();
+    Gemm.sgemm(false, true, m, n, k, a, 0, k, b, 0, k, c, 0, n, false);
+    assertEquals(List.of(), ProductTimes.entries(), "nothing is timed while off");
+    ProductTimes.enable(true);
+    try {
+      Gemm.sgemm(false, true, m, n, k, a, 0, k, b, 0, k, c, 0, n, false);
+      Gemm.sgemm(false, true, m, n, k, a, 0, k, b, 0, k, c, 0, n, true);
+      Gemm.PackedB packed = new Gemm.PackedB().pack(true, n, k, b, 0, k);
+      Gemm.sgemm(true, m, n, a, 0, m, packed, c, 0, n, false);
+      Parallel.range(4, (from, to) -> {
+        for (int i = from; i < to; i++) Gemm.sgemm(false, true, 8, n, k, a, 0, k, b, 0, k, new float[8 * n], 0, n, false);
+      });
+    } finally {
+      ProductTimes.enable(false);
+    }
+    Gemm.sgemm(false, true, m, n, k, a, 0, k, b, 0, k, c, 0, n, false);
+    Map<String, ProductTimes.Entry> byName = ProductTimes.entries().stream()
+        .collect(Collectors.toMap(ProductTimes.Entry::product, e -> e));
+    assertEquals(Parallel.threads() > 1 ? 3 : 4, byName.size(), byName.toString());
+    assertEquals(2, byName.get("40x24x30 NT").calls(), byName.toString());
+    assertEquals(2 * 2.0 * m * n * k, byName.get("40x24x30 NT").flops());
+    assertEquals(1, byName.get("40x24x30 TP").calls(), byName.toString());
+    assertEquals(0, byName.get("pack B 30x24 T").flops());
+    for (ProductTimes.Entry e : byName.values()) assertTrue(e.nanos() > 0, e.toString());
+    ProductTimes.clear();
+    assertEquals(List.of(), ProductTimes.entries());
   }
 
   @Test
