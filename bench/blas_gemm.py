@@ -1,8 +1,11 @@
 #!/usr/bin/python3
 """OpenBLAS SGEMM (through NumPy) on the shapes of GemmBenchmark, in GFLOP/s.
 
-Run with the system Python, whose NumPy uses the system BLAS (install libopenblas0-pthread);
-the thread count is set through OPENBLAS_NUM_THREADS before NumPy loads, e.g.
+Run with the system Python, whose NumPy uses the system BLAS (install libopenblas0-pthread,
+python3-threadpoolctl); the thread count is set through OPENBLAS_NUM_THREADS before NumPy loads,
+and OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed from the environment first (some machines
+set them for older OpenBLAS builds; they hold it to the kernel they name). The kernel OpenBLAS
+then chose is printed on the first line. E.g.
     bench/blas_gemm.py --threads 1
 A shape "MxNxK:XY" is C[M,N] = op(A) op(B) with X, Y = N (as stored) or T (transposed).
 """
@@ -11,9 +14,10 @@ import os
 import sys
 import time
 
-SHAPES = ["4096x256x256:NT", "4096x1024x256:NT", "4096x256x1024:NT", "4096x8192x256:NT",
-          "4096x256x8192:NN", "4096x256x1024:NN", "256x256x4096:TN", "1024x256x4096:TN",
-          "8192x256x4096:TN"]
+# GemmBenchmark's: a 4 x 256 x 8192 training step's products (the head's in chunks of 1024 rows)
+SHAPES = ["4096x256x256:NT", "4096x1024x256:NT", "4096x256x1024:NT", "1024x8192x256:NT",
+          "1024x256x8192:NN", "4096x256x1024:NN", "256x256x4096:TN", "1024x256x4096:TN",
+          "256x1024x4096:TN", "8192x256x1024:TN"]
 
 
 def main():
@@ -24,7 +28,14 @@ def main():
     args = ap.parse_args()
     os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
     os.environ["OMP_NUM_THREADS"] = str(args.threads)
-    import numpy as np  # after the thread count is in the environment
+    for pin in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+        os.environ.pop(pin, None)
+    import numpy as np  # after the environment is set
+    from threadpoolctl import threadpool_info
+
+    blas = [(i.get("internal_api"), i.get("version"), i.get("architecture"), i.get("num_threads"))
+            for i in threadpool_info() if i.get("user_api") == "blas"]
+    print(f"BLAS (library, version, kernel, threads): {blas}")
 
     rng = np.random.default_rng(1)
     print(f"{'shape':20s} {'threads':>8s} {'GFLOP/s':>10s}  (median of timed calls)")

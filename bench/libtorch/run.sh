@@ -3,6 +3,8 @@
 # source is newer than its classes, then trains; arguments go to peer.LibtorchOlmo, for example
 #   bench/libtorch/run.sh --layers 4 --d-model 256 --heads 4 --vocab 8192 --context 256 \
 #       --batch 16 --threads 2 --steps 10
+# or, after --gemm, to peer.LibtorchGemm, which times MKL's SGEMM alone on GEMM shapes:
+#   bench/libtorch/run.sh --gemm --threads 2 --shapes 4096x256x256:NT 256x256x4096:TN
 # The first build needs the DJL artifacts in ~/.m2: `mvn -B -f bench/libtorch/pom.xml compile`
 # (without -o) fetches them once. At run time nothing is downloaded: DJL's offline mode is on,
 # libtorch comes out of the pytorch-native-cpu jar into target/djl-cache, and the JVM runs in
@@ -13,6 +15,11 @@ classes="$here/target/classes/peer/LibtorchOlmo.class"
 if [[ ! -f "$classes" || ! -f "$here/target/classpath.txt" \
       || -n "$(find "$here/src" "$here/pom.xml" -newer "$classes" -print -quit)" ]]; then
   mvn -B -q -o -f "$here/pom.xml" compile >&2
+fi
+main=peer.LibtorchOlmo
+if [[ ${1:-} == --gemm ]]; then
+  main=peer.LibtorchGemm
+  shift
 fi
 threads=2
 args=("$@")
@@ -36,7 +43,7 @@ if [[ ${LIBTORCH_MKL_SHIM:-1} != 0 ]]; then
   export LD_PRELOAD="$shim${LD_PRELOAD:+:$LD_PRELOAD}"
 fi
 cmd=(java -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -DENGINE_CACHE_DIR="$here/target/djl-cache"
-     -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" peer.LibtorchOlmo "$@")
+     -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" "$main" "$@")
 if unshare --net true 2>/dev/null; then
   exec unshare --net "${cmd[@]}"
 fi

@@ -17,7 +17,8 @@ import overtrain.kernels.Gemm;
 
 /**
  * GEMM throughput on the products of one training step at 4 layers, d 256, vocab 8192 and
- * 4096 rows (batch 16 x context 256). A shape reads "MxNxK:XY" with X, Y = N (as stored) or T
+ * 4096 rows (batch 16 x context 256), the head's a chunk of rows at a time as the step runs them
+ * ({@code overtrain bench train --products} lists a step's products). A shape reads "MxNxK:XY" with X, Y = N (as stored) or T
  * (transposed) for A and B; one operation is one product, 2*M*N*K floating-point operations
  * ({@code bench/jmh.sh} turns the scores into GFLOP/s). threads=1 runs {@link Gemm#sgemmSerial},
  * threads=2 runs {@link Gemm#sgemm} on the engine's pool (start the JVM with
@@ -34,12 +35,13 @@ public class GemmBenchmark {
     "4096x256x256:NT", // attention projections, forward: y = x W^T
     "4096x1024x256:NT", // MLP gate/up, forward
     "4096x256x1024:NT", // MLP down, forward
-    "4096x8192x256:NT", // output head, forward
-    "4096x256x8192:NN", // output head, input gradient: dx = dy W
-    "4096x256x1024:NN", // MLP up, input gradient
+    "1024x8192x256:NT", // output head, forward, a chunk of 1024 rows (CrossEntropy.trainingChunk)
+    "1024x256x8192:NN", // output head, input gradient of a chunk: dx = dz W
+    "4096x256x1024:NN", // MLP gate/up, input gradient
     "256x256x4096:TN", // attention projection, weight gradient: dW = dy^T x
     "1024x256x4096:TN", // MLP gate/up, weight gradient
-    "8192x256x4096:TN" // output head, weight gradient
+    "256x1024x4096:TN", // MLP down, weight gradient
+    "8192x256x1024:TN" // output head, weight gradient of a chunk
   })
   public String shape;
 
