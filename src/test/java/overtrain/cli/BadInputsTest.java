@@ -96,6 +96,16 @@ class BadInputsTest {
     assertTrue(help.replaceAll("\\s+", " ").contains("0, the default, means no limit"), help);
   }
 
+  /** bench train --products with --score-only would time nothing: refused before any work. */
+  @Test
+  void benchRefusesProductTimesWithoutTrainingSteps() {
+    Ran r = run("bench", "train", "--score-only", "--products", "--layers", "1", "--d-model", "16",
+        "--heads", "2", "--vocab", "40", "--context", "8", "--batch", "1", "--steps", "1");
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("--products times the products of training steps; --score-only runs none"), r.err());
+    assertTrue(!r.err().contains("bench (scoring passes)"), "no pass ran: " + r.err());
+  }
+
   /** NaN weights: eval fails naming the tensor, rather than printing "loss NaN" with exit 0. */
   @Test
   void evalOfACheckpointWithNaNWeightsFails() throws IOException {
