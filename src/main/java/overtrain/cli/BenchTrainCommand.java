@@ -214,8 +214,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
       if (products) {
         ArrayNode list = o.putArray("products");
         for (ProductTimes.Entry e : ProductTimes.entries()) {
-          list.addObject().put("product", e.product()).put("calls_per_step", (double) e.calls() / steps)
-              .put("ms_per_step", e.nanos() / 1e6 / steps).put("gflops", e.flops() / e.nanos());
+          ObjectNode p = list.addObject().put("product", e.product())
+              .put("calls_per_step", (double) e.calls() / steps).put("ms_per_step", e.nanos() / 1e6 / steps)
+              .put("gflop_per_step", e.flops() / 1e9 / steps);
+          if (e.nanos() > 0) p.put("gflops", e.flops() / e.nanos());
         }
       }
       System.out.println(o);
@@ -256,7 +258,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
       double ms = e.nanos() / 1e6 / steps;
       total += ms;
       System.out.printf("  %-58s %8.1f %9.2f %6.1f%% %8s%n", e.product(), (double) e.calls() / steps,
-          ms, 100 * ms / stepMillis, e.flops() > 0 ? String.format("%.1f", e.flops() / e.nanos()) : "");
+          ms, 100 * ms / stepMillis, e.flops() > 0 && e.nanos() > 0 ? String.format("%.1f", e.flops() / e.nanos()) : "");
     }
     System.out.printf("  %-58s %8s %9.2f %6.1f%%%n", "all of the above", "", total, 100 * total / stepMillis);
     System.out.printf("  %-58s %8s %9.2f %6.1f%%%n", "the rest: attention, norms, activations, AdamW",

@@ -92,7 +92,7 @@ class GemmTest {
     assertEquals(2 * 2.0 * m * n * k, byName.get("40x24x30 NT").flops());
     assertEquals(1, byName.get("40x24x30 TP").calls(), byName.toString());
     assertEquals(0, byName.get("pack B 30x24 T").flops());
-    for (ProductTimes.Entry e : byName.values()) assertTrue(e.nanos() > 0, e.toString());
+    for (ProductTimes.Entry e : byName.values()) assertTrue(e.nanos() >= 0, e.toString());
     ProductTimes.clear();
     assertEquals(List.of(), ProductTimes.entries());
   }
