@@ -217,7 +217,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
           ObjectNode p = list.addObject().put("product", e.product())
               .put("calls_per_step", (double) e.calls() / steps).put("ms_per_step", e.nanos() / 1e6 / steps)
               .put("gflop_per_step", e.flops() / 1e9 / steps);
-          if (e.nanos() > 0) p.put("gflops", e.flops() / e.nanos());
+          if (e.nanos() > 0 && e.flops() > 0) p.put("gflops", e.flops() / e.nanos());
         }
       }
       System.out.println(o);
