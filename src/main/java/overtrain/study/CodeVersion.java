@@ -2,65 +2,46 @@ package overtrain.study;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The version of the code a result came from: the jar's Maven version, and the git commit of
- * the work tree the classes were loaded from when there is one ("-dirty" when it has
- * uncommitted changes), so that a result says which code made it.
+ * The version of the code a result came from: the jar's Maven version and the git commit the
+ * classes were built from ("-dirty" when the tree had uncommitted changes), both recorded by the
+ * build. Read from the classes rather than from the work tree, because a study's workers go on
+ * running the jar they started with while the tree moves on.
  */
 final class CodeVersion {
+  /** Written by the build (git-commit-id-maven-plugin, see pom.xml). */
+  static final String BUILD_PROPERTIES = "/overtrain/build.properties";
+  private static final String MAVEN_PROPERTIES = "/META-INF/maven/overtrain/overtrain/pom.properties";
   private static String cached;
 
   private CodeVersion() {}
 
   static synchronized String get() {
-    if (cached == null) cached = version() + "+" + commit();
+    if (cached == null) {
+      Properties maven = read(MAVEN_PROPERTIES);
+      Properties build = read(BUILD_PROPERTIES);
+      cached = of(maven.getProperty("version"), build.getProperty("git.commit.id.abbrev"),
+          build.getProperty("git.dirty"));
+    }
     return cached;
   }
 
-  private static String version() {
-    try (InputStream in = CodeVersion.class.getResourceAsStream(
-        "/META-INF/maven/overtrain/overtrain/pom.properties")) {
-      if (in == null) return "unknown";
-      Properties p = new Properties();
-      p.load(in);
-      return p.getProperty("version", "unknown");
+  /** "version+commit", "version+commit-dirty", "unknown" for what the build did not record. */
+  static String of(String version, String commit, String dirty) {
+    String v = version == null || version.isBlank() ? "unknown" : version.strip();
+    if (commit == null || commit.isBlank()) return v + "+unknown";
+    return v + "+" + commit.strip() + ("true".equals(dirty == null ? null : dirty.strip()) ? "-dirty" : "");
+  }
+
+  private static Properties read(String resource) {
+    Properties p = new Properties();
+    try (InputStream in = CodeVersion.class.getResourceAsStream(resource)) {
+      if (in != null) p.load(in);
     } catch (IOException e) {
-      return "unknown";
+      // left empty: the version reads "unknown"
     }
-  }
-
-  private static String commit() {
-    try {
-      Path code = Path.of(CodeVersion.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      Path dir = Files.isDirectory(code) ? code : code.getParent();
-      String head = git(dir, "rev-parse", "--short=12", "HEAD");
-      if (head == null || head.isEmpty()) return "unknown";
-      String changes = git(dir, "status", "--porcelain", "--untracked-files=no");
-      return changes == null || changes.isEmpty() ? head : head + "-dirty";
-    } catch (Exception e) {
-      return "unknown";
-    }
-  }
-
-  private static String git(Path dir, String... args) throws IOException, InterruptedException {
-    String[] cmd = new String[args.length + 3];
-    cmd[0] = "git";
-    cmd[1] = "-C";
-    cmd[2] = dir.toString();
-    System.arraycopy(args, 0, cmd, 3, args.length);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(false)
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      p.destroyForcibly();
-      return null;
-    }
-    return new String(out, StandardCharsets.UTF_8).trim();
+    return p;
   }
 }
