@@ -6,9 +6,10 @@ import java.util.Properties;
 
 /**
  * The version of the code a result came from: the jar's Maven version and the git commit the
- * classes were built from ("-dirty" when the tree had uncommitted changes), both recorded by the
- * build. Read from the classes rather than from the work tree, because a study's workers go on
- * running the jar they started with while the tree moves on.
+ * classes were built from ("-dirty" when the tree had changes not committed, untracked files
+ * included, since a new source file changes the jar), both recorded by the build. Read from the
+ * classes rather than from the work tree, because a study's workers go on running the jar they
+ * started with while the tree moves on.
  */
 final class CodeVersion {
   /** Written by the build (git-commit-id-maven-plugin, see pom.xml). */
