@@ -104,7 +104,7 @@ public final class StudyCommand implements Runnable {
         String rho = d.path("spearman_rho").isNumber()
             ? String.format(Locale.ROOT, "; degradation vs budget: rho %+.2f, p %.3f", d.get("spearman_rho").asDouble(),
                 d.get("p_value").asDouble())
-            : "";
+            : d.has("why_none") ? "; degradation vs budget: " + d.get("why_none").asText() : "";
         System.out.println(e.getKey() + ": " + where + rho);
       });
       System.out.println("wrote " + out);

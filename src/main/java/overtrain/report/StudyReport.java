@@ -88,25 +88,45 @@ public final class StudyReport {
         lines.add("Fine-tuned on " + f.id().substring("finetune-heldout-".length()) + ", held-out loss: "
             + f.sentence()));
     List<String> inside = new ArrayList<>();
-    int modifications = 0, rising = 0, significant = 0;
+    // an interior lowest point needs three budgets, a rank correlation two budgets and three points
+    int modifications = 0, curves = 0, correlated = 0, rising = 0, significant = 0, mostBudgets = 0;
+    String whyNoRho = "";
     for (Iterator<Map.Entry<String, JsonNode>> it = findings.path("modifications").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       modifications++;
       JsonNode after = e.getValue().path("heldout_loss_after");
+      int budgets = after.path("budgets").size();
+      mostBudgets = Math.max(mostBudgets, budgets);
+      if (budgets >= 3) curves++;
       if (after.path("inflection_tokens").isNumber()) {
         inside.add(e.getKey().replaceFirst("^.*\\| ", "") + " at " + Numbers.tokens(after.get("inflection_tokens").asDouble()));
       }
       JsonNode d = e.getValue().path("degradation");
-      if (d.path("spearman_rho").asDouble(0) > 0) rising++;
-      if (d.path("spearman_rho").asDouble(0) > 0 && d.path("p_value").asDouble(1) < 0.05) significant++;
+      if (!d.path("spearman_rho").isNumber()) {
+        whyNoRho = d.path("why_none").asText("too few points");
+        continue;
+      }
+      correlated++;
+      if (d.get("spearman_rho").asDouble() > 0) rising++;
+      if (d.get("spearman_rho").asDouble() > 0 && d.path("p_value").asDouble(1) < 0.05) significant++;
     }
     if (modifications > 0) {
-      lines.add("Inflection (lowest held-out loss after) inside the budgets for " + inside.size() + " of "
-          + modifications + (inside.isEmpty() ? "" : ": " + String.join(", ", inside)) + ".");
-      lines.add("Degradation grows with budget (Spearman rho > 0) for " + rising + " of " + modifications
-          + "; with p < 0.05 for " + significant + ".");
+      lines.add(curves == 0
+          ? "Inflection (lowest held-out loss after): needs 3 budgets or more; the study has " + mostBudgets + "."
+          : "Inflection (lowest held-out loss after) inside the budgets for " + inside.size() + " of "
+              + of(curves, modifications, "fewer than 3 budgets")
+              + (inside.isEmpty() ? "" : ": " + String.join(", ", inside)) + ".");
+      lines.add(correlated == 0
+          ? "Degradation against budget (Spearman rho): " + whyNoRho + "."
+          : "Degradation grows with budget (Spearman rho > 0) for " + rising + " of "
+              + of(correlated, modifications, "too few points") + "; with p < 0.05 for " + significant + ".");
     }
     return lines;
+  }
+
+  /** "n", or "n (of all; the others have why)" when some of the modifications could not count. */
+  private static String of(int n, int all, String why) {
+    return n == all ? Integer.toString(n) : n + " (of " + all + "; the others have " + why + ")";
   }
 
   /** The report of a results table; findings computed from it when null. */
@@ -569,7 +589,9 @@ public final class StudyReport {
         + " - " + Numbers.tokens(inf.get("interval_high_tokens").asDouble()) : "";
     String none = inf.has("resamples_without_inflection")
         ? Numbers.fixed(100 * inf.get("resamples_without_inflection").asDouble(), 0) + "%" : "";
-    String rho = deg != null && deg.path("spearman_rho").isNumber() ? Numbers.fixed(deg.get("spearman_rho").asDouble(), 2) : "";
+    String rho = deg == null ? ""
+        : deg.path("spearman_rho").isNumber() ? Numbers.fixed(deg.get("spearman_rho").asDouble(), 2)
+        : deg.path("why_none").asText("");
     String p = deg != null && deg.path("p_value").isNumber() ? Numbers.fixed(deg.get("p_value").asDouble(), 3) : "";
     return new String[] {name, at, interval, inf.path("seeds").asText(""), none, rho, p};
   }

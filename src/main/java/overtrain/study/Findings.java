@@ -38,14 +38,24 @@ public final class Findings {
    */
   public static final java.util.Set<String> BASE_KINDS = java.util.Set.of("pretrain", "checkpoint");
 
-  /** One curve: values by budget, a list of one value per pre-training seed at each budget. */
-  record Curve(TreeMap<Long, Map<Long, Double>> bySeed) {
-    Curve() {
-      this(new TreeMap<>());
-    }
+  /**
+   * One curve: by budget, one value per pre-training seed, the mean of the values added for that
+   * seed (a perturbation's directions).
+   */
+  static final class Curve {
+    private final TreeMap<Long, Map<Long, Double>> bySeed = new TreeMap<>();
+    /** Per budget and seed: the sum of the values added and their count. */
+    private final Map<Long, Map<Long, double[]>> sums = new HashMap<>();
 
     void add(long budget, long seed, double value) {
-      bySeed.computeIfAbsent(budget, b -> new TreeMap<>()).merge(seed, value, (a, b) -> (a + b) / 2);
+      double[] s = sums.computeIfAbsent(budget, b -> new HashMap<>()).computeIfAbsent(seed, k -> new double[2]);
+      s[0] += value;
+      s[1]++;
+      bySeed.computeIfAbsent(budget, b -> new TreeMap<>()).put(seed, s[0] / s[1]);
+    }
+
+    TreeMap<Long, Map<Long, Double>> bySeed() {
+      return bySeed;
     }
 
     /** The seeds present at every budget. */
@@ -64,9 +74,11 @@ public final class Findings {
 
   /** The lowest point of mean values over budgets, interpolated on log-budget. */
   static Minimum minimum(long[] budgets, double[] mean) {
+    if (mean.length < 2) return new Minimum(Double.NaN, "one budget: no curve to find a lowest point on");
     int k = 0;
     for (int i = 1; i < mean.length; i++) if (mean[i] < mean[k]) k = i;
-    if (budgets.length < 3 || k == mean.length - 1) return new Minimum(Double.NaN, "still falling at the largest budget");
+    // with two budgets the lowest is always at an end
+    if (k == mean.length - 1) return new Minimum(Double.NaN, "still falling at the largest budget");
     if (k == 0) return new Minimum(Double.NaN, "lowest at the smallest budget: rises throughout");
     double x0 = Math.log(budgets[k - 1]), x1 = Math.log(budgets[k]), x2 = Math.log(budgets[k + 1]);
     double y0 = mean[k - 1], y1 = mean[k], y2 = mean[k + 1];
@@ -200,8 +212,11 @@ public final class Findings {
     double[] y = points.stream().mapToDouble(p -> p[1]).toArray();
     ObjectNode o = Json.object();
     o.put("points", x.length);
-    if (x.length < 3) {
+    // one budget gives no order to correlate with (every rank tied): not a rho of 0
+    if (curve.bySeed().size() < 2 || x.length < 3) {
       o.putNull("spearman_rho");
+      o.put("why_none", curve.bySeed().size() < 2 ? "needs 2 budgets or more"
+          : "needs 3 points or more (budgets x seeds)");
       return o;
     }
     o.put("spearman_rho", spearman(x, y));

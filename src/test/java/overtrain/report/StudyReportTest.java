@@ -23,6 +23,23 @@ class StudyReportTest {
     return StudyReport.of(new SyntheticStudy(dip, perturb, finetune).table(), null, SyntheticStudy.meta());
   }
 
+  @Test
+  void theSummaryOfOneBudgetSaysWhatItsFindingsNeedRatherThanNone() {
+    overtrain.study.Results.Table all = new SyntheticStudy(1, true, true).table();
+    int budget = all.columns().indexOf("budget");
+    overtrain.study.Results.Table one = new overtrain.study.Results.Table(all.columns(), all.rows().stream()
+        .filter(r -> r.get(budget).asLong() == SyntheticStudy.BUDGETS[0]).toList());
+    List<String> lines = StudyReport.of(one, null, SyntheticStudy.meta()).summary();
+    assertTrue(lines.contains("Inflection (lowest held-out loss after): needs 3 budgets or more; the study has 1."),
+        String.join("\n", lines));
+    assertTrue(lines.contains("Degradation against budget (Spearman rho): needs 2 budgets or more."),
+        String.join("\n", lines));
+    // the whole grid counts every modification
+    List<String> full = report(1, true, true).summary();
+    assertTrue(full.stream().anyMatch(l -> l.matches("Degradation grows with budget \\(Spearman rho > 0\\) for \\d+ of \\d+; .*")),
+        String.join("\n", full));
+  }
+
   private static StudyReport.Figure figure(StudyReport r, String id) {
     return r.figures().stream().filter(f -> f.id().equals(id)).findFirst()
         .orElseThrow(() -> new AssertionError("no figure " + id + " in " + r.figures().stream().map(StudyReport.Figure::id).toList()));

@@ -44,12 +44,17 @@ class FindingsTest {
 
   /** A results table of a perturbation study: three seeds whose curves differ by a shift. */
   private static Results.Table table(double vertex) {
+    return table(vertex, BUDGETS.length);
+  }
+
+  /** The same, at the first {@code budgets} budgets only. */
+  private static Results.Table table(double vertex, int budgets) {
     List<String> cols = List.of("cell", "kind", "model", "budget", "pretrain_seed", "gamma", "metric", "value");
     List<List<JsonNode>> rows = new ArrayList<>();
     JsonNodeFactory f = JsonNodeFactory.instance;
     for (long seed = 1; seed <= 3; seed++) {
       double[] after = parabola(vertex, 2 + 0.01 * seed);
-      for (int i = 0; i < BUDGETS.length; i++) {
+      for (int i = 0; i < budgets; i++) {
         double base = 3 - 0.1 * i;
         rows.add(List.of(f.textNode("p"), f.textNode("pretrain"), f.textNode("d32"), f.numberNode(BUDGETS[i]),
             f.numberNode(seed), f.nullNode(), f.textNode("heldout_loss"), f.numberNode(base)));
@@ -74,6 +79,48 @@ class FindingsTest {
     assertTrue(f.at("/base/d32/inflection").asText().contains("still falling"), f.toPrettyString());
     assertTrue(m.at("/degradation/spearman_rho").isNumber(), m.toPrettyString());
     assertEquals(15, m.at("/degradation/points").asInt());
+  }
+
+  @Test
+  void aSeedsValueIsTheMeanOverEveryDirectionOfItsPerturbation() {
+    List<String> cols = List.of("cell", "kind", "model", "budget", "pretrain_seed", "gamma", "direction_seed", "metric", "value");
+    List<List<JsonNode>> rows = new ArrayList<>();
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    double[] directions = {1.0, 2.0, 6.0};
+    for (long budget : BUDGETS) {
+      for (int d = 0; d < directions.length; d++) {
+        double after = directions[d] + budget / 1e6;
+        rows.add(List.of(f.textNode("q"), f.textNode("perturb"), f.textNode("d32"), f.numberNode(budget),
+            f.numberNode(1), f.numberNode(1.0), f.numberNode(d + 1), f.textNode("heldout_loss"), f.numberNode(after)));
+      }
+    }
+    JsonNode mean = Findings.of(new Results.Table(cols, rows), "abc")
+        .at("/modifications/d32 | perturb gamma=1.0/heldout_loss_after/mean");
+    for (int i = 0; i < BUDGETS.length; i++) {
+      // (1 + 2 + 6) / 3 = 3, where folding each direction into a running pair-average gives 3.75
+      assertEquals(3.0 + BUDGETS[i] / 1e6, mean.get(i).asDouble(), 1e-12, mean.toString());
+    }
+  }
+
+  @Test
+  void oneOrTwoBudgetsSayWhatTheyCannotShow() {
+    Findings.Minimum one = Findings.minimum(new long[] {BUDGETS[0]}, new double[] {3});
+    assertTrue(Double.isNaN(one.budget()) && one.where().contains("one budget"), one.where());
+    Findings.Minimum rises = Findings.minimum(new long[] {BUDGETS[0], BUDGETS[1]}, new double[] {3, 4});
+    assertTrue(Double.isNaN(rises.budget()) && rises.where().contains("rises throughout"), rises.where());
+    Findings.Minimum falls = Findings.minimum(new long[] {BUDGETS[0], BUDGETS[1]}, new double[] {4, 3});
+    assertTrue(Double.isNaN(falls.budget()) && falls.where().contains("still falling"), falls.where());
+
+    // one budget and three seeds: three points, every budget rank tied, so no rho (not a rho of 0)
+    ObjectNode f = Findings.of(table(5e6, 1), "abc");
+    assertTrue(f.at("/base/d32/inflection").asText().contains("one budget"), f.toPrettyString());
+    JsonNode d = f.at("/modifications/d32 | perturb gamma=1.0/degradation");
+    assertTrue(d.get("spearman_rho").isNull(), d.toPrettyString());
+    assertEquals("needs 2 budgets or more", d.get("why_none").asText());
+    assertEquals(3, d.get("points").asInt());
+    // two budgets and three seeds: six points, a rho
+    JsonNode two = Findings.of(table(5e6, 2), "abc").at("/modifications/d32 | perturb gamma=1.0/degradation");
+    assertTrue(two.get("spearman_rho").isNumber(), two.toPrettyString());
   }
 
   @Test

@@ -281,8 +281,10 @@ class GridStudyTest {
     assertTrue(lines.get(1).startsWith("  Base models: d16"), lines.get(1));
     assertTrue(lines.get(2).startsWith("  Perturbed, held-out loss: gamma=1: "), lines.get(2));
     assertTrue(lines.get(3).startsWith("  Fine-tuned on cue, held-out loss: lr 1e-3: "), lines.get(3));
-    assertTrue(lines.get(4).startsWith("  Inflection (lowest held-out loss after) inside the budgets for "), lines.get(4));
-    assertTrue(lines.get(5).matches("  Degradation grows with budget \\(Spearman rho > 0\\) for \\d of 3; .*"), lines.get(5));
+    // two budgets: a lowest point between them cannot be told, and the summary says so
+    assertEquals("  Inflection (lowest held-out loss after): needs 3 budgets or more; the study has 2.", lines.get(4));
+    // two points (two budgets, one seed): no rank correlation, rather than "for 0 of 3"
+    assertEquals("  Degradation against budget (Spearman rho): needs 3 points or more (budgets x seeds).", lines.get(5));
     assertTrue(run.err().contains("100% findings and report, done"), run.err());
     String html = Files.readString(root.resolve("report.html"));
     assertTrue(Files.exists(root.resolve("theory/theory.json")) && html.contains("<h2>The theory's inflection points</h2>")
