@@ -38,6 +38,8 @@ public final class Sweep {
   public static final String METRICS = "metrics.jsonl";
   public static final String RESULT = "result.json";
   public static final String TOKENIZER = "tokenizer.json";
+  /** How the phase of training at one rate begins its name ({@link Monitor#begin}); its units are steps. */
+  public static final String TRAINING_PHASE = "fine-tuning at lr ";
 
   static final ObjectMapper JSON = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -171,7 +173,7 @@ public final class Sweep {
         Parameters params = in.start().copy();
         OlmoModel model = new OlmoModel(in.config(), params);
         long total = FineTuner.totalSteps(trainSequences.size(), runConfig);
-        monitor.begin("fine-tuning at lr " + lr, total);
+        monitor.begin(TRAINING_PHASE + lr, total);
         double[] epochLoss = new double[runConfig.epochs()];
         long[] epochSteps = new long[runConfig.epochs()];
         IOException[] failure = new IOException[1];

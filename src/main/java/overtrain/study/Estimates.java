@@ -2,12 +2,17 @@ package overtrain.study;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import overtrain.io.Configs;
 import overtrain.io.Json;
 import overtrain.model.ModelConfig;
+import overtrain.tasks.Example;
+import overtrain.tasks.Task;
+import overtrain.tasks.encoding.CandidateEncoder;
+import overtrain.tokenizer.Tokenizer;
 import overtrain.train.TrainConfig;
 
 /**
@@ -138,7 +143,66 @@ final class Estimates {
     JsonNode sweep = cell.spec().get("sweep");
     int rates = sweep.get("lr").size();
     long heldout = sweep.path("eval").path("heldout_tokens").asLong();
-    return speed.startup() + cell.tokens() / speed.train() + (rates + 1) * heldout / speed.score();
+    double scoring = (rates + 1) * heldout / speed.score();
+    TaskSize t = taskSize(cell);
+    if (t == null) return speed.startup() + cell.tokens() / speed.train() + scoring;
+    int context = s.model().maxContext(), batch = sweep.path("batch").asInt(16);
+    long maxTrain = sweep.path("max_train_examples").asLong(0), maxEval = sweep.path("eval").path("max_examples").asLong(0);
+    double sequences = Math.ceil(limit(t.train(), maxTrain) * t.trainWindows());
+    double trained = (double) rates * sweep.path("epochs").asInt(1) * Math.ceil(sequences / batch) * batch * context;
+    // validation before and after each rate; test too, with eval.test_every_rate (the study's case)
+    double scored = (rates + 1) * (limit(t.validation(), maxEval) + limit(t.test(), maxEval)) * t.evalWindows() * context;
+    return speed.startup() + trained / speed.train() + scored / speed.score() + scoring;
+  }
+
+  private static long limit(long examples, long max) {
+    return max > 0 ? Math.min(examples, max) : examples;
+  }
+
+  /**
+   * A fine-tuning task's splits as a sweep trains and scores them: examples per split, and the
+   * sequences an example becomes, for training (its right answer) and for scoring (every
+   * candidate). An lm example longer than the context trains as several rolling windows, so a
+   * task of long documents costs several times its example count.
+   */
+  record TaskSize(long train, long validation, long test, double trainWindows, double evalWindows) {}
+
+  /** Examples of each split whose sequences are counted, spread over it. */
+  private static final int SAMPLE = 256;
+  private static final Map<String, TaskSize> TASK_SIZES = new ConcurrentHashMap<>();
+
+  /** The cell's task measured with its tokenizer and context; null when they are not there yet. */
+  private static TaskSize taskSize(Cell cell) {
+    JsonNode spec = cell.spec();
+    int context = shapeOf(cell).model().maxContext();
+    String key = spec.path("task").asText() + "|" + spec.path("tasks_dir").asText() + "|"
+        + spec.path("tokenizer").asText() + "|" + context;
+    TaskSize t = TASK_SIZES.computeIfAbsent(key, k -> {
+      try {
+        Task task = Task.resolve(spec.path("task").asText(), Path.of(spec.path("tasks_dir").asText()));
+        CandidateEncoder encoder = new CandidateEncoder(Tokenizer.loadOrNamed(spec.path("tokenizer").asText()), context);
+        List<Example> train = task.examples("train"), validation = task.examples("validation");
+        List<Example> test = task.examples("test");
+        return new TaskSize(train.size(), validation.size(), test.size(),
+            meanSequences(train, encoder, false), meanSequences(validation, encoder, true));
+      } catch (IOException | RuntimeException e) {
+        return new TaskSize(-1, 0, 0, 0, 0); // not there yet (study plan before its data): no estimate of it
+      }
+    });
+    return t.train() < 0 ? null : t;
+  }
+
+  /** Mean sequences per example over up to {@link #SAMPLE} examples spread evenly. */
+  static double meanSequences(List<Example> examples, CandidateEncoder encoder, boolean everyCandidate) {
+    int n = Math.min(SAMPLE, examples.size());
+    if (n == 0) return 1;
+    long sequences = 0;
+    for (int i = 0; i < n; i++) {
+      Example e = examples.get((int) ((long) i * examples.size() / n));
+      if (!everyCandidate) sequences += encoder.encode(e.target()).size();
+      else for (var c : e.candidates()) sequences += encoder.encode(c).size();
+    }
+    return (double) sequences / n;
   }
 
   /** Multimodal tuning: both stages' tokens (an estimate) at training speed, and three measurements. */

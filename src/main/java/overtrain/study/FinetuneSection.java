@@ -101,7 +101,7 @@ final class FinetuneSection extends GridSection {
         task, heldout);
     Path out = ctx.dir().resolve("sweep");
     Sweep.prepareOutput(out, true); // a rerun after a kill starts the sweep afresh
-    SweepResult r = new Sweep(inputs, sweep, Monitor.SILENT).run(out);
+    SweepResult r = new Sweep(inputs, sweep, trainingProgress(cell, ctx, sweep.lr().size())).run(out);
     List<ObjectNode> rows = new ArrayList<>();
     taskRows(rows, null, "validation", r.before().validation());
     taskRows(rows, null, "test", r.before().test());
@@ -128,6 +128,42 @@ final class FinetuneSection extends GridSection {
     outputs.put("train_truncated", r.trainTruncated());
     outputs.put("best_lr", r.bestLr());
     return new CellResult(rows, outputs);
+  }
+
+  /**
+   * The cell's progress as the share of its rates' training steps done (scoring between them
+   * is left out: it is short beside the training), so that a study's bar moves within a cell
+   * that takes minutes.
+   */
+  private static Monitor trainingProgress(Cell cell, CellContext ctx, int rates) {
+    return new Monitor() {
+      private int ratesBegun;
+      private long total, done;
+      private boolean training;
+
+      @Override
+      public void begin(String phase, long units) {
+        training = phase.startsWith(Sweep.TRAINING_PHASE);
+        if (!training) return;
+        ratesBegun++;
+        total = Math.max(1, units);
+        done = 0;
+      }
+
+      @Override
+      public void advance(long units) {
+        if (!training) return;
+        done += units;
+        double share = (ratesBegun - 1 + Math.min(1.0, (double) done / total)) / rates;
+        // the last bit waits for the cell's end, after its last scores
+        ctx.progress((long) (0.95 * share * cell.tokens()));
+      }
+
+      @Override
+      public void end(String summary) {
+        training = false;
+      }
+    };
   }
 
   /** One row per number the task's metrics report ({@code lr} null: before fine-tuning). */
