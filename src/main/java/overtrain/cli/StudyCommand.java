@@ -162,6 +162,11 @@ public final class StudyCommand implements Runnable {
       out.printf(Locale.ROOT, "estimate for what is left: %s of cell time, %s wall on %d workers"
           + " and %d cores (including %.1f s to start each worker)%n",
           PlanEstimate.duration(e.cellSeconds()), PlanEstimate.duration(e.wallSeconds()), n, cores, workerStart);
+      if (e.byKind().size() > 1) {
+        List<String> kinds = new ArrayList<>();
+        e.byKind().forEach((kind, s) -> kinds.add(kind + " " + PlanEstimate.duration(s)));
+        out.println("  cell time by kind: " + String.join(", ", kinds));
+      }
       if (!e.unknownKinds().isEmpty()) {
         out.println("  no estimate for cells of kind " + e.unknownKinds() + ": they count as starts only");
       }

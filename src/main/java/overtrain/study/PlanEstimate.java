@@ -2,6 +2,7 @@ package overtrain.study;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,8 +18,10 @@ import java.util.TreeSet;
  * @param cellSeconds the cells' seconds added up (one core's work, starts included)
  * @param wallSeconds the simulated pool's wall time
  * @param unknownKinds kinds without an estimator (their cells count as taking no time)
+ * @param byKind the cells' seconds added up per kind, in the plan's order of kinds
  */
-public record PlanEstimate(double cellSeconds, double wallSeconds, Set<String> unknownKinds) {
+public record PlanEstimate(double cellSeconds, double wallSeconds, Set<String> unknownKinds,
+    Map<String, Double> byKind) {
 
   /** A worker JVM's start, before it loads the study and its cell's work begins. */
   public static final double WORKER_START_SECONDS = 0.5;
@@ -34,6 +37,7 @@ public record PlanEstimate(double cellSeconds, double wallSeconds, Set<String> u
   public static PlanEstimate of(StudyPlan plan, int maxWorkers, int cores, Set<String> done, double workerStart) {
     Map<String, Double> seconds = new HashMap<>();
     Set<String> unknown = new TreeSet<>();
+    Map<String, Double> byKind = new LinkedHashMap<>();
     double total = 0;
     List<Cell> order = new ArrayList<>();
     plan.stages().forEach(order::addAll);
@@ -45,6 +49,7 @@ public record PlanEstimate(double cellSeconds, double wallSeconds, Set<String> u
       if (Double.isFinite(cellSeconds)) s += cellSeconds;
       else unknown.add(c.kind());
       seconds.put(c.id(), s);
+      byKind.merge(c.kind(), s, Double::sum);
       total += s;
     }
     record Running(String id, double end, int threads) {}
@@ -70,7 +75,7 @@ public record PlanEstimate(double cellSeconds, double wallSeconds, Set<String> u
       threads -= r.threads;
       finished.put(r.id, now);
     }
-    return new PlanEstimate(total, now, unknown);
+    return new PlanEstimate(total, now, unknown, byKind);
   }
 
   /** 95 s as "1 min 35 s", 2 days as "2.0 days". */

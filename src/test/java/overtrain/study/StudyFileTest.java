@@ -88,6 +88,10 @@ class StudyFileTest {
     double cell = 1.0 + PlanEstimate.WORKER_START_SECONDS;
     PlanEstimate two = PlanEstimate.of(plan, 2, 2, java.util.Set.of());
     assertEquals(8 * cell, two.cellSeconds(), 1e-9);
+    assertEquals(java.util.List.copyOf(plan.cells().stream().map(Cell::kind).distinct().toList()),
+        java.util.List.copyOf(two.byKind().keySet()));
+    assertEquals(two.cellSeconds(), two.byKind().values().stream().mapToDouble(Double::doubleValue).sum(), 1e-9,
+        "the kinds' seconds add up to the cells'");
     assertEquals(4 * cell, two.wallSeconds(), 1e-9, "eight one-thread cells on two cores: four rounds");
     assertEquals(2 * cell, PlanEstimate.of(plan, 4, 4, java.util.Set.of()).wallSeconds(), 1e-9);
     // A done stage leaves only the other's time.
