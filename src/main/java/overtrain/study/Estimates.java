@@ -177,7 +177,8 @@ final class Estimates {
     int context = shapeOf(cell).model().maxContext();
     String key = spec.path("task").asText() + "|" + spec.path("tasks_dir").asText() + "|"
         + spec.path("tokenizer").asText() + "|" + context;
-    TaskSize t = TASK_SIZES.computeIfAbsent(key, k -> {
+    // a task not there yet is not remembered: reproduce builds it after a first estimate
+    return TASK_SIZES.computeIfAbsent(key, k -> {
       try {
         Task task = Task.resolve(spec.path("task").asText(), Path.of(spec.path("tasks_dir").asText()));
         CandidateEncoder encoder = new CandidateEncoder(Tokenizer.loadOrNamed(spec.path("tokenizer").asText()), context);
@@ -186,10 +187,9 @@ final class Estimates {
         return new TaskSize(train.size(), validation.size(), test.size(),
             meanSequences(train, encoder, false), meanSequences(validation, encoder, true));
       } catch (IOException | RuntimeException e) {
-        return new TaskSize(-1, 0, 0, 0, 0); // not there yet (study plan before its data): no estimate of it
+        return null;
       }
     });
-    return t.train() < 0 ? null : t;
   }
 
   /** Mean sequences per example over up to {@link #SAMPLE} examples spread evenly. */
