@@ -126,7 +126,8 @@ public final class StudyCommand implements Runnable {
 
   @Command(name = "plan", mixinStandardHelpOptions = true,
       description = {"Print a study's cells stage by stage (label, kind, tokens, dependencies), "
-          + "the totals, and an estimate of the wall time on this machine's local pool.",
+          + "the totals, and an estimate of the wall time on this machine's local pool, with the "
+          + "cell time by kind (pre-training, perturbation, fine-tuning).",
           "", "Example: overtrain study plan demo"})
   static final class Plan implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The study file (YAML), or a preset: demo, cpu, paper, olmo-1b.") Path file;
