@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import overtrain.finetune.SweepConfig;
 import overtrain.io.Configs;
 import overtrain.io.Json;
 import overtrain.model.ModelConfig;
@@ -140,16 +141,16 @@ final class Estimates {
   static double finetune(Cell cell) {
     Shape s = shapeOf(cell);
     Speed speed = speed(s.model(), s.batch(), cell.threads());
-    JsonNode sweep = cell.spec().get("sweep");
-    int rates = sweep.get("lr").size();
-    long heldout = sweep.path("eval").path("heldout_tokens").asLong();
-    double scoring = (rates + 1) * heldout / speed.score();
+    // the sweep's settings as the cell binds them (FinetuneSection.run), defaults and all
+    SweepConfig sweep = Configs.bind(SweepConfig.class, cell.spec().get("sweep"), Map.of());
+    int rates = sweep.lr().size();
+    double scoring = (rates + 1) * sweep.eval().heldoutTokens() / speed.score();
     TaskSize t = taskSize(cell);
     if (t == null) return speed.startup() + cell.tokens() / speed.train() + scoring;
-    int context = s.model().maxContext(), batch = sweep.path("batch").asInt(16);
-    long maxTrain = sweep.path("max_train_examples").asLong(0), maxEval = sweep.path("eval").path("max_examples").asLong(0);
-    double sequences = Math.ceil(limit(t.train(), maxTrain) * t.trainWindows());
-    double trained = (double) rates * sweep.path("epochs").asInt(1) * Math.ceil(sequences / batch) * batch * context;
+    int context = s.model().maxContext(), batch = sweep.batch();
+    long maxEval = sweep.eval().maxExamples();
+    double sequences = Math.ceil(limit(t.train(), sweep.maxTrainExamples()) * t.trainWindows());
+    double trained = (double) rates * sweep.epochs() * Math.ceil(sequences / batch) * batch * context;
     // validation before and after each rate; test too, with eval.test_every_rate (the study's case)
     double scored = (rates + 1) * (limit(t.validation(), maxEval) + limit(t.test(), maxEval)) * t.evalWindows() * context;
     return speed.startup() + trained / speed.train() + scored / speed.score() + scoring;
