@@ -33,7 +33,8 @@ final class CodeVersion {
   static String of(String version, String commit, String dirty) {
     String v = version == null || version.isBlank() ? "unknown" : version.strip();
     if (commit == null || commit.isBlank()) return v + "+unknown";
-    return v + "+" + commit.strip() + ("true".equals(dirty == null ? null : dirty.strip()) ? "-dirty" : "");
+    boolean isDirty = dirty != null && dirty.strip().equals("true");
+    return v + "+" + commit.strip() + (isDirty ? "-dirty" : "");
   }
 
   private static Properties read(String resource) {
