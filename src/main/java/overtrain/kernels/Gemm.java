@@ -23,9 +23,12 @@ import jdk.incubator.vector.VectorSpecies;
  * deep, shared by all threads; each work item (a block of up to MC rows by NC columns of C)
  * runs an MR x NR register-tiled micro-kernel, 4 * MR vector accumulators fed by one broadcast
  * of A and one fused multiply-add per element, over its rows and the panels. A is read where it
- * lies, stepping by its row and depth strides: copying it into MR-row panels first, as Goto
- * does, cost more here than the panels saved, for the forward products and the weight gradients
- * alike (figures in bench/HISTORY.md, "Numbers behind the code"). On two threads a product is
+ * lies, stepping by its row and depth strides, unless C is wide enough for a copy of A to pay
+ * ({@link #packsA}): then each item first copies its rows of A into tiles of MR_PACKED rows,
+ * which a kernel reads at strides the compiler knows, so that its loop holds loads and
+ * multiply-adds only. Read in place, each row of A costs an index computation and a bounds check
+ * a step; AMD's Zen 5 issues those beside its multiply-adds, Intel's server cores on the ports
+ * their multiply-adds need (bench/HISTORY.md). On two threads a product is
  * split into at least {@link #ITEMS_PER_THREAD} items a thread, as square as the shape allows,
  * since square items read the fewest floats per multiply-add; items are handed out dynamically
  * because the second core of the machines this runs on is often slowed by its neighbours.
@@ -45,6 +48,13 @@ public final class Gemm {
   static final int MR_NARROW = 8;
   /** Columns of the register tile: four vectors, so MR x 4 accumulators stay in registers. */
   static final int NR = 4 * L;
+  /**
+   * Rows of the tile over A packed: 2 * MR_PACKED accumulators, each half of a panel of B (two
+   * vectors) at a time, with the two vectors of B and a broadcast of A, 31 of the 32 registers.
+   */
+  static final int MR_PACKED = 14;
+  /** Most rows of C one work item covers when it packs A: whole packed tiles. */
+  static final int MC_PACKED = 9 * MR_PACKED;
   /**
    * Depth of a packed block: a KC x NR panel of B (64 KiB with 16-float vectors) stays in L2
    * while the item's rows pass. The depth blocks also fix the order in which each element of C
@@ -79,9 +89,10 @@ public final class Gemm {
    * (shared with the other threads for that call), and an edge tile of C.
    */
   private static final class Scratch {
-    final float[] a = new float[MR_NARROW * KC];
+    /** A's rows packed: {@link #packA}'s tiles, or the edge rows of A read in place. */
+    final float[] a = new float[MC_PACKED * KC + L];
     float[] b = new float[0];
-    final float[] edge = new float[MR_NARROW * NR];
+    final float[] edge = new float[MR_PACKED * NR];
     /** Set while this thread's packed B serves a call, in case a body re-enters sgemm. */
     boolean bBusy;
   }
@@ -269,9 +280,10 @@ public final class Gemm {
       boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
       float[] packedB, int nPad, float[] c, int cOff, int ldc,
       boolean accumulate, boolean parallel, Scratch scratch) {
-    int mc = MC, nc = NC;
+    boolean packA = packsA(transA, n, k);
+    int mc = packA ? MC_PACKED : MC, nc = NC;
     if (parallel) {
-      long split = itemShape(m, n);
+      long split = itemShape(m, n, packA);
       mc = (int) (split >>> 32);
       nc = (int) split;
     }
@@ -279,8 +291,8 @@ public final class Gemm {
     int items = blocks(m, mc) * colBlocks;
     if (!parallel || items < 2) {
       for (int item = 0; item < items; item++) {
-        block(item, colBlocks, mc, nc, transA, m, n, k, a, aOff, lda, packedB, nPad, c, cOff, ldc,
-            accumulate, scratch);
+        block(item, colBlocks, mc, nc, transA, packA, m, n, k, a, aOff, lda, packedB, nPad, c,
+            cOff, ldc, accumulate, scratch);
       }
       return;
     }
@@ -289,8 +301,8 @@ public final class Gemm {
     Parallel.range(Parallel.threads(), (from, to) -> {
       Scratch mine = SCRATCH.get();
       for (int item; (item = next.getAndIncrement()) < items; ) {
-        block(item, colBlocks, mcf, ncf, transA, m, n, k, a, aOff, lda, packedB, nPad, c, cOff,
-            ldc, accumulate, mine);
+        block(item, colBlocks, mcf, ncf, transA, packA, m, n, k, a, aOff, lda, packedB, nPad, c,
+            cOff, ldc, accumulate, mine);
       }
     });
   }
@@ -301,17 +313,29 @@ public final class Gemm {
    * balance the threads (handed out dynamically), since square items read the fewest floats per
    * multiply-add.
    */
-  private static long itemShape(int m, int n) {
-    int mc = Math.min(MC, roundUp(m, MR_NARROW));
+  private static long itemShape(int m, int n, boolean packA) {
+    int tile = packA ? MR_PACKED : MR_NARROW;
+    int mc = Math.min(packA ? MC_PACKED : MC, roundUp(m, tile));
     int nc = Math.min(NC, roundUp(n, NR));
     while (blocks(m, mc) * blocks(n, nc) < ITEMS_PER_THREAD * Parallel.threads()) {
       if (nc >= mc && nc > NR) nc = roundUp(nc / 2, NR);
-      else if (mc > MR_NARROW) mc = roundUp(mc / 2, MR_NARROW);
+      else if (mc > tile) mc = roundUp(mc / 2, tile);
       else break;
     }
     // as many row blocks, as even as whole tiles allow (200 rows: 100 and 100, not 128 and 72)
-    mc = roundUp(blocks(m, blocks(m, mc)), MR_NARROW);
+    mc = roundUp(blocks(m, blocks(m, mc)), tile);
     return (long) mc << 32 | nc;
+  }
+
+  /**
+   * Whether a product packs A (see the class comment), which pays only when each of A's
+   * numbers takes part in many multiply-adds, C being wide. A stored transposed (a weight
+   * gradient) packs cheaply, a depth step's rows of a tile lying side by side as one vector to
+   * copy: from 128 columns of C. A as stored packs a number at a time: from 256 columns, and only
+   * when it is a whole KC block deep, so that the kernel's loops are long.
+   */
+  static boolean packsA(boolean transA, int n, int k) {
+    return transA ? n >= 128 : n >= 256 && k >= KC;
   }
 
   /**
@@ -401,7 +425,7 @@ public final class Gemm {
         return;
       }
       for (int i = 0; i < count; i++) {
-        long split = itemShape(m[i], n[i]);
+        long split = itemShape(m[i], n[i], packsA(transA[i], n[i], b[i].k));
         mc[i] = (int) (split >>> 32);
         nc[i] = (int) split;
         colBlocks[i] = blocks(n[i], nc[i]);
@@ -414,7 +438,8 @@ public final class Gemm {
         for (int item; (item = next.getAndIncrement()) < items; ) {
           int i = 0;
           while (item >= firstItem[i + 1]) i++;
-          block(item - firstItem[i], colBlocks[i], mc[i], nc[i], transA[i], m[i], n[i], b[i].k,
+          block(item - firstItem[i], colBlocks[i], mc[i], nc[i], transA[i],
+              packsA(transA[i], n[i], b[i].k), m[i], n[i], b[i].k,
               a[i], aOff[i], lda[i], b[i].data, b[i].nPad, c[i], cOff[i], ldc[i], accumulate[i],
               mine);
         }
@@ -426,8 +451,25 @@ public final class Gemm {
     return (size + block - 1) / block;
   }
 
-  /** One work item: rows [i0, i0+mc) by columns [j0, j0+NC) of C, over all of K. */
+  /**
+   * One work item: rows [i0, i0+mc) by columns [j0, j0+NC) of C, over all of K, with A packed
+   * or read in place.
+   */
   private static void block(
+      int item, int colBlocks, int mc, int nc, boolean transA, boolean packA, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] bp, int nPad,
+      float[] c, int cOff, int ldc, boolean accumulate, Scratch scratch) {
+    if (packA) {
+      blockPacked(item, colBlocks, mc, nc, transA, m, n, k, a, aOff, lda, bp, nPad, c, cOff, ldc,
+          accumulate, scratch);
+    } else {
+      blockInPlace(item, colBlocks, mc, nc, transA, m, n, k, a, aOff, lda, bp, nPad, c, cOff, ldc,
+          accumulate, scratch);
+    }
+  }
+
+  /** {@link #block} reading A in place, MR or MR_NARROW rows at a time. */
+  private static void blockInPlace(
       int item, int colBlocks, int mc, int nc, boolean transA, int m, int n, int k,
       float[] a, int aOff, int lda, float[] bp, int nPad,
       float[] c, int cOff, int ldc, boolean accumulate, Scratch scratch) {
@@ -471,6 +513,86 @@ public final class Gemm {
             }
             storeTile(edge, c, cTile, ldc, tileRows, tileCols, add);
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * {@link #block} with A packed, KC deep, into tiles of MR_PACKED rows ({@link #packA}). Each
+   * panel of B is taken in the packed kernel's width, two vectors of columns, or a vector at a
+   * time on a last panel narrower than NR, by every tile in turn.
+   */
+  private static void blockPacked(
+      int item, int colBlocks, int mc, int nc, boolean transA, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] bp, int nPad,
+      float[] c, int cOff, int ldc, boolean accumulate, Scratch scratch) {
+    int i0 = (item / colBlocks) * mc;
+    int j0 = (item % colBlocks) * nc;
+    int rows = Math.min(mc, m - i0);
+    int cols = Math.min(nc, n - j0);
+    float[] ap = scratch.a;
+    float[] edge = scratch.edge;
+    for (int p0 = 0; p0 < k; p0 += KC) {
+      int kc = Math.min(KC, k - p0);
+      boolean add = accumulate || p0 > 0;
+      packA(transA, a, aOff, lda, i0, rows, p0, kc, ap);
+      int bBlock = p0 * nPad;
+      for (int jr = 0; jr < cols; jr += NR) {
+        int width = Math.min(NR, nPad - (j0 + jr)); // the packed panel's: see padded()
+        int part = width == NR ? 2 * L : L; // columns one kernel call covers
+        for (int jp = 0; jp < width && jr + jp < cols; jp += part) {
+          int partCols = Math.min(part, cols - jr - jp);
+          int bOffset = bBlock + (j0 + jr) * kc + jp;
+          for (int ir = 0; ir < rows; ir += MR_PACKED) {
+            int tileRows = Math.min(MR_PACKED, rows - ir);
+            int cTile = cOff + (i0 + ir) * ldc + j0 + jr + jp;
+            // computed aside when it is to be added to C or cut to size: past the edge the
+            // panel and the packed rows are zeros
+            boolean direct = tileRows == MR_PACKED && partCols == part && !add;
+            float[] out = direct ? c : edge;
+            int outOff = direct ? cTile : 0, ldOut = direct ? ldc : NR;
+            if (part == 2 * L) kernelPacked2(kc, ap, ir * kc, bp, bOffset, out, outOff, ldOut);
+            else kernelPacked1(kc, ap, ir * kc, bp, bOffset, width, out, outOff, ldOut);
+            if (!direct) storeTile(edge, c, cTile, ldc, tileRows, partCols, add);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Rows [i0, i0+rows) of op(A), depth [p0, p0+kc), packed as tiles of MR_PACKED rows, each kc
+   * deep: A(i0 + t + r, p0 + p) at t*kc + p*MR_PACKED + r for the tile starting at row t, the
+   * rows of a last tile past the matrix as zeros.
+   */
+  private static void packA(
+      boolean transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, float[] ap) {
+    for (int t = 0; t < rows; t += MR_PACKED) {
+      int tileRows = Math.min(MR_PACKED, rows - t), base = t * kc;
+      if (transA) {
+        // A stored [k,m]: a depth step's rows of the tile lie side by side and move as one
+        // vector of L >= MR_PACKED floats, whose lanes past the tile the next step's copy
+        // overwrites (the last step's land in the slack past MC_PACKED * KC)
+        int src = aOff + p0 * lda + i0 + t, dst = base;
+        if (L >= MR_PACKED && tileRows == MR_PACKED && src + (kc - 1) * lda + L <= a.length) {
+          for (int p = 0; p < kc; p++, src += lda, dst += MR_PACKED) {
+            FloatVector.fromArray(S, a, src).intoArray(ap, dst);
+          }
+        } else {
+          for (int p = 0; p < kc; p++, src += lda, dst += MR_PACKED) {
+            for (int r = 0; r < tileRows; r++) ap[dst + r] = a[src + r];
+            for (int r = tileRows; r < MR_PACKED; r++) ap[dst + r] = 0f;
+          }
+        }
+      } else {
+        for (int r = 0; r < tileRows; r++) {
+          for (int p = 0, src = aOff + (i0 + t + r) * lda + p0; p < kc; p++) {
+            ap[base + p * MR_PACKED + r] = a[src + p];
+          }
+        }
+        for (int r = tileRows; r < MR_PACKED; r++) {
+          for (int p = 0; p < kc; p++) ap[base + p * MR_PACKED + r] = 0f;
         }
       }
     }
@@ -772,5 +894,99 @@ public final class Gemm {
     c2.intoArray(c, cOff + 2 * ldc); c3.intoArray(c, cOff + 3 * ldc);
     c4.intoArray(c, cOff + 4 * ldc); c5.intoArray(c, cOff + 5 * ldc);
     c6.intoArray(c, cOff + 6 * ldc); c7.intoArray(c, cOff + 7 * ldc);
+  }
+
+  /**
+   * The tile over A packed ({@link #packA}: row r at depth p at ap[aOff + p*MR_PACKED + r]):
+   * 14 rows by two vectors of a full panel of B (NR floats a depth step), 28 accumulators, 16
+   * loads per 28 multiply-adds. Every offset is the loop's counter times a constant plus a
+   * constant, so C2 checks the bounds once before the loop and the loop holds loads and
+   * multiply-adds only. Sets C, as the other kernels do.
+   */
+  private static void kernelPacked2(
+      int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+    FloatVector c20 = FloatVector.zero(S), c21 = c20, c30 = c20, c31 = c20;
+    FloatVector c40 = FloatVector.zero(S), c41 = c40, c50 = c40, c51 = c40;
+    FloatVector c60 = FloatVector.zero(S), c61 = c60, c70 = c60, c71 = c60;
+    FloatVector c80 = FloatVector.zero(S), c81 = c80, c90 = c80, c91 = c80;
+    FloatVector c100 = FloatVector.zero(S), c101 = c100, c110 = c100, c111 = c100;
+    FloatVector c120 = FloatVector.zero(S), c121 = c120, c130 = c120, c131 = c120;
+    for (int p = 0; p < kc; p++) {
+      int ai = aOff + p * MR_PACKED, bi = bOff + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
+      FloatVector x = FloatVector.broadcast(S, ap[ai]);
+      c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, ap[ai + 1]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, ap[ai + 2]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, ap[ai + 3]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, ap[ai + 4]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, ap[ai + 5]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+      x = FloatVector.broadcast(S, ap[ai + 6]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+      x = FloatVector.broadcast(S, ap[ai + 7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+      x = FloatVector.broadcast(S, ap[ai + 8]); c80 = x.fma(b0, c80); c81 = x.fma(b1, c81);
+      x = FloatVector.broadcast(S, ap[ai + 9]); c90 = x.fma(b0, c90); c91 = x.fma(b1, c91);
+      x = FloatVector.broadcast(S, ap[ai + 10]); c100 = x.fma(b0, c100); c101 = x.fma(b1, c101);
+      x = FloatVector.broadcast(S, ap[ai + 11]); c110 = x.fma(b0, c110); c111 = x.fma(b1, c111);
+      x = FloatVector.broadcast(S, ap[ai + 12]); c120 = x.fma(b0, c120); c121 = x.fma(b1, c121);
+      x = FloatVector.broadcast(S, ap[ai + 13]); c130 = x.fma(b0, c130); c131 = x.fma(b1, c131);
+    }
+    c00.intoArray(c, cOff); c01.intoArray(c, cOff + L);
+    c10.intoArray(c, cOff + 1 * ldc); c11.intoArray(c, cOff + 1 * ldc + L);
+    c20.intoArray(c, cOff + 2 * ldc); c21.intoArray(c, cOff + 2 * ldc + L);
+    c30.intoArray(c, cOff + 3 * ldc); c31.intoArray(c, cOff + 3 * ldc + L);
+    c40.intoArray(c, cOff + 4 * ldc); c41.intoArray(c, cOff + 4 * ldc + L);
+    c50.intoArray(c, cOff + 5 * ldc); c51.intoArray(c, cOff + 5 * ldc + L);
+    c60.intoArray(c, cOff + 6 * ldc); c61.intoArray(c, cOff + 6 * ldc + L);
+    c70.intoArray(c, cOff + 7 * ldc); c71.intoArray(c, cOff + 7 * ldc + L);
+    c80.intoArray(c, cOff + 8 * ldc); c81.intoArray(c, cOff + 8 * ldc + L);
+    c90.intoArray(c, cOff + 9 * ldc); c91.intoArray(c, cOff + 9 * ldc + L);
+    c100.intoArray(c, cOff + 10 * ldc); c101.intoArray(c, cOff + 10 * ldc + L);
+    c110.intoArray(c, cOff + 11 * ldc); c111.intoArray(c, cOff + 11 * ldc + L);
+    c120.intoArray(c, cOff + 12 * ldc); c121.intoArray(c, cOff + 12 * ldc + L);
+    c130.intoArray(c, cOff + 13 * ldc); c131.intoArray(c, cOff + 13 * ldc + L);
+  }
+
+  /**
+   * {@link #kernelPacked2}'s form for one vector of a last panel narrower than NR, whose depth
+   * steps are bStep floats apart.
+   */
+  private static void kernelPacked1(
+      int kc, float[] ap, int aOff, float[] bp, int bOff, int bStep, float[] c, int cOff,
+      int ldc) {
+    FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0;
+    FloatVector c7 = FloatVector.zero(S), c8 = c7, c9 = c7, c10 = c7, c11 = c7, c12 = c7, c13 = c7;
+    for (int p = 0; p < kc; p++) {
+      int ai = aOff + p * MR_PACKED, bi = bOff + p * bStep;
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+      c0 = FloatVector.broadcast(S, ap[ai]).fma(b0, c0);
+      c1 = FloatVector.broadcast(S, ap[ai + 1]).fma(b0, c1);
+      c2 = FloatVector.broadcast(S, ap[ai + 2]).fma(b0, c2);
+      c3 = FloatVector.broadcast(S, ap[ai + 3]).fma(b0, c3);
+      c4 = FloatVector.broadcast(S, ap[ai + 4]).fma(b0, c4);
+      c5 = FloatVector.broadcast(S, ap[ai + 5]).fma(b0, c5);
+      c6 = FloatVector.broadcast(S, ap[ai + 6]).fma(b0, c6);
+      c7 = FloatVector.broadcast(S, ap[ai + 7]).fma(b0, c7);
+      c8 = FloatVector.broadcast(S, ap[ai + 8]).fma(b0, c8);
+      c9 = FloatVector.broadcast(S, ap[ai + 9]).fma(b0, c9);
+      c10 = FloatVector.broadcast(S, ap[ai + 10]).fma(b0, c10);
+      c11 = FloatVector.broadcast(S, ap[ai + 11]).fma(b0, c11);
+      c12 = FloatVector.broadcast(S, ap[ai + 12]).fma(b0, c12);
+      c13 = FloatVector.broadcast(S, ap[ai + 13]).fma(b0, c13);
+    }
+    c0.intoArray(c, cOff);
+    c1.intoArray(c, cOff + 1 * ldc);
+    c2.intoArray(c, cOff + 2 * ldc);
+    c3.intoArray(c, cOff + 3 * ldc);
+    c4.intoArray(c, cOff + 4 * ldc);
+    c5.intoArray(c, cOff + 5 * ldc);
+    c6.intoArray(c, cOff + 6 * ldc);
+    c7.intoArray(c, cOff + 7 * ldc);
+    c8.intoArray(c, cOff + 8 * ldc);
+    c9.intoArray(c, cOff + 9 * ldc);
+    c10.intoArray(c, cOff + 10 * ldc);
+    c11.intoArray(c, cOff + 11 * ldc);
+    c12.intoArray(c, cOff + 12 * ldc);
+    c13.intoArray(c, cOff + 13 * ldc);
   }
 }

@@ -39,11 +39,14 @@ class GemmTest {
     SplittableRandom rnd = new SplittableRandom(2);
     // k past one and two KC blocks, n past NC, m past MC: every boundary of the blocking; and
     // last panels of one, two and three vectors of columns (16, 80; 32, 96; 48, 112) added to
-    // over depth blocks.
+    // over depth blocks; then the same with A packed (n of 256 and more, k of KC and more),
+    // m past MC_PACKED and short of a whole packed tile.
     int[][] shapes = {{128, 32, 32}, {37, 45, Gemm.KC + 1}, {200, Gemm.NC + 40, 70},
         {Gemm.MC + 9, 50, 2 * Gemm.KC + 3}, {64, 96, 4 * Gemm.KC + 6},
         {Gemm.MC + 9, 48, 2 * Gemm.KC + 3}, {40, 16, Gemm.KC + 7}, {Gemm.MC + 9, 80, Gemm.KC + 2},
-        {50, 112, 2 * Gemm.KC + 1}};
+        {50, 112, 2 * Gemm.KC + 1}, {Gemm.MC_PACKED + 9, 256 + 16, Gemm.KC + 5},
+        {Gemm.MC_PACKED - 3, 256 + 32, 2 * Gemm.KC + 1}, {33, 256 + 48, Gemm.KC},
+        {2 * Gemm.MC_PACKED + 1, Gemm.NC + 64, Gemm.KC + 17}};
     for (int[] s : shapes) {
       for (int variant = 0; variant < 4; variant++) {
         check(randomCase(rnd, s[0], s[1], s[2]), rnd, true);
@@ -176,17 +179,22 @@ class GemmTest {
 
   /**
    * A last panel narrower than the tile (one or two vectors of columns) is multiplied by its
-   * own kernel: each element must still be the sum the full tile makes of it, so a product of
-   * n columns gives the bits of the same columns taken from a product over a wider B.
+   * own kernel, and a narrow product reads A in place where a wide one packs it: each element
+   * must still be the sum the full tile makes of it, so a product of n columns gives the bits of
+   * the same columns taken from a product over a wider B.
    */
   @Test
   void narrowLastPanelsGiveTheFullTilesBits() {
     SplittableRandom rnd = new SplittableRandom(8);
-    int wide = 2 * Gemm.NR;
-    for (int n : new int[] {16, 32, 48, Gemm.NR + 16, Gemm.NR + 32, Gemm.NR + 48}) {
+    int wide = 256 + 2 * Gemm.NR;
+    assertTrue(Gemm.packsA(false, wide, Gemm.KC + 9) && Gemm.packsA(true, wide, Gemm.KC + 9)
+        && !Gemm.packsA(false, Gemm.NR, Gemm.KC + 9) && !Gemm.packsA(true, Gemm.NR, Gemm.KC + 9),
+        "the wide product packs A, the narrow ones read it in place");
+    for (int n : new int[] {16, 32, 48, Gemm.NR + 16, Gemm.NR + 32, Gemm.NR + 48, 256 + 16,
+        256 + 32, 256 + 48}) {
       for (int tr = 0; tr < 4; tr++) {
         boolean ta = (tr & 1) != 0, tb = (tr & 2) != 0, accumulate = tr == 3;
-        int m = 2 * Gemm.MR + 5, k = Gemm.KC + 9;
+        int m = 2 * Gemm.MR_PACKED + 5, k = Gemm.KC + 9;
         int lda = ta ? m : k, ldb = tb ? k : wide;
         float[] a = random(rnd, m * k), b = random(rnd, wide * k), c0 = random(rnd, m * wide);
         float[] full = c0.clone(), narrow = new float[m * n];
