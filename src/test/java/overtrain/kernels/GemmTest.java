@@ -64,6 +64,25 @@ class GemmTest {
   }
 
   /**
+   * A weight gradient's A is packed a vector of each depth step at a time, a vector reaching
+   * past the tile's rows: where the array ends with the matrix it may not read past it, and
+   * the product is the one an array with room after it gives, bit for bit.
+   */
+  @Test
+  void packedTransposedAAtTheEndOfItsArrayGivesTheSameBits() {
+    SplittableRandom rnd = new SplittableRandom(9);
+    int m = 2 * Gemm.MR_PACKED, n = 256, k = Gemm.KC + 3;
+    assertTrue(Gemm.packsA(true, n, k));
+    float[] exact = random(rnd, k * m), roomy = java.util.Arrays.copyOf(exact, k * m + Gemm.NR);
+    float[] b = random(rnd, k * n), c1 = new float[m * n], c2 = new float[m * n];
+    Gemm.run(true, false, m, n, k, exact, 0, m, b, 0, n, c1, 0, n, false, false);
+    Gemm.run(true, false, m, n, k, roomy, 0, m, b, 0, n, c2, 0, n, false, false);
+    for (int i = 0; i < m * n; i++) {
+      assertEquals(Float.floatToRawIntBits(c2[i]), Float.floatToRawIntBits(c1[i]), "at " + i);
+    }
+  }
+
+  /**
    * Timing by kind counts the products started outside parallel bodies while it is on, each
    * kind under its shape and forms, with its calls and floating-point operations.
    */
