@@ -6,10 +6,14 @@
 # classification task) is made once under the work folder.
 # Pre-training draws its windows with data.order random, the one order every build has had.
 # Usage: bench/same_bits.sh WORK BUILD [BUILD...]   (a build: a git revision, or . for this tree)
+# WIDTH=256 (with HEADS=4, TOKENS=20000 by default then) trains a model wide enough for the
+# products that pack A (Gemm.packsA); the default width 32 reads A in place everywhere.
 #   bench/same_bits.sh /tmp/sb edd83e5 .    # before and after
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 work=$1; shift
+width=${WIDTH:-32}
+if ((width > 32)); then heads=${HEADS:-4} tokens=${TOKENS:-20000}; else heads=${HEADS:-2} tokens=${TOKENS:-60000}; fi
 mkdir -p "$work"
 fx="$work/fixture"
 if [[ ! -f "$fx/tasks/cue/test.jsonl" ]]; then
@@ -50,8 +54,8 @@ for build in "$@"; do
     warm=--warmup-steps; grep -q -- --warmup-steps <<<"$help" || warm=--warmup
     order=(); if grep -q -- --order <<<"$help"; then order=(--order random); fi
     ./overtrain pretrain --train-tokens "$fx/tokens/train.npy" --heldout-tokens "$fx/tokens/heldout.npy" \
-      --vocab 512 --layers 2 --heads 2 --d-model 32 --context 64 --batch 8 --lr 1e-2 $warm 10 \
-      --tokens 60000 --seed 3 --eval-tokens 4096 "${order[@]}" --out "$out/pre" >/dev/null 2>&1
+      --vocab 512 --layers 2 --heads "$heads" --d-model "$width" --context 64 --batch 8 --lr 1e-2 $warm 10 \
+      --tokens "$tokens" --seed 3 --eval-tokens 4096 "${order[@]}" --out "$out/pre" >/dev/null 2>&1
     ck=$(ls -d "$out"/pre/checkpoints/step-* | tail -1)
     ./overtrain perturb --model "$ck" --heldout-tokens "$fx/tokens/heldout.npy" --gamma 0.5,2 --seeds 2 \
       --max-tokens 4096 --json 2>/dev/null > "$out/perturb.json"
