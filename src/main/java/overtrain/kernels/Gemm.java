@@ -351,6 +351,7 @@ public final class Gemm {
   public static final class Group {
     private static final int MAX = 4;
     private final boolean[] transA = new boolean[MAX], accumulate = new boolean[MAX];
+    private final boolean[] packA = new boolean[MAX];
     private final int[] m = new int[MAX], n = new int[MAX], aOff = new int[MAX], lda = new int[MAX];
     private final int[] cOff = new int[MAX], ldc = new int[MAX];
     private final int[] mc = new int[MAX], nc = new int[MAX], colBlocks = new int[MAX];
@@ -425,7 +426,8 @@ public final class Gemm {
         return;
       }
       for (int i = 0; i < count; i++) {
-        long split = itemShape(m[i], n[i], packsA(transA[i], n[i], b[i].k));
+        packA[i] = packsA(transA[i], n[i], b[i].k);
+        long split = itemShape(m[i], n[i], packA[i]);
         mc[i] = (int) (split >>> 32);
         nc[i] = (int) split;
         colBlocks[i] = blocks(n[i], nc[i]);
@@ -439,7 +441,7 @@ public final class Gemm {
           int i = 0;
           while (item >= firstItem[i + 1]) i++;
           block(item - firstItem[i], colBlocks[i], mc[i], nc[i], transA[i],
-              packsA(transA[i], n[i], b[i].k), m[i], n[i], b[i].k,
+              packA[i], m[i], n[i], b[i].k,
               a[i], aOff[i], lda[i], b[i].data, b[i].nPad, c[i], cOff[i], ldc[i], accumulate[i],
               mine);
         }
