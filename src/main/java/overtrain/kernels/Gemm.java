@@ -461,24 +461,27 @@ public final class Gemm {
       int item, int colBlocks, int mc, int nc, boolean transA, boolean packA, int m, int n, int k,
       float[] a, int aOff, int lda, float[] bp, int nPad,
       float[] c, int cOff, int ldc, boolean accumulate, Scratch scratch) {
-    if (packA) {
-      blockPacked(item, colBlocks, mc, nc, transA, m, n, k, a, aOff, lda, bp, nPad, c, cOff, ldc,
-          accumulate, scratch);
-    } else {
-      blockInPlace(item, colBlocks, mc, nc, transA, m, n, k, a, aOff, lda, bp, nPad, c, cOff, ldc,
-          accumulate, scratch);
-    }
-  }
-
-  /** {@link #block} reading A in place, MR or MR_NARROW rows at a time. */
-  private static void blockInPlace(
-      int item, int colBlocks, int mc, int nc, boolean transA, int m, int n, int k,
-      float[] a, int aOff, int lda, float[] bp, int nPad,
-      float[] c, int cOff, int ldc, boolean accumulate, Scratch scratch) {
     int i0 = (item / colBlocks) * mc;
     int j0 = (item % colBlocks) * nc;
     int rows = Math.min(mc, m - i0);
     int cols = Math.min(nc, n - j0);
+    if (packA) {
+      blockPacked(i0, j0, rows, cols, transA, k, a, aOff, lda, bp, nPad, c, cOff, ldc,
+          accumulate, scratch);
+    } else {
+      blockInPlace(i0, j0, rows, cols, transA, k, a, aOff, lda, bp, nPad, c, cOff, ldc,
+          accumulate, scratch);
+    }
+  }
+
+  /**
+   * {@link #block}'s rows x cols of C from (i0, j0), reading A in place, MR or MR_NARROW rows at
+   * a time.
+   */
+  private static void blockInPlace(
+      int i0, int j0, int rows, int cols, boolean transA, int k,
+      float[] a, int aOff, int lda, float[] bp, int nPad,
+      float[] c, int cOff, int ldc, boolean accumulate, Scratch scratch) {
     float[] ap = scratch.a;
     float[] edge = scratch.edge;
     int rowStep = transA ? 1 : lda, depthStep = transA ? lda : 1;
@@ -526,13 +529,9 @@ public final class Gemm {
    * time on a last panel narrower than NR, by every tile in turn.
    */
   private static void blockPacked(
-      int item, int colBlocks, int mc, int nc, boolean transA, int m, int n, int k,
+      int i0, int j0, int rows, int cols, boolean transA, int k,
       float[] a, int aOff, int lda, float[] bp, int nPad,
       float[] c, int cOff, int ldc, boolean accumulate, Scratch scratch) {
-    int i0 = (item / colBlocks) * mc;
-    int j0 = (item % colBlocks) * nc;
-    int rows = Math.min(mc, m - i0);
-    int cols = Math.min(nc, n - j0);
     float[] ap = scratch.a;
     float[] edge = scratch.edge;
     for (int p0 = 0; p0 < k; p0 += KC) {
