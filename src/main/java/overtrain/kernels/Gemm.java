@@ -90,7 +90,7 @@ public final class Gemm {
    */
   private static final class Scratch {
     /** A's rows packed: {@link #packA}'s tiles, or the edge rows of A read in place. */
-    final float[] a = new float[MC_PACKED * KC + L];
+    final float[] a = new float[MC_PACKED * KC];
     float[] b = new float[0];
     final float[] edge = new float[MR_PACKED * NR];
     /** Set while this thread's packed B serves a call, in case a body re-enters sgemm. */
@@ -569,32 +569,54 @@ public final class Gemm {
    */
   private static void packA(
       boolean transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, float[] ap) {
+    if (transA) packTransposedA(a, aOff, lda, i0, rows, p0, kc, ap);
+    else packStoredA(a, aOff, lda, i0, rows, p0, kc, ap);
+  }
+
+  /**
+   * {@link #packA} for A stored [k,m]: a depth step's rows of a tile lie side by side and move as
+   * one vector of L >= MR_PACKED floats, whose lanes past the tile the same tile's next step
+   * overwrites. The depth steps go outermost and the tiles within each, so that each step's rows
+   * of the item are read together, where they lie side by side: a tile at a time, every tile's
+   * pass would read a line of each depth step again, the lines lda apart, and with lda a multiple
+   * of 4 KiB those lines share a few cache sets and are gone by the next tile's pass.
+   */
+  private static void packTransposedA(
+      float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, float[] ap) {
+    int whole = L >= MR_PACKED ? rows / MR_PACKED * MR_PACKED : 0;
+    // a last step's vector would spill into the next tile: the last step is copied by number
+    int last = kc - 1;
+    if (whole > 0 && aOff + (p0 + last - 1) * lda + i0 + whole - MR_PACKED + L > a.length) {
+      whole = 0;
+    }
+    for (int p = 0; p < last && whole > 0; p++) {
+      int src = aOff + (p0 + p) * lda + i0, dst = p * MR_PACKED;
+      for (int t = 0; t < whole; t += MR_PACKED) {
+        FloatVector.fromArray(S, a, src + t).intoArray(ap, t * kc + dst);
+      }
+    }
+    for (int t = 0; t < rows; t += MR_PACKED) {
+      int tileRows = Math.min(MR_PACKED, rows - t);
+      for (int p = t < whole ? last : 0; p < kc; p++) {
+        int src = aOff + (p0 + p) * lda + i0 + t, dst = t * kc + p * MR_PACKED;
+        for (int r = 0; r < tileRows; r++) ap[dst + r] = a[src + r];
+        for (int r = tileRows; r < MR_PACKED; r++) ap[dst + r] = 0f;
+      }
+    }
+  }
+
+  /** {@link #packA} for A stored [m,k], a number at a time. */
+  private static void packStoredA(
+      float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, float[] ap) {
     for (int t = 0; t < rows; t += MR_PACKED) {
       int tileRows = Math.min(MR_PACKED, rows - t), base = t * kc;
-      if (transA) {
-        // A stored [k,m]: a depth step's rows of the tile lie side by side and move as one
-        // vector of L >= MR_PACKED floats, whose lanes past the tile the next step's copy
-        // overwrites (the last step's land in the slack past MC_PACKED * KC)
-        int src = aOff + p0 * lda + i0 + t, dst = base;
-        if (L >= MR_PACKED && tileRows == MR_PACKED && src + (kc - 1) * lda + L <= a.length) {
-          for (int p = 0; p < kc; p++, src += lda, dst += MR_PACKED) {
-            FloatVector.fromArray(S, a, src).intoArray(ap, dst);
-          }
-        } else {
-          for (int p = 0; p < kc; p++, src += lda, dst += MR_PACKED) {
-            for (int r = 0; r < tileRows; r++) ap[dst + r] = a[src + r];
-            for (int r = tileRows; r < MR_PACKED; r++) ap[dst + r] = 0f;
-          }
+      for (int r = 0; r < tileRows; r++) {
+        for (int p = 0, src = aOff + (i0 + t + r) * lda + p0; p < kc; p++) {
+          ap[base + p * MR_PACKED + r] = a[src + p];
         }
-      } else {
-        for (int r = 0; r < tileRows; r++) {
-          for (int p = 0, src = aOff + (i0 + t + r) * lda + p0; p < kc; p++) {
-            ap[base + p * MR_PACKED + r] = a[src + p];
-          }
-        }
-        for (int r = tileRows; r < MR_PACKED; r++) {
-          for (int p = 0; p < kc; p++) ap[base + p * MR_PACKED + r] = 0f;
-        }
+      }
+      for (int r = tileRows; r < MR_PACKED; r++) {
+        for (int p = 0; p < kc; p++) ap[base + p * MR_PACKED + r] = 0f;
       }
     }
   }
