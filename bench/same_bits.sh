@@ -8,7 +8,10 @@
 # Usage: bench/same_bits.sh WORK BUILD [BUILD...]   (a build: a git revision, or . for this tree)
 # WIDTH=256 (with HEADS=4, TOKENS=20000 by default then) trains a model wide enough for the
 # products that pack A (Gemm.packsA); the default width 32 reads A in place everywhere.
+# BATCH (pre-training sequences a step, default 8): 32 at width 256, with TOKENS=60000, makes
+# the MLP's weight gradients deep enough (2048 tokens) that B is packed a depth block at a time.
 #   bench/same_bits.sh /tmp/sb edd83e5 .    # before and after
+#   WIDTH=256 BATCH=32 TOKENS=60000 bench/same_bits.sh /tmp/sb edd83e5 .
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 work=$1; shift
@@ -54,7 +57,8 @@ for build in "$@"; do
     warm=--warmup-steps; grep -q -- --warmup-steps <<<"$help" || warm=--warmup
     order=(); if grep -q -- --order <<<"$help"; then order=(--order random); fi
     ./overtrain pretrain --train-tokens "$fx/tokens/train.npy" --heldout-tokens "$fx/tokens/heldout.npy" \
-      --vocab 512 --layers 2 --heads "$heads" --d-model "$width" --context 64 --batch 8 --lr 1e-2 $warm 10 \
+      --vocab 512 --layers 2 --heads "$heads" --d-model "$width" --context 64 --batch "${BATCH:-8}" \
+      --lr 1e-2 $warm 10 \
       --tokens "$tokens" --seed 3 --eval-tokens 4096 "${order[@]}" --out "$out/pre" >/dev/null 2>&1
     ck=$(ls -d "$out"/pre/checkpoints/step-* | tail -1)
     ./overtrain perturb --model "$ck" --heldout-tokens "$fx/tokens/heldout.npy" --gamma 0.5,2 --seeds 2 \

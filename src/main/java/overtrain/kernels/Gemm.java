@@ -19,21 +19,22 @@ import jdk.incubator.vector.VectorSpecies;
  *   weight grad dW[out,in] += dy^T . x          sgemm(true,  false, out, in, M, ..., accumulate)
  * </pre>
  *
- * <p>How it is fast (after Goto): B is packed once per call into column panels NR wide and KC
- * deep, shared by all threads; each work item (a block of up to MC rows by NC columns of C)
- * runs an MR x NR register-tiled micro-kernel, 4 * MR vector accumulators fed by one broadcast
- * of A and one fused multiply-add per element, over its rows and the panels. A is read where it
- * lies, stepping by its row and depth strides, unless C is wide enough for a copy of A to pay
- * ({@link #packsA}): then each item first copies its rows of A into tiles of MR_PACKED rows,
+ * <p>How it is fast (after Goto): B is packed once per call into column panels NR wide and KC deep,
+ * shared by all threads (or, when it is too large for L2 and A is packed, by each work item a depth
+ * block at a time: {@link #multiplyByDepth}); each work item (a block of up to MC rows by NC
+ * columns of C) runs an MR x NR register-tiled micro-kernel, 4 * MR vector accumulators fed by one
+ * broadcast of A and one fused multiply-add per element, over its rows and the panels. A is read
+ * where it lies, stepping by its row and depth strides, unless C is wide enough for a copy of A to
+ * pay ({@link #packsA}): then each item first copies its rows of A into tiles of MR_PACKED rows,
  * which a kernel reads at strides the compiler knows, so that its loop holds loads and
- * multiply-adds only. Read in place, each row of A costs an index computation and a bounds check
- * a step; AMD's Zen 5 issues those beside its multiply-adds, Intel's server cores on the ports
- * their multiply-adds need (bench/HISTORY.md). On two threads a product is
- * split into at least {@link #ITEMS_PER_THREAD} items a thread, as square as the shape allows,
- * since square items read the fewest floats per multiply-add; items are handed out dynamically
- * because the second core of the machines this runs on is often slowed by its neighbours.
- * Buffers grow once per thread and are reused, so after the first step no arrays are allocated
- * here (only {@link Parallel}'s one small job object when a product runs on two threads).
+ * multiply-adds only. Read in place, each row of A costs an index computation and a bounds check a
+ * step; AMD's Zen 5 issues those beside its multiply-adds, Intel's server cores on the ports their
+ * multiply-adds need (bench/HISTORY.md). On two threads a product is split into at least {@link
+ * #ITEMS_PER_THREAD} items a thread, as square as the shape allows, since square items read the
+ * fewest floats per multiply-add; items are handed out dynamically because the second core of the
+ * machines this runs on is often slowed by its neighbours. Buffers grow once per thread and are
+ * reused, so after the first step no arrays are allocated here (only {@link Parallel}'s one small
+ * job object when a product runs on two threads).
  */
 public final class Gemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -82,6 +83,15 @@ public final class Gemm {
    */
   static final long PARALLEL_MIN_PACK = 1L << 18;
 
+  /**
+   * Floats of a packed B beyond which a product that packs A packs B a depth block at a time
+   * instead ({@link #multiplyByDepth}): a B that does not stay in L2 would otherwise be read from
+   * memory again by every row block of C, as fast as memory gives it, not as the kernel takes it.
+   */
+  static final long BLOCKED_B_FLOATS = 1L << 19;
+  /** Most rows and columns of C a work item covers when B is packed a depth block at a time. */
+  static final int MC_BY_DEPTH = 2 * MC_PACKED, NC_BY_DEPTH = 512;
+
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   /**
@@ -92,6 +102,8 @@ public final class Gemm {
     /** A's rows packed: {@link #packA}'s tiles, or the edge rows of A read in place. */
     final float[] a = new float[MC_PACKED * KC];
     float[] b = new float[0];
+    /** One depth block of a work item's columns of B: {@link #multiplyByDepth}. */
+    float[] bBlock = new float[0];
     final float[] edge = new float[MR_PACKED * NR];
     /** Set while this thread's packed B serves a call, in case a body re-enters sgemm. */
     boolean bBusy;
@@ -139,6 +151,11 @@ public final class Gemm {
     checkShape(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     if (trivial(m, n, k, c, cOff, ldc, accumulate)) return;
     int nPad = padded(n);
+    if (packsBByDepth(transA, n, k)) {
+      multiplyByDepth(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
+          accumulate, parallel);
+      return;
+    }
     Scratch scratch = SCRATCH.get();
     int bSize = Math.multiplyExact(k, nPad);
     boolean ownB = !scratch.bBusy;
@@ -308,16 +325,72 @@ public final class Gemm {
   }
 
   /**
-   * The rows and columns of a work item (as mc << 32 | nc) when an m x n product runs on the
-   * engine's threads: the larger side of the item is split until there are enough items to
-   * balance the threads (handed out dynamically), since square items read the fewest floats per
-   * multiply-add.
+   * C (+)= op(A) op(B) for a B too large for L2, Goto's loops the other way round: each work item
+   * (up to MC_BY_DEPTH rows by NC_BY_DEPTH columns of C) goes through the depth blocks, packing
+   * its columns of each block of B into a buffer of its thread's that stays in L2, and then runs
+   * all its rows against it. B is then read from memory once per row block of items, as a copy
+   * streams it, rather than once per MC_PACKED rows by the kernel. Each element of C is summed
+   * in the same order as {@link #multiply} sums it: the same bits.
    */
-  private static long itemShape(int m, int n, boolean packA) {
-    int tile = packA ? MR_PACKED : MR_NARROW;
-    int mc = Math.min(packA ? MC_PACKED : MC, roundUp(m, tile));
-    int nc = Math.min(NC, roundUp(n, NR));
-    while (blocks(m, mc) * blocks(n, nc) < ITEMS_PER_THREAD * Parallel.threads()) {
+  private static void multiplyByDepth(
+      boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float[] c, int cOff, int ldc, boolean accumulate, boolean parallel) {
+    long split = itemShape(m, n, MC_BY_DEPTH, NC_BY_DEPTH, MR_PACKED,
+        parallel ? ITEMS_PER_THREAD * Parallel.threads() : 1);
+    int mc = (int) (split >>> 32), nc = (int) split;
+    int colBlocks = blocks(n, nc), items = blocks(m, mc) * colBlocks;
+    if (!parallel || items < 2) {
+      for (int item = 0; item < items; item++) {
+        itemByDepth(item, colBlocks, mc, nc, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
+            c, cOff, ldc, accumulate, SCRATCH.get());
+      }
+      return;
+    }
+    AtomicInteger next = new AtomicInteger();
+    Parallel.range(Parallel.threads(), (from, to) -> {
+      Scratch mine = SCRATCH.get();
+      for (int item; (item = next.getAndIncrement()) < items; ) {
+        itemByDepth(item, colBlocks, mc, nc, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
+            c, cOff, ldc, accumulate, mine);
+      }
+    });
+  }
+
+  /**
+   * One work item of {@link #multiplyByDepth}: each depth block of its columns of B packed as a
+   * kc x cols op(B) of its own, then its rows, MC_PACKED at a time, as {@link #blockPacked}.
+   */
+  private static void itemByDepth(
+      int item, int colBlocks, int mc, int nc, boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float[] c, int cOff, int ldc, boolean accumulate, Scratch scratch) {
+    int i0 = (item / colBlocks) * mc, j0 = (item % colBlocks) * nc;
+    int rows = Math.min(mc, m - i0), cols = Math.min(nc, n - j0), nPad = padded(cols);
+    if (scratch.bBlock.length < KC * nPad) scratch.bBlock = new float[KC * nPad];
+    float[] bp = scratch.bBlock;
+    for (int p0 = 0; p0 < k; p0 += KC) {
+      int kc = Math.min(KC, k - p0);
+      packB(transB, cols, kc, b, transB ? bOff + j0 * ldb + p0 : bOff + p0 * ldb + j0, ldb,
+          bp, nPad, 0, blocks(cols, NR));
+      for (int r0 = 0; r0 < rows; r0 += MC_PACKED) {
+        depthBlockPacked(i0 + r0, 0, Math.min(MC_PACKED, rows - r0), cols, transA, p0, kc, a,
+            aOff, lda, bp, 0, nPad, c, cOff + j0, ldc, accumulate || p0 > 0, scratch);
+      }
+    }
+  }
+
+  /**
+   * The rows and columns of a work item (as mc << 32 | nc), at most mcMax by ncMax, for an m x n
+   * product in at least minItems items: the larger side of the item is split until there are
+   * that many (handed out dynamically to balance the threads), since square items read the
+   * fewest floats per multiply-add; then the rows are shared out as evenly as whole tiles of
+   * tile rows allow.
+   */
+  private static long itemShape(int m, int n, int mcMax, int ncMax, int tile, int minItems) {
+    int mc = Math.min(mcMax, roundUp(m, tile));
+    int nc = Math.min(ncMax, roundUp(n, NR));
+    while (blocks(m, mc) * blocks(n, nc) < minItems) {
       if (nc >= mc && nc > NR) nc = roundUp(nc / 2, NR);
       else if (mc > tile) mc = roundUp(mc / 2, tile);
       else break;
@@ -325,6 +398,12 @@ public final class Gemm {
     // as many row blocks, as even as whole tiles allow (200 rows: 100 and 100, not 128 and 72)
     mc = roundUp(blocks(m, blocks(m, mc)), tile);
     return (long) mc << 32 | nc;
+  }
+
+  /** {@link #itemShape} of a product on the engine's threads, A packed or read in place. */
+  private static long itemShape(int m, int n, boolean packA) {
+    return itemShape(m, n, packA ? MC_PACKED : MC, NC, packA ? MR_PACKED : MR_NARROW,
+        ITEMS_PER_THREAD * Parallel.threads());
   }
 
   /**
@@ -336,6 +415,15 @@ public final class Gemm {
    */
   static boolean packsA(boolean transA, int n, int k) {
     return transA ? n >= 128 : n >= 256 && k >= KC;
+  }
+
+  /**
+   * Whether a product packs B a depth block at a time for each work item ({@link
+   * #multiplyByDepth}) rather than whole, once, for all of them: when A is packed and B is more
+   * than one depth block and too large for L2.
+   */
+  static boolean packsBByDepth(boolean transA, int n, int k) {
+    return k > KC && (long) k * padded(n) > BLOCKED_B_FLOATS && packsA(transA, n, k);
   }
 
   /**
@@ -524,39 +612,49 @@ public final class Gemm {
   }
 
   /**
-   * {@link #block} with A packed, KC deep, into tiles of MR_PACKED rows ({@link #packA}). Each
-   * panel of B is taken in the packed kernel's width, two vectors of columns, or a vector at a
-   * time on a last panel narrower than NR, by every tile in turn.
+   * {@link #block} with A packed, KC deep, into tiles of MR_PACKED rows ({@link #packA}): each
+   * depth block in turn, {@link #depthBlockPacked}.
    */
   private static void blockPacked(
       int i0, int j0, int rows, int cols, boolean transA, int k,
       float[] a, int aOff, int lda, float[] bp, int nPad,
       float[] c, int cOff, int ldc, boolean accumulate, Scratch scratch) {
+    for (int p0 = 0; p0 < k; p0 += KC) {
+      depthBlockPacked(i0, j0, rows, cols, transA, p0, Math.min(KC, k - p0), a, aOff, lda,
+          bp, p0 * nPad, nPad, c, cOff, ldc, accumulate || p0 > 0, scratch);
+    }
+  }
+
+  /**
+   * Rows [i0, i0+rows) (at most MC_PACKED) by columns [j0, j0+cols) of C, over depth [p0,
+   * p0+kc) of a packed B whose block starts at bBlock: A packed, then each panel of B taken in
+   * the packed kernel's width, two vectors of columns, or a vector at a time on a last panel
+   * narrower than NR, by every tile in turn. Adds to C when add.
+   */
+  private static void depthBlockPacked(
+      int i0, int j0, int rows, int cols, boolean transA, int p0, int kc,
+      float[] a, int aOff, int lda, float[] bp, int bBlock, int nPad,
+      float[] c, int cOff, int ldc, boolean add, Scratch scratch) {
     float[] ap = scratch.a;
     float[] edge = scratch.edge;
-    for (int p0 = 0; p0 < k; p0 += KC) {
-      int kc = Math.min(KC, k - p0);
-      boolean add = accumulate || p0 > 0;
-      packA(transA, a, aOff, lda, i0, rows, p0, kc, ap);
-      int bBlock = p0 * nPad;
-      for (int jr = 0; jr < cols; jr += NR) {
-        int width = Math.min(NR, nPad - (j0 + jr)); // the packed panel's: see padded()
-        int part = width == NR ? 2 * L : L; // columns one kernel call covers
-        for (int jp = 0; jp < width && jr + jp < cols; jp += part) {
-          int partCols = Math.min(part, cols - jr - jp);
-          int bOffset = bBlock + (j0 + jr) * kc + jp;
-          for (int ir = 0; ir < rows; ir += MR_PACKED) {
-            int tileRows = Math.min(MR_PACKED, rows - ir);
-            int cTile = cOff + (i0 + ir) * ldc + j0 + jr + jp;
-            // computed aside when it is to be added to C or cut to size: past the edge the
-            // panel and the packed rows are zeros
-            boolean direct = tileRows == MR_PACKED && partCols == part && !add;
-            float[] out = direct ? c : edge;
-            int outOff = direct ? cTile : 0, ldOut = direct ? ldc : NR;
-            if (part == 2 * L) kernelPacked2(kc, ap, ir * kc, bp, bOffset, out, outOff, ldOut);
-            else kernelPacked1(kc, ap, ir * kc, bp, bOffset, width, out, outOff, ldOut);
-            if (!direct) storeTile(edge, c, cTile, ldc, tileRows, partCols, add);
-          }
+    packA(transA, a, aOff, lda, i0, rows, p0, kc, ap);
+    for (int jr = 0; jr < cols; jr += NR) {
+      int width = Math.min(NR, nPad - (j0 + jr)); // the packed panel's: see padded()
+      int part = width == NR ? 2 * L : L; // columns one kernel call covers
+      for (int jp = 0; jp < width && jr + jp < cols; jp += part) {
+        int partCols = Math.min(part, cols - jr - jp);
+        int bOffset = bBlock + (j0 + jr) * kc + jp;
+        for (int ir = 0; ir < rows; ir += MR_PACKED) {
+          int tileRows = Math.min(MR_PACKED, rows - ir);
+          int cTile = cOff + (i0 + ir) * ldc + j0 + jr + jp;
+          // computed aside when it is to be added to C or cut to size: past the edge the
+          // panel and the packed rows are zeros
+          boolean direct = tileRows == MR_PACKED && partCols == part && !add;
+          float[] out = direct ? c : edge;
+          int outOff = direct ? cTile : 0, ldOut = direct ? ldc : NR;
+          if (part == 2 * L) kernelPacked2(kc, ap, ir * kc, bp, bOffset, out, outOff, ldOut);
+          else kernelPacked1(kc, ap, ir * kc, bp, bOffset, width, out, outOff, ldOut);
+          if (!direct) storeTile(edge, c, cTile, ldc, tileRows, partCols, add);
         }
       }
     }

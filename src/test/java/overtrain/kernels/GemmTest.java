@@ -46,7 +46,8 @@ class GemmTest {
         {Gemm.MC + 9, 48, 2 * Gemm.KC + 3}, {40, 16, Gemm.KC + 7}, {Gemm.MC + 9, 80, Gemm.KC + 2},
         {50, 112, 2 * Gemm.KC + 1}, {Gemm.MC_PACKED + 9, 256 + 16, Gemm.KC + 5},
         {Gemm.MC_PACKED - 3, 256 + 32, 2 * Gemm.KC + 1}, {33, 256 + 48, Gemm.KC},
-        {2 * Gemm.MC_PACKED + 1, Gemm.NC + 64, Gemm.KC + 17}};
+        {2 * Gemm.MC_PACKED + 1, Gemm.NC + 64, Gemm.KC + 17},
+        {Gemm.MC_BY_DEPTH + 9, Gemm.NC_BY_DEPTH + 80, 3 * Gemm.KC + 130}};
     for (int[] s : shapes) {
       for (int variant = 0; variant < 4; variant++) {
         check(randomCase(rnd, s[0], s[1], s[2]), rnd, true);
@@ -194,6 +195,39 @@ class GemmTest {
     assertThrows(IllegalArgumentException.class,
         () -> Gemm.sgemm(false, 8, 100, new float[8 * 2 * Gemm.KC], 0, 2 * Gemm.KC, packed,
             new float[800], 0, 100, false));
+  }
+
+  /**
+   * A B too large for L2 is packed a depth block at a time for each work item rather than whole
+   * for the product: each element of C must still be summed in the same order, so the product
+   * gives the bits of the same product over the whole B packed ahead. Row and column blocks of
+   * those items, their edges and a narrow last panel, in all four transposes, added to C or not,
+   * on one thread and on the engine's.
+   */
+  @Test
+  void bPackedADepthBlockAtATimeGivesTheWholePackedBsBits() {
+    SplittableRandom rnd = new SplittableRandom(10);
+    int[][] shapes = {{Gemm.MC_BY_DEPTH + 23, Gemm.NC_BY_DEPTH + 64 + 16, 3 * Gemm.KC + 130},
+        {Gemm.MR_PACKED + 3, 256, 8 * Gemm.KC + 1}};
+    Gemm.PackedB packed = new Gemm.PackedB();
+    for (int[] shape : shapes) {
+      int m = shape[0], n = shape[1], k = shape[2];
+      assertTrue(Gemm.packsBByDepth(false, n, k) && Gemm.packsBByDepth(true, n, k));
+      for (int tr = 0; tr < 8; tr++) {
+        boolean ta = (tr & 1) != 0, tb = (tr & 2) != 0, parallel = (tr & 4) != 0;
+        boolean accumulate = tr % 3 == 0;
+        int lda = ta ? m : k, ldb = tb ? k : n;
+        float[] a = random(rnd, m * k), b = random(rnd, n * k), c0 = random(rnd, m * n);
+        float[] expected = c0.clone(), c = c0.clone();
+        packed.pack(tb, n, k, b, 0, ldb);
+        Gemm.sgemm(ta, m, n, a, 0, lda, packed, expected, 0, n, accumulate);
+        Gemm.run(ta, tb, m, n, k, a, 0, lda, b, 0, ldb, c, 0, n, accumulate, parallel);
+        for (int i = 0; i < m * n; i++) {
+          assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(c[i]),
+              "m " + m + " n " + n + " k " + k + " tr " + tr + " at " + i);
+        }
+      }
+    }
   }
 
   /**
