@@ -92,6 +92,9 @@ public final class Gemm {
   /** Most rows and columns of C a work item covers when B is packed a depth block at a time. */
   static final int MC_BY_DEPTH = 2 * MC_PACKED, NC_BY_DEPTH = 512;
 
+  /** A row of C's worth of zeros, what {@link #kernelPacked2} adds its sums to when it sets C. */
+  private static final float[] ZEROS = new float[2 * L];
+
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   /**
@@ -647,12 +650,17 @@ public final class Gemm {
         for (int ir = 0; ir < rows; ir += MR_PACKED) {
           int tileRows = Math.min(MR_PACKED, rows - ir);
           int cTile = cOff + (i0 + ir) * ldc + j0 + jr + jp;
-          // computed aside when it is to be added to C or cut to size: past the edge the
-          // panel and the packed rows are zeros
-          boolean direct = tileRows == MR_PACKED && partCols == part && !add;
+          // a whole tile of two vectors is set or added in C by the kernel; others are computed
+          // aside and added or cut to size: past the edge the panel and packed rows are zeros
+          boolean whole = tileRows == MR_PACKED && partCols == part;
+          if (whole && part == 2 * L) {
+            kernelPacked2(kc, ap, ir * kc, bp, bOffset, c, cTile, ldc, add);
+            continue;
+          }
+          boolean direct = whole && !add;
           float[] out = direct ? c : edge;
           int outOff = direct ? cTile : 0, ldOut = direct ? ldc : NR;
-          if (part == 2 * L) kernelPacked2(kc, ap, ir * kc, bp, bOffset, out, outOff, ldOut);
+          if (part == 2 * L) kernelPacked2(kc, ap, ir * kc, bp, bOffset, out, outOff, ldOut, false);
           else kernelPacked1(kc, ap, ir * kc, bp, bOffset, width, out, outOff, ldOut);
           if (!direct) storeTile(edge, c, cTile, ldc, tileRows, partCols, add);
         }
@@ -1022,10 +1030,12 @@ public final class Gemm {
    * 14 rows by two vectors of a full panel of B (NR floats a depth step), 28 accumulators, 16
    * loads per 28 multiply-adds. Every offset is the loop's counter times a constant plus a
    * constant, so C2 checks the bounds once before the loop and the loop holds loads and
-   * multiply-adds only. Sets C, as the other kernels do.
+   * multiply-adds only. Sets C, or when add adds its sums to C as {@link #storeTile} adds a tile
+   * computed aside (C plus the tile's sums: the same bits) without the round trip through it.
    */
   private static void kernelPacked2(
-      int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+      int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
+      boolean add) {
     FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
     FloatVector c20 = FloatVector.zero(S), c21 = c20, c30 = c20, c31 = c20;
     FloatVector c40 = FloatVector.zero(S), c41 = c40, c50 = c40, c51 = c40;
@@ -1052,20 +1062,38 @@ public final class Gemm {
       x = FloatVector.broadcast(S, ap[ai + 12]); c120 = x.fma(b0, c120); c121 = x.fma(b1, c121);
       x = FloatVector.broadcast(S, ap[ai + 13]); c130 = x.fma(b0, c130); c131 = x.fma(b1, c131);
     }
-    c00.intoArray(c, cOff); c01.intoArray(c, cOff + L);
-    c10.intoArray(c, cOff + 1 * ldc); c11.intoArray(c, cOff + 1 * ldc + L);
-    c20.intoArray(c, cOff + 2 * ldc); c21.intoArray(c, cOff + 2 * ldc + L);
-    c30.intoArray(c, cOff + 3 * ldc); c31.intoArray(c, cOff + 3 * ldc + L);
-    c40.intoArray(c, cOff + 4 * ldc); c41.intoArray(c, cOff + 4 * ldc + L);
-    c50.intoArray(c, cOff + 5 * ldc); c51.intoArray(c, cOff + 5 * ldc + L);
-    c60.intoArray(c, cOff + 6 * ldc); c61.intoArray(c, cOff + 6 * ldc + L);
-    c70.intoArray(c, cOff + 7 * ldc); c71.intoArray(c, cOff + 7 * ldc + L);
-    c80.intoArray(c, cOff + 8 * ldc); c81.intoArray(c, cOff + 8 * ldc + L);
-    c90.intoArray(c, cOff + 9 * ldc); c91.intoArray(c, cOff + 9 * ldc + L);
-    c100.intoArray(c, cOff + 10 * ldc); c101.intoArray(c, cOff + 10 * ldc + L);
-    c110.intoArray(c, cOff + 11 * ldc); c111.intoArray(c, cOff + 11 * ldc + L);
-    c120.intoArray(c, cOff + 12 * ldc); c121.intoArray(c, cOff + 12 * ldc + L);
-    c130.intoArray(c, cOff + 13 * ldc); c131.intoArray(c, cOff + 13 * ldc + L);
+    // added to C, or to zeros: x + 0 is x for every sum here, since fused multiply-adds that
+    // start from +0 never give -0
+    float[] to = add ? c : ZEROS;
+    int at = add ? cOff : 0, ld = add ? ldc : 0;
+    FloatVector.fromArray(S, to, at).add(c00).intoArray(c, cOff);
+    FloatVector.fromArray(S, to, at + L).add(c01).intoArray(c, cOff + L);
+    FloatVector.fromArray(S, to, at + 1 * ld).add(c10).intoArray(c, cOff + 1 * ldc);
+    FloatVector.fromArray(S, to, at + 1 * ld + L).add(c11).intoArray(c, cOff + 1 * ldc + L);
+    FloatVector.fromArray(S, to, at + 2 * ld).add(c20).intoArray(c, cOff + 2 * ldc);
+    FloatVector.fromArray(S, to, at + 2 * ld + L).add(c21).intoArray(c, cOff + 2 * ldc + L);
+    FloatVector.fromArray(S, to, at + 3 * ld).add(c30).intoArray(c, cOff + 3 * ldc);
+    FloatVector.fromArray(S, to, at + 3 * ld + L).add(c31).intoArray(c, cOff + 3 * ldc + L);
+    FloatVector.fromArray(S, to, at + 4 * ld).add(c40).intoArray(c, cOff + 4 * ldc);
+    FloatVector.fromArray(S, to, at + 4 * ld + L).add(c41).intoArray(c, cOff + 4 * ldc + L);
+    FloatVector.fromArray(S, to, at + 5 * ld).add(c50).intoArray(c, cOff + 5 * ldc);
+    FloatVector.fromArray(S, to, at + 5 * ld + L).add(c51).intoArray(c, cOff + 5 * ldc + L);
+    FloatVector.fromArray(S, to, at + 6 * ld).add(c60).intoArray(c, cOff + 6 * ldc);
+    FloatVector.fromArray(S, to, at + 6 * ld + L).add(c61).intoArray(c, cOff + 6 * ldc + L);
+    FloatVector.fromArray(S, to, at + 7 * ld).add(c70).intoArray(c, cOff + 7 * ldc);
+    FloatVector.fromArray(S, to, at + 7 * ld + L).add(c71).intoArray(c, cOff + 7 * ldc + L);
+    FloatVector.fromArray(S, to, at + 8 * ld).add(c80).intoArray(c, cOff + 8 * ldc);
+    FloatVector.fromArray(S, to, at + 8 * ld + L).add(c81).intoArray(c, cOff + 8 * ldc + L);
+    FloatVector.fromArray(S, to, at + 9 * ld).add(c90).intoArray(c, cOff + 9 * ldc);
+    FloatVector.fromArray(S, to, at + 9 * ld + L).add(c91).intoArray(c, cOff + 9 * ldc + L);
+    FloatVector.fromArray(S, to, at + 10 * ld).add(c100).intoArray(c, cOff + 10 * ldc);
+    FloatVector.fromArray(S, to, at + 10 * ld + L).add(c101).intoArray(c, cOff + 10 * ldc + L);
+    FloatVector.fromArray(S, to, at + 11 * ld).add(c110).intoArray(c, cOff + 11 * ldc);
+    FloatVector.fromArray(S, to, at + 11 * ld + L).add(c111).intoArray(c, cOff + 11 * ldc + L);
+    FloatVector.fromArray(S, to, at + 12 * ld).add(c120).intoArray(c, cOff + 12 * ldc);
+    FloatVector.fromArray(S, to, at + 12 * ld + L).add(c121).intoArray(c, cOff + 12 * ldc + L);
+    FloatVector.fromArray(S, to, at + 13 * ld).add(c130).intoArray(c, cOff + 13 * ldc);
+    FloatVector.fromArray(S, to, at + 13 * ld + L).add(c131).intoArray(c, cOff + 13 * ldc + L);
   }
 
   /**
