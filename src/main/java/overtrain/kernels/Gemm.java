@@ -154,7 +154,7 @@ public final class Gemm {
     checkShape(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     if (trivial(m, n, k, c, cOff, ldc, accumulate)) return;
     int nPad = padded(n);
-    if (packsBByDepth(transA, n, k)) {
+    if (packsBByDepth(transA, m, n, k)) {
       multiplyByDepth(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
           accumulate, parallel);
       return;
@@ -422,11 +422,14 @@ public final class Gemm {
 
   /**
    * Whether a product packs B a depth block at a time for each work item ({@link
-   * #multiplyByDepth}) rather than whole, once, for all of them: when A is packed and B is more
-   * than one depth block and too large for L2.
+   * #multiplyByDepth}) rather than whole, once, for all of them: when A is packed, B is more than
+   * one depth block and too large for L2, and C has at most two blocks of rows (a weight
+   * gradient's few). With more, packing B again for every block of rows costs what reading it
+   * from memory did, and the larger items share out less evenly over the threads.
    */
-  static boolean packsBByDepth(boolean transA, int n, int k) {
-    return k > KC && (long) k * padded(n) > BLOCKED_B_FLOATS && packsA(transA, n, k);
+  static boolean packsBByDepth(boolean transA, int m, int n, int k) {
+    return m <= 2 * MC_BY_DEPTH && k > KC && (long) k * padded(n) > BLOCKED_B_FLOATS
+        && packsA(transA, n, k);
   }
 
   /**

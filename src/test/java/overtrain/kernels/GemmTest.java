@@ -212,7 +212,7 @@ class GemmTest {
     Gemm.PackedB packed = new Gemm.PackedB();
     for (int[] shape : shapes) {
       int m = shape[0], n = shape[1], k = shape[2];
-      assertTrue(Gemm.packsBByDepth(false, n, k) && Gemm.packsBByDepth(true, n, k));
+      assertTrue(Gemm.packsBByDepth(false, m, n, k) && Gemm.packsBByDepth(true, m, n, k));
       for (int tr = 0; tr < 8; tr++) {
         boolean ta = (tr & 1) != 0, tb = (tr & 2) != 0, parallel = (tr & 4) != 0;
         boolean accumulate = tr % 3 == 0;
