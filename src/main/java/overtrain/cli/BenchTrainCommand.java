@@ -19,6 +19,7 @@ import overtrain.model.Parameterization;
 import overtrain.model.Parameters;
 import overtrain.optim.AdamW;
 import overtrain.optim.Schedule;
+import overtrain.study.CodeVersion;
 import overtrain.train.Step;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -192,7 +193,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
       ObjectNode o = Json.object();
       o.put("tokens_per_s", tokensPerSecond);
       o.put("gflops", gflops);
-      o.put("threads", Parallel.threads());
+      o.put("threads", Parallel.threads()).put("java", CodeVersion.runtime())
+          .put("code_version", CodeVersion.get());
       o.put("step_ms", seconds * 1000 / steps);
       ArrayNode each = o.putArray("step_times_ms");
       for (long t : trainNanos) each.add(t / 1e6);
@@ -223,8 +225,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
       System.out.println(o);
     } else {
       System.out.printf("%,.0f tokens/s, %.1f GFLOP/s achieved, %.1f ms/step over %d steps (after %d "
-          + "warm-up steps), %d threads%n", tokensPerSecond, gflops, seconds * 1000 / steps, steps,
-          warmups, Parallel.threads());
+          + "warm-up steps), %d threads, %s%n", tokensPerSecond, gflops, seconds * 1000 / steps,
+          steps, warmups, Parallel.threads(), CodeVersion.runtime());
       System.out.printf("(layers %d, heads %d, d %d, ff %d, vocab %d, context %d, batch %d; %.3g FLOP/token)%n",
           layers, heads, dModel, ff, vocab, context, batch, flopsPerToken);
       if (!noScore) {
@@ -295,15 +297,16 @@ public final class BenchTrainCommand implements Callable<Integer> {
       ObjectNode o = Json.object();
       o.put("score_tokens_per_s", tokensPerSecond);
       o.put("precision", precision.toString());
-      o.put("threads", Parallel.threads());
+      o.put("threads", Parallel.threads()).put("java", CodeVersion.runtime())
+          .put("code_version", CodeVersion.get());
       o.put("steps", steps).put("warmup_steps", warmupSteps);
       o.put("layers", layers).put("heads", heads).put("d_model", dModel).put("ff_size", config.intermediateSize());
       o.put("vocab", vocab).put("context", context).put("batch", batch);
       System.out.println(o);
     } else {
       System.out.printf("scoring (forward only): %,.1f tokens/s over %d passes of %d x %d tokens (after %d"
-          + " warm-up passes), weights in %s, %d threads%n", tokensPerSecond, steps, batch, context,
-          warmupSteps, precision, Parallel.threads());
+          + " warm-up passes), weights in %s, %d threads, %s%n", tokensPerSecond, steps, batch,
+          context, warmupSteps, precision, Parallel.threads(), CodeVersion.runtime());
     }
     return 0;
   }

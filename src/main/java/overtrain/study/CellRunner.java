@@ -217,6 +217,7 @@ public final class CellRunner {
     ObjectNode record = o.putObject("record");
     record.set("seeds", seeds(cell.spec(), "", Json.object()));
     record.put("code_version", CodeVersion.get());
+    record.put("java", CodeVersion.runtime());
     record.put("started", start.toString());
     record.put("wall_seconds", wall);
     record.put("tokens_per_second", wall > 0 ? cell.tokens() / wall : 0);

@@ -9,9 +9,9 @@ import java.util.Properties;
  * classes were built from ("-dirty" when the tree had changes not committed, untracked files
  * included, since a new source file changes the jar), both recorded by the build. Read from the
  * classes rather than from the work tree, because a study's workers go on running the jar they
- * started with while the tree moves on.
+ * started with while the tree moves on. Beside it, the runtime that ran it.
  */
-final class CodeVersion {
+public final class CodeVersion {
   /** Written by the build (git-commit-id-maven-plugin, see pom.xml). */
   static final String BUILD_PROPERTIES = "/overtrain/build.properties";
   private static final String MAVEN_PROPERTIES = "/META-INF/maven/overtrain/overtrain/pom.properties";
@@ -19,7 +19,7 @@ final class CodeVersion {
 
   private CodeVersion() {}
 
-  static synchronized String get() {
+  public static synchronized String get() {
     if (cached == null) {
       Properties maven = read(MAVEN_PROPERTIES);
       Properties build = read(BUILD_PROPERTIES);
@@ -27,6 +27,15 @@ final class CodeVersion {
           build.getProperty("git.dirty"));
     }
     return cached;
+  }
+
+  /**
+   * The JVM running this code, as its vendor and version: the Vector API's code generation, and
+   * with it the speed (and the last bits of a lane reduction), may change from one release to
+   * the next.
+   */
+  public static String runtime() {
+    return System.getProperty("java.vendor") + " Java " + Runtime.version();
   }
 
   /** "version+commit", "version+commit-dirty", "unknown" for what the build did not record. */

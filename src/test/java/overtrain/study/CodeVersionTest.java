@@ -30,6 +30,12 @@ class CodeVersionTest {
   }
 
   @Test
+  void namesTheRuntimeByItsVersion() {
+    String runtime = CodeVersion.runtime();
+    assertTrue(runtime.endsWith(" Java " + Runtime.version()), runtime);
+  }
+
+  @Test
   void saysWhatTheBuildDidNotRecord() {
     assertEquals("0.1+0123456789ab", CodeVersion.of("0.1", "0123456789ab", "false"));
     assertEquals("0.1+0123456789ab-dirty", CodeVersion.of("0.1", "0123456789ab", "true"));
