@@ -168,7 +168,8 @@ public final class Gemm {
     try {
       // A small B (a layer's weight) is packed on this thread alone: see PARALLEL_MIN_PACK.
       packAll(transB, n, k, b, bOff, ldb, packedB, nPad, parallel && bSize >= PARALLEL_MIN_PACK);
-      multiply(transA, m, n, k, a, aOff, lda, packedB, nPad, c, cOff, ldc, accumulate, parallel);
+      multiply(transA, m, n, k, a, aOff, lda, packedB, nPad, c, cOff, ldc, accumulate, parallel,
+          scratch);
     } finally {
       if (ownB) scratch.bBusy = false;
     }
@@ -265,7 +266,8 @@ public final class Gemm {
     boolean parallel = Parallel.threads() > 1 && !Parallel.inBody()
         && (long) m * n * k >= PARALLEL_MIN_MACS;
     long start = ProductTimes.timing() ? System.nanoTime() : 0;
-    multiply(transA, m, n, k, a, aOff, lda, b.data, b.nPad, c, cOff, ldc, accumulate, parallel);
+    multiply(transA, m, n, k, a, aOff, lda, b.data, b.nPad, c, cOff, ldc, accumulate, parallel,
+        SCRATCH.get());
     if (start != 0) {
       ProductTimes.add(ProductTimes.name(m, n, k, transA, 'P'), System.nanoTime() - start, 2.0 * m * n * k);
     }
@@ -297,7 +299,7 @@ public final class Gemm {
   private static void multiply(
       boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
       float[] packedB, int nPad, float[] c, int cOff, int ldc,
-      boolean accumulate, boolean parallel) {
+      boolean accumulate, boolean parallel, Scratch scratch) {
     boolean packA = packsA(transA, n, k);
     int mc = packA ? MC_PACKED : MC, nc = NC;
     if (parallel) {
@@ -305,33 +307,23 @@ public final class Gemm {
       mc = (int) (split >>> 32);
       nc = (int) split;
     }
-    int mcf = mc, ncf = nc, colBlocks = blocks(n, nc);
-    runItems(blocks(m, mc) * colBlocks, parallel, (item, scratch) -> block(item, colBlocks, mcf,
-        ncf, transA, packA, m, n, k, a, aOff, lda, packedB, nPad, c, cOff, ldc, accumulate,
-        scratch));
-  }
-
-  /** A work item of a product, given the buffers of the thread that runs it. */
-  @FunctionalInterface
-  private interface Item {
-    void run(int item, Scratch scratch);
-  }
-
-  /**
-   * Runs items [0, count): in order on the calling thread, or, when parallel, handed out one at a
-   * time to the engine's threads as each comes free, so that a thread a neighbour slows takes
-   * fewer.
-   */
-  private static void runItems(int count, boolean parallel, Item item) {
-    if (!parallel || count < 2) {
-      Scratch scratch = SCRATCH.get();
-      for (int i = 0; i < count; i++) item.run(i, scratch);
+    int colBlocks = blocks(n, nc);
+    int items = blocks(m, mc) * colBlocks;
+    if (!parallel || items < 2) {
+      for (int item = 0; item < items; item++) {
+        block(item, colBlocks, mc, nc, transA, packA, m, n, k, a, aOff, lda, packedB, nPad, c,
+            cOff, ldc, accumulate, scratch);
+      }
       return;
     }
     AtomicInteger next = new AtomicInteger();
+    int mcf = mc, ncf = nc;
     Parallel.range(Parallel.threads(), (from, to) -> {
       Scratch mine = SCRATCH.get();
-      for (int i; (i = next.getAndIncrement()) < count; ) item.run(i, mine);
+      for (int item; (item = next.getAndIncrement()) < items; ) {
+        block(item, colBlocks, mcf, ncf, transA, packA, m, n, k, a, aOff, lda, packedB, nPad, c,
+            cOff, ldc, accumulate, mine);
+      }
     });
   }
 
@@ -350,10 +342,22 @@ public final class Gemm {
     long split = itemShape(m, n, MC_BY_DEPTH, NC_BY_DEPTH, MR_PACKED,
         parallel ? ITEMS_PER_THREAD * Parallel.threads() : 1);
     int mc = (int) (split >>> 32), nc = (int) split;
-    int colBlocks = blocks(n, nc);
-    runItems(blocks(m, mc) * colBlocks, parallel, (item, scratch) -> itemByDepth(item, colBlocks,
-        mc, nc, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
-        scratch));
+    int colBlocks = blocks(n, nc), items = blocks(m, mc) * colBlocks;
+    if (!parallel || items < 2) {
+      for (int item = 0; item < items; item++) {
+        itemByDepth(item, colBlocks, mc, nc, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
+            c, cOff, ldc, accumulate, SCRATCH.get());
+      }
+      return;
+    }
+    AtomicInteger next = new AtomicInteger();
+    Parallel.range(Parallel.threads(), (from, to) -> {
+      Scratch mine = SCRATCH.get();
+      for (int item; (item = next.getAndIncrement()) < items; ) {
+        itemByDepth(item, colBlocks, mc, nc, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
+            c, cOff, ldc, accumulate, mine);
+      }
+    });
   }
 
   /**
@@ -511,7 +515,7 @@ public final class Gemm {
       if (!parallel || count == 1) {
         for (int i = 0; i < count; i++) {
           multiply(transA[i], m[i], n[i], b[i].k, a[i], aOff[i], lda[i], b[i].data, b[i].nPad,
-              c[i], cOff[i], ldc[i], accumulate[i], parallel);
+              c[i], cOff[i], ldc[i], accumulate[i], parallel, SCRATCH.get());
         }
         return;
       }
@@ -523,12 +527,18 @@ public final class Gemm {
         colBlocks[i] = blocks(n[i], nc[i]);
         firstItem[i + 1] = firstItem[i] + blocks(m[i], mc[i]) * colBlocks[i];
       }
-      runItems(firstItem[count], true, (item, scratch) -> {
-        int i = 0;
-        while (item >= firstItem[i + 1]) i++;
-        block(item - firstItem[i], colBlocks[i], mc[i], nc[i], transA[i], packA[i], m[i], n[i],
-            b[i].k, a[i], aOff[i], lda[i], b[i].data, b[i].nPad, c[i], cOff[i], ldc[i],
-            accumulate[i], scratch);
+      int items = firstItem[count];
+      AtomicInteger next = new AtomicInteger();
+      Parallel.range(Parallel.threads(), (from, to) -> {
+        Scratch mine = SCRATCH.get();
+        for (int item; (item = next.getAndIncrement()) < items; ) {
+          int i = 0;
+          while (item >= firstItem[i + 1]) i++;
+          block(item - firstItem[i], colBlocks[i], mc[i], nc[i], transA[i],
+              packA[i], m[i], n[i], b[i].k,
+              a[i], aOff[i], lda[i], b[i].data, b[i].nPad, c[i], cOff[i], ldc[i], accumulate[i],
+              mine);
+        }
       });
     }
   }
