@@ -240,8 +240,8 @@ def main():
                           f"{fma:.1f} GFLOP/s, an in-cache product {product:.1f} "
                           f"({100 * cached[name][-1]:.0f}% of it) (load {ceiling_load:.2f})",
                           flush=True)
-                    kernels.setdefault("ours", f"{result.get('code_version')} on "
-                                                       f"{result.get('java')}")
+                    ran_on = f"{result.get('code_version')} on {result.get('java')}"
+                    kernels.setdefault("ours", ran_on)
                     for key in ("score_vs_train", "peak_rss_mib", "runtime_rss_mib", "need_mib",
                                 "heap_peak_mib", "live_heap_mib", "runtime_live_heap_mib",
                                 "allocated_kib_per_step"):
