@@ -91,6 +91,11 @@ public final class Gemm {
   static final long BLOCKED_B_FLOATS = 1L << 19;
   /** Most rows and columns of C a work item covers when B is packed a depth block at a time. */
   static final int MC_BY_DEPTH = 2 * MC_PACKED, NC_BY_DEPTH = 512;
+  /**
+   * Most floats of C a work item over a B beyond L2 covers ({@link #itemShape(int, int, int,
+   * boolean, int)}): its block of C stays in L2 while B's depth blocks pass it.
+   */
+  static final int ITEM_C_FLOATS = 1 << 17;
 
   /** A row of C's worth of zeros, what {@link #kernelPacked2} adds its sums to when it sets C. */
   private static final float[] ZEROS = new float[2 * L];
@@ -301,12 +306,8 @@ public final class Gemm {
       float[] packedB, int nPad, float[] c, int cOff, int ldc,
       boolean accumulate, boolean parallel, Scratch scratch) {
     boolean packA = packsA(transA, n, k);
-    int mc = packA ? MC_PACKED : MC, nc = NC;
-    if (parallel) {
-      long split = itemShape(m, n, packA);
-      mc = (int) (split >>> 32);
-      nc = (int) split;
-    }
+    long split = itemShape(m, n, k, packA, parallel ? ITEMS_PER_THREAD * Parallel.threads() : 1);
+    int mc = (int) (split >>> 32), nc = (int) split;
     int colBlocks = blocks(n, nc);
     int items = blocks(m, mc) * colBlocks;
     if (!parallel || items < 2) {
@@ -403,10 +404,21 @@ public final class Gemm {
     return (long) mc << 32 | nc;
   }
 
-  /** {@link #itemShape} of a product on the engine's threads, A packed or read in place. */
-  private static long itemShape(int m, int n, boolean packA) {
-    return itemShape(m, n, packA ? MC_PACKED : MC, NC, packA ? MR_PACKED : MR_NARROW,
-        ITEMS_PER_THREAD * Parallel.threads());
+  /**
+   * {@link #itemShape} of a product over a packed B, A packed or read in place. A packed item
+   * covers MC_PACKED rows, its packed A's, while B stays in L2. A B larger than that is read from
+   * beyond L2 by every item again, so then an item takes as many rows as minItems items leave
+   * it, up to ITEM_C_FLOATS of C, and goes through them MC_PACKED at a time within each depth
+   * block ({@link #blockPacked}). The head's input gradient (1024 x 256 x 8192) on two threads
+   * then reads B 4 times rather than 9 (bench/HISTORY.md).
+   */
+  static long itemShape(int m, int n, int k, boolean packA, int minItems) {
+    int mcMax = packA ? MC_PACKED : MC;
+    if (packA && (long) k * padded(n) > BLOCKED_B_FLOATS) {
+      int cRows = ITEM_C_FLOATS / Math.min(roundUp(n, NR), NC) / MR_PACKED * MR_PACKED;
+      mcMax = Math.max(MC_PACKED, Math.min(cRows, roundUp(blocks(m, minItems), MR_PACKED)));
+    }
+    return itemShape(m, n, mcMax, NC, packA ? MR_PACKED : MR_NARROW, minItems);
   }
 
   /**
@@ -521,7 +533,8 @@ public final class Gemm {
       }
       for (int i = 0; i < count; i++) {
         packA[i] = packsA(transA[i], n[i], b[i].k);
-        long split = itemShape(m[i], n[i], packA[i]);
+        long split =
+            itemShape(m[i], n[i], b[i].k, packA[i], ITEMS_PER_THREAD * Parallel.threads());
         mc[i] = (int) (split >>> 32);
         nc[i] = (int) split;
         colBlocks[i] = blocks(n[i], nc[i]);
@@ -619,15 +632,19 @@ public final class Gemm {
 
   /**
    * {@link #block} with A packed, KC deep, into tiles of MR_PACKED rows ({@link #packA}): each
-   * depth block in turn, {@link #depthBlockPacked}.
+   * depth block in turn, and within it the rows MC_PACKED at a time ({@link #depthBlockPacked}),
+   * so that a block of B serves all of an item's rows while it is in cache.
    */
   private static void blockPacked(
       int i0, int j0, int rows, int cols, boolean transA, int k,
       float[] a, int aOff, int lda, float[] bp, int nPad,
       float[] c, int cOff, int ldc, boolean accumulate, Scratch scratch) {
     for (int p0 = 0; p0 < k; p0 += KC) {
-      depthBlockPacked(i0, j0, rows, cols, transA, p0, Math.min(KC, k - p0), a, aOff, lda,
-          bp, p0 * nPad, nPad, c, cOff, ldc, accumulate || p0 > 0, scratch);
+      for (int r0 = 0; r0 < rows; r0 += MC_PACKED) {
+        depthBlockPacked(i0 + r0, j0, Math.min(MC_PACKED, rows - r0), cols, transA, p0,
+            Math.min(KC, k - p0), a, aOff, lda, bp, p0 * nPad, nPad, c, cOff, ldc,
+            accumulate || p0 > 0, scratch);
+      }
     }
   }
 

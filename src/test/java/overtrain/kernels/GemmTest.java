@@ -231,6 +231,41 @@ class GemmTest {
   }
 
   /**
+   * Over a whole packed B too large for L2, a work item covers several packed blocks of rows and
+   * takes them in turn within each depth block: each element of C must still be summed in the
+   * same order, so the product gives the bits of its rows computed MC_PACKED at a time, as
+   * products of their own. All four transposes, a narrow last panel, a last block of rows short
+   * of MC_PACKED, added to C or not, on one thread and on the engine's.
+   */
+  @Test
+  void itemsOfSeveralPackedRowBlocksGiveTheBitsOfEachBlockAlone() {
+    SplittableRandom rnd = new SplittableRandom(11);
+    int m = 2 * Gemm.MC_BY_DEPTH + 23, n = 256 + 16, k = 8 * Gemm.KC + 1;
+    assertFalse(Gemm.packsBByDepth(false, m, n, k) || Gemm.packsBByDepth(true, m, n, k));
+    for (int minItems : new int[] {1, Gemm.ITEMS_PER_THREAD * Parallel.threads()}) {
+      assertTrue(Gemm.itemShape(m, n, k, true, minItems) >>> 32 > Gemm.MC_PACKED,
+          "items of one packed row block at " + minItems + " items");
+    }
+    for (int tr = 0; tr < 8; tr++) {
+      boolean ta = (tr & 1) != 0, tb = (tr & 2) != 0, parallel = (tr & 4) != 0;
+      boolean accumulate = tr % 3 == 0;
+      int lda = ta ? m : k, ldb = tb ? k : n;
+      float[] a = random(rnd, m * k), b = random(rnd, n * k), c0 = random(rnd, m * n);
+      float[] expected = c0.clone(), c = c0.clone();
+      for (int i0 = 0; i0 < m; i0 += Gemm.MC_PACKED) {
+        int rows = Math.min(Gemm.MC_PACKED, m - i0);
+        Gemm.run(ta, tb, rows, n, k, a, ta ? i0 : i0 * lda, lda, b, 0, ldb, expected, i0 * n, n,
+            accumulate, false);
+      }
+      Gemm.run(ta, tb, m, n, k, a, 0, lda, b, 0, ldb, c, 0, n, accumulate, parallel);
+      for (int i = 0; i < m * n; i++) {
+        assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(c[i]),
+            "tr " + tr + " at " + i);
+      }
+    }
+  }
+
+  /**
    * A last panel narrower than the tile (one or two vectors of columns) is multiplied by its
    * own kernel, and a narrow product reads A in place where a wide one packs it: each element
    * must still be the sum the full tile makes of it, so a product of n columns gives the bits of
