@@ -97,6 +97,11 @@ public final class Gemm {
    */
   static final int ITEM_C_FLOATS = 1 << 17;
 
+  /** Row stride of A from which {@link #packStoredA} reads A's lines ahead of the copy. */
+  static final int TOUCH_LDA = 4096;
+  /** Where {@link #packStoredA}'s reads ahead go, so that they are not dropped as dead code. */
+  private static float touched;
+
   /** A row of C's worth of zeros, what {@link #kernelPacked2} adds its sums to when it sets C. */
   private static final float[] ZEROS = new float[2 * L];
 
@@ -731,9 +736,21 @@ public final class Gemm {
     }
   }
 
-  /** {@link #packA} for A stored [m,k], a number at a time. */
+  /**
+   * {@link #packA} for A stored [m,k], a number at a time. With rows far apart (lda of
+   * TOUCH_LDA and more: the output head's input gradient, A being the gradient of the logits)
+   * one number of every line of the block is read first: those reads are independent and go
+   * out together, where the copy's own reads wait for one row's lines at a time.
+   */
   private static void packStoredA(
       float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, float[] ap) {
+    if (lda >= TOUCH_LDA) {
+      float sum = 0;
+      for (int r = 0; r < rows; r++) {
+        for (int p = 0, src = aOff + (i0 + r) * lda + p0; p < kc; p += L) sum += a[src + p];
+      }
+      touched = sum;
+    }
     for (int t = 0; t < rows; t += MR_PACKED) {
       int tileRows = Math.min(MR_PACKED, rows - t), base = t * kc;
       for (int r = 0; r < tileRows; r++) {
