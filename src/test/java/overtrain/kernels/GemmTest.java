@@ -214,18 +214,13 @@ class GemmTest {
       int m = shape[0], n = shape[1], k = shape[2];
       assertTrue(Gemm.packsBByDepth(false, m, n, k) && Gemm.packsBByDepth(true, m, n, k));
       for (int tr = 0; tr < 8; tr++) {
-        boolean ta = (tr & 1) != 0, tb = (tr & 2) != 0, parallel = (tr & 4) != 0;
-        boolean accumulate = tr % 3 == 0;
-        int lda = ta ? m : k, ldb = tb ? k : n;
-        float[] a = random(rnd, m * k), b = random(rnd, n * k), c0 = random(rnd, m * n);
-        float[] expected = c0.clone(), c = c0.clone();
-        packed.pack(tb, n, k, b, 0, ldb);
-        Gemm.sgemm(ta, m, n, a, 0, lda, packed, expected, 0, n, accumulate);
-        Gemm.run(ta, tb, m, n, k, a, 0, lda, b, 0, ldb, c, 0, n, accumulate, parallel);
-        for (int i = 0; i < m * n; i++) {
-          assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(c[i]),
-              "m " + m + " n " + n + " k " + k + " tr " + tr + " at " + i);
-        }
+        Variant v = Variant.of(tr, m, n, k, rnd);
+        float[] expected = v.c0().clone(), c = v.c0().clone();
+        packed.pack(v.tb(), n, k, v.b(), 0, v.ldb());
+        Gemm.sgemm(v.ta(), m, n, v.a(), 0, v.lda(), packed, expected, 0, n, v.accumulate());
+        Gemm.run(v.ta(), v.tb(), m, n, k, v.a(), 0, v.lda(), v.b(), 0, v.ldb(), c, 0, n,
+            v.accumulate(), v.parallel());
+        assertSameBits(expected, c, "m " + m + " n " + n + " k " + k + " tr " + tr);
       }
     }
   }
@@ -247,21 +242,16 @@ class GemmTest {
           "items of one packed row block at " + minItems + " items");
     }
     for (int tr = 0; tr < 8; tr++) {
-      boolean ta = (tr & 1) != 0, tb = (tr & 2) != 0, parallel = (tr & 4) != 0;
-      boolean accumulate = tr % 3 == 0;
-      int lda = ta ? m : k, ldb = tb ? k : n;
-      float[] a = random(rnd, m * k), b = random(rnd, n * k), c0 = random(rnd, m * n);
-      float[] expected = c0.clone(), c = c0.clone();
+      Variant v = Variant.of(tr, m, n, k, rnd);
+      float[] expected = v.c0().clone(), c = v.c0().clone();
       for (int i0 = 0; i0 < m; i0 += Gemm.MC_PACKED) {
         int rows = Math.min(Gemm.MC_PACKED, m - i0);
-        Gemm.run(ta, tb, rows, n, k, a, ta ? i0 : i0 * lda, lda, b, 0, ldb, expected, i0 * n, n,
-            accumulate, false);
+        Gemm.run(v.ta(), v.tb(), rows, n, k, v.a(), v.ta() ? i0 : i0 * v.lda(), v.lda(), v.b(), 0,
+            v.ldb(), expected, i0 * n, n, v.accumulate(), false);
       }
-      Gemm.run(ta, tb, m, n, k, a, 0, lda, b, 0, ldb, c, 0, n, accumulate, parallel);
-      for (int i = 0; i < m * n; i++) {
-        assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(c[i]),
-            "tr " + tr + " at " + i);
-      }
+      Gemm.run(v.ta(), v.tb(), m, n, k, v.a(), 0, v.lda(), v.b(), 0, v.ldb(), c, 0, n,
+          v.accumulate(), v.parallel());
+      assertSameBits(expected, c, "tr " + tr);
     }
   }
 
@@ -352,6 +342,28 @@ class GemmTest {
       }
       group.run();
       for (int i = 0; i < shapes.length; i++) assertArrayEquals(expected[i], c[i], "ta " + ta + " product " + i);
+    }
+  }
+
+  /**
+   * Variant tr (0 to 7) of an m x n x k product with random operands, stored tightly: A
+   * transposed when bit 0 is set, B when bit 1 is, on the engine's threads when bit 2 is, added
+   * to C for every third.
+   */
+  private record Variant(boolean ta, boolean tb, boolean parallel, boolean accumulate,
+      int lda, int ldb, float[] a, float[] b, float[] c0) {
+    static Variant of(int tr, int m, int n, int k, SplittableRandom rnd) {
+      boolean ta = (tr & 1) != 0, tb = (tr & 2) != 0;
+      return new Variant(ta, tb, (tr & 4) != 0, tr % 3 == 0, ta ? m : k, tb ? k : n,
+          random(rnd, m * k), random(rnd, n * k), random(rnd, m * n));
+    }
+  }
+
+  private static void assertSameBits(float[] expected, float[] actual, String what) {
+    assertEquals(expected.length, actual.length, what);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]),
+          what + " at " + i);
     }
   }
 
