@@ -368,7 +368,7 @@ public final class Gemm {
 
   /**
    * One work item of {@link #multiplyByDepth}: each depth block of its columns of B packed as a
-   * kc x cols op(B) of its own, then its rows, MC_PACKED at a time, as {@link #blockPacked}.
+   * kc x cols op(B) of its own, then its rows against it ({@link #depthBlockPacked}).
    */
   private static void itemByDepth(
       int item, int colBlocks, int mc, int nc, boolean transA, boolean transB, int m, int n, int k,
@@ -382,10 +382,8 @@ public final class Gemm {
       int kc = Math.min(KC, k - p0);
       packB(transB, cols, kc, b, transB ? bOff + j0 * ldb + p0 : bOff + p0 * ldb + j0, ldb,
           bp, nPad, 0, blocks(cols, NR));
-      for (int r0 = 0; r0 < rows; r0 += MC_PACKED) {
-        depthBlockPacked(i0 + r0, 0, Math.min(MC_PACKED, rows - r0), cols, transA, p0, kc, a,
-            aOff, lda, bp, 0, nPad, c, cOff + j0, ldc, accumulate || p0 > 0, scratch);
-      }
+      depthBlockPacked(i0, 0, rows, cols, transA, p0, kc, a, aOff, lda, bp, 0, nPad, c,
+          cOff + j0, ldc, accumulate || p0 > 0, scratch);
     }
   }
 
@@ -414,8 +412,8 @@ public final class Gemm {
    * covers MC_PACKED rows, its packed A's, while B stays in L2. A B larger than that is read from
    * beyond L2 by every item again, so then an item takes as many rows as minItems items leave
    * it, up to ITEM_C_FLOATS of C, and goes through them MC_PACKED at a time within each depth
-   * block ({@link #blockPacked}). The head's input gradient (1024 x 256 x 8192) on two threads
-   * then reads B 4 times rather than 9 (bench/HISTORY.md).
+   * block ({@link #depthBlockPacked}). The head's input gradient (1024 x 256 x 8192) on two
+   * threads then reads B 4 times rather than 9 (bench/HISTORY.md).
    */
   static long itemShape(int m, int n, int k, boolean packA, int minItems) {
     int mcMax = packA ? MC_PACKED : MC;
@@ -637,19 +635,30 @@ public final class Gemm {
 
   /**
    * {@link #block} with A packed, KC deep, into tiles of MR_PACKED rows ({@link #packA}): each
-   * depth block in turn, and within it the rows MC_PACKED at a time ({@link #depthBlockPacked}),
-   * so that a block of B serves all of an item's rows while it is in cache.
+   * depth block in turn ({@link #depthBlockPacked}).
    */
   private static void blockPacked(
       int i0, int j0, int rows, int cols, boolean transA, int k,
       float[] a, int aOff, int lda, float[] bp, int nPad,
       float[] c, int cOff, int ldc, boolean accumulate, Scratch scratch) {
     for (int p0 = 0; p0 < k; p0 += KC) {
-      for (int r0 = 0; r0 < rows; r0 += MC_PACKED) {
-        depthBlockPacked(i0 + r0, j0, Math.min(MC_PACKED, rows - r0), cols, transA, p0,
-            Math.min(KC, k - p0), a, aOff, lda, bp, p0 * nPad, nPad, c, cOff, ldc,
-            accumulate || p0 > 0, scratch);
-      }
+      depthBlockPacked(i0, j0, rows, cols, transA, p0, Math.min(KC, k - p0), a, aOff, lda,
+          bp, p0 * nPad, nPad, c, cOff, ldc, accumulate || p0 > 0, scratch);
+    }
+  }
+
+  /**
+   * Rows [i0, i0+rows) by columns [j0, j0+cols) of C over one depth block of a packed B, the
+   * rows MC_PACKED at a time ({@link #rowBlockPacked}), so that the block of B serves all of an
+   * item's rows while it is in cache.
+   */
+  private static void depthBlockPacked(
+      int i0, int j0, int rows, int cols, boolean transA, int p0, int kc,
+      float[] a, int aOff, int lda, float[] bp, int bBlock, int nPad,
+      float[] c, int cOff, int ldc, boolean add, Scratch scratch) {
+    for (int r0 = 0; r0 < rows; r0 += MC_PACKED) {
+      rowBlockPacked(i0 + r0, j0, Math.min(MC_PACKED, rows - r0), cols, transA, p0, kc, a, aOff,
+          lda, bp, bBlock, nPad, c, cOff, ldc, add, scratch);
     }
   }
 
@@ -659,7 +668,7 @@ public final class Gemm {
    * the packed kernel's width, two vectors of columns, or a vector at a time on a last panel
    * narrower than NR, by every tile in turn. Adds to C when add.
    */
-  private static void depthBlockPacked(
+  private static void rowBlockPacked(
       int i0, int j0, int rows, int cols, boolean transA, int p0, int kc,
       float[] a, int aOff, int lda, float[] bp, int bBlock, int nPad,
       float[] c, int cOff, int ldc, boolean add, Scratch scratch) {
