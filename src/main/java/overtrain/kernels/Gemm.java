@@ -19,11 +19,11 @@ import jdk.incubator.vector.VectorSpecies;
  *   weight grad dW[out,in] += dy^T . x          sgemm(true,  false, out, in, M, ..., accumulate)
  * </pre>
  *
- * <p>How it is fast (after Goto): B is packed once per call into column panels NR wide and KC deep,
- * shared by all threads (or, when it is too large for L2 and A is packed, by each work item a depth
- * block at a time: {@link #multiplyByDepth}); each work item (a block of up to MC rows by NC
- * columns of C) runs an MR x NR register-tiled micro-kernel, 4 * MR vector accumulators fed by one
- * broadcast of A and one fused multiply-add per element, over its rows and the panels. A is read
+ * <p>How it is fast (after Goto): B is packed once per call into column panels PANEL wide and KC
+ * deep, shared by all threads (or, when it is too large for L2 and A is packed, by each work item
+ * a depth block at a time: {@link #multiplyByDepth}); each work item (a block of up to MC rows by
+ * NC columns of C) runs an MR x NR register-tiled micro-kernel, 4 * MR vector accumulators fed by
+ * one broadcast of A and one fused multiply-add per element, over its rows and the panels. A is read
  * where it lies, stepping by its row and depth strides, unless C is wide enough for a copy of A to
  * pay ({@link #packsA}): then each item first copies its rows of A into tiles of MR_PACKED rows,
  * which a kernel reads at strides the compiler knows, so that its loop holds loads and
@@ -47,19 +47,28 @@ public final class Gemm {
    * both kinds.
    */
   static final int MR_NARROW = 8;
-  /** Columns of the register tile: four vectors, so MR x 4 accumulators stay in registers. */
+  /**
+   * Columns of the register tile over A read in place: four vectors, two panels of B, so MR x 4
+   * accumulators stay in registers.
+   */
   static final int NR = 4 * L;
   /**
-   * Rows of the tile over A packed: 2 * MR_PACKED accumulators, each half of a panel of B (two
-   * vectors) at a time, with the two vectors of B and a broadcast of A, 31 of the 32 registers.
+   * Columns of a packed panel of B: two vectors, what the tile over A packed reads a depth step
+   * of, so that its kc x PANEL block of B lies whole in L1's sets (half of a 64-wide panel's
+   * rows, 256 bytes apart, used half of them: bench/HISTORY.md).
+   */
+  static final int PANEL = 2 * L;
+  /**
+   * Rows of the tile over A packed: 2 * MR_PACKED accumulators, a panel of B (two vectors) at a
+   * time, with the two vectors of B and a broadcast of A, 31 of the 32 registers.
    */
   static final int MR_PACKED = 14;
   /** Most rows of C one work item covers when it packs A: whole packed tiles. */
   static final int MC_PACKED = 9 * MR_PACKED;
   /**
-   * Depth of a packed block: a KC x NR panel of B (64 KiB with 16-float vectors) stays in L2
-   * while the item's rows pass. The depth blocks also fix the order in which each element of C
-   * is summed, so the results depend on KC and on nothing else here.
+   * Depth of a packed block: a KC x PANEL panel of B (32 KiB with 16-float vectors) stays in L1
+   * while the packed tiles of an item's rows pass it. The depth blocks also fix the order in
+   * which each element of C is summed, so the results depend on KC and on nothing else here.
    */
   static final int KC = 256;
   /** Most rows of C one work item covers (its MC x KC block of A stays in L2): whole tiles. */
@@ -227,7 +236,7 @@ public final class Gemm {
       requireShape(n, k);
       checkMatrix("B", b.length, bOff, ldb, n, k);
       float[] bp = reserve(n, k);
-      int panels = blocks(n, NR);
+      int panels = blocks(n, PANEL);
       if (onThreads() && panels > 1) {
         Parallel.range(panels, (from, to) -> packBfloat16(n, k, b, bOff, ldb, bp, nPad, from, to));
       } else {
@@ -297,7 +306,7 @@ public final class Gemm {
   private static void packAll(
       boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] packedB, int nPad,
       boolean parallel) {
-    int panels = blocks(n, NR);
+    int panels = blocks(n, PANEL);
     if (parallel && panels > 1) {
       Parallel.range(panels, (from, to) -> packB(transB, n, k, b, bOff, ldb, packedB, nPad, from, to));
     } else {
@@ -381,7 +390,7 @@ public final class Gemm {
     for (int p0 = 0; p0 < k; p0 += KC) {
       int kc = Math.min(KC, k - p0);
       packB(transB, cols, kc, b, transB ? bOff + j0 * ldb + p0 : bOff + p0 * ldb + j0, ldb,
-          bp, nPad, 0, blocks(cols, NR));
+          bp, nPad, 0, blocks(cols, PANEL));
       depthBlockPacked(i0, 0, rows, cols, transA, p0, kc, a, aOff, lda, bp, 0, nPad, c,
           cOff + j0, ldc, accumulate || p0 > 0, scratch);
     }
@@ -600,9 +609,11 @@ public final class Gemm {
       boolean add = accumulate || p0 > 0;
       int bBlock = p0 * nPad;
       int edgeRows = 0; // the tile height the copied edge of A holds for this depth block
-      for (int jr = 0; jr < cols; jr += NR) {
-        int tileCols = Math.min(NR, cols - jr);
-        int width = Math.min(NR, nPad - (j0 + jr)); // the packed panel's: see padded()
+      for (int jr = 0, width; jr < cols; jr += width) {
+        // two whole panels of B, or else one panel (PANEL or L wide: see padded())
+        width = Math.min(nPad - (j0 + jr), NR);
+        if (width < NR) width = Math.min(width, PANEL);
+        int tileCols = Math.min(width, cols - jr);
         int mr = width == NR ? MR : MR_NARROW;
         // A is read in place, mr rows at a time; only a last tile of fewer rows is copied
         // aside, zero-padded, so that the kernel never reads past the matrix.
@@ -664,9 +675,8 @@ public final class Gemm {
 
   /**
    * Rows [i0, i0+rows) (at most MC_PACKED) by columns [j0, j0+cols) of C, over depth [p0,
-   * p0+kc) of a packed B whose block starts at bBlock: A packed, then each panel of B taken in
-   * the packed kernel's width, two vectors of columns, or a vector at a time on a last panel
-   * narrower than NR, by every tile in turn. Adds to C when add.
+   * p0+kc) of a packed B whose block starts at bBlock: A packed, then each panel of B, two
+   * vectors of columns or a last one of one, by every tile in turn. Adds to C when add.
    */
   private static void rowBlockPacked(
       int i0, int j0, int rows, int cols, boolean transA, int p0, int kc,
@@ -675,29 +685,26 @@ public final class Gemm {
     float[] ap = scratch.a;
     float[] edge = scratch.edge;
     packA(transA, a, aOff, lda, i0, rows, p0, kc, ap);
-    for (int jr = 0; jr < cols; jr += NR) {
-      int width = Math.min(NR, nPad - (j0 + jr)); // the packed panel's: see padded()
-      int part = width == NR ? 2 * L : L; // columns one kernel call covers
-      for (int jp = 0; jp < width && jr + jp < cols; jp += part) {
-        int partCols = Math.min(part, cols - jr - jp);
-        int bOffset = bBlock + (j0 + jr) * kc + jp;
-        for (int ir = 0; ir < rows; ir += MR_PACKED) {
-          int tileRows = Math.min(MR_PACKED, rows - ir);
-          int cTile = cOff + (i0 + ir) * ldc + j0 + jr + jp;
-          // a whole tile of two vectors is set or added in C by the kernel; others are computed
-          // aside and added or cut to size: past the edge the panel and packed rows are zeros
-          boolean whole = tileRows == MR_PACKED && partCols == part;
-          if (whole && part == 2 * L) {
-            kernelPacked2(kc, ap, ir * kc, bp, bOffset, c, cTile, ldc, add);
-            continue;
-          }
-          boolean direct = whole && !add;
-          float[] out = direct ? c : edge;
-          int outOff = direct ? cTile : 0, ldOut = direct ? ldc : NR;
-          if (part == 2 * L) kernelPacked2(kc, ap, ir * kc, bp, bOffset, out, outOff, ldOut, false);
-          else kernelPacked1(kc, ap, ir * kc, bp, bOffset, width, out, outOff, ldOut);
-          if (!direct) storeTile(edge, c, cTile, ldc, tileRows, partCols, add);
+    for (int jr = 0; jr < cols; jr += PANEL) {
+      int width = Math.min(PANEL, nPad - (j0 + jr)); // the packed panel's: see padded()
+      int tileCols = Math.min(width, cols - jr);
+      int bOffset = bBlock + (j0 + jr) * kc;
+      for (int ir = 0; ir < rows; ir += MR_PACKED) {
+        int tileRows = Math.min(MR_PACKED, rows - ir);
+        int cTile = cOff + (i0 + ir) * ldc + j0 + jr;
+        // a whole tile of two vectors is set or added in C by the kernel; others are computed
+        // aside and added or cut to size: past the edge the panel and packed rows are zeros
+        boolean whole = tileRows == MR_PACKED && tileCols == PANEL;
+        if (whole) {
+          kernelPacked2(kc, ap, ir * kc, bp, bOffset, c, cTile, ldc, add);
+          continue;
         }
+        boolean direct = tileRows == MR_PACKED && tileCols == width && !add;
+        float[] out = direct ? c : edge;
+        int outOff = direct ? cTile : 0, ldOut = direct ? ldc : NR;
+        if (width == PANEL) kernelPacked2(kc, ap, ir * kc, bp, bOffset, out, outOff, ldOut, false);
+        else kernelPacked1(kc, ap, ir * kc, bp, bOffset, out, outOff, ldOut);
+        if (!direct) storeTile(edge, c, cTile, ldc, tileRows, tileCols, add);
       }
     }
   }
@@ -811,15 +818,12 @@ public final class Gemm {
   }
 
   /**
-   * Floats per depth step of a packed B of n columns: whole panels of NR, then a last panel of
-   * the columns left rounded up to whole vectors, 1, 2 or (for 3) 4 of them, so that a narrow
-   * product (width 16 or 32) does not multiply a padding of zeros.
+   * Floats per depth step of a packed B of n columns: whole panels of PANEL, then a last panel
+   * of the columns left rounded up to whole vectors, so that a narrow product (width 16) does
+   * not multiply a padding of zeros.
    */
   static int padded(int n) {
-    int rest = n % NR;
-    if (rest == 0) return n;
-    int last = roundUp(rest, L);
-    return n - rest + (last > 2 * L ? NR : last);
+    return roundUp(n, L);
   }
 
   /**
@@ -835,14 +839,14 @@ public final class Gemm {
   /**
    * Visits every KC block of column panels [from, to) of a packed B, in the layout every packer
    * writes and the kernels read: the block starting at depth p0 (kc deep) holds B(p0 + p, j) of
-   * the panel starting at column j0 = j - j%NR at p0*nPad + j0*kc + p*width + j%NR, where width
-   * is NR but for the last panel ({@link #padded}), columns past the edge as zeros.
+   * the panel starting at column j0 = j - j%PANEL at p0*nPad + j0*kc + p*width + j%PANEL, where
+   * width is PANEL but for the last panel ({@link #padded}), columns past the edge as zeros.
    */
   private static void forEachPanelBlock(int n, int k, int nPad, int from, int to, PanelBlock block) {
     for (int panel = from; panel < to; panel++) {
-      int j0 = panel * NR;
-      int cols = Math.min(NR, n - j0);
-      int width = Math.min(NR, nPad - j0);
+      int j0 = panel * PANEL;
+      int cols = Math.min(PANEL, n - j0);
+      int width = Math.min(PANEL, nPad - j0);
       for (int p0 = 0; p0 < k; p0 += KC) {
         int kc = Math.min(KC, k - p0);
         block.fill(j0, cols, width, p0, kc, p0 * nPad + j0 * kc);
@@ -865,10 +869,10 @@ public final class Gemm {
             for (int p = 0; p < kc; p++) bp[base + p * width + j] = 0f;
           }
         }
-      } else if (cols == NR) {
+      } else if (cols == PANEL) {
         // With K = batch x context and few rows of C (weight gradients) packing B is a large
         // share of the work: a full panel moves as vectors, not an arraycopy call per row.
-        copyRows4(b, bOff + p0 * ldb + j0, ldb, bp, base, kc);
+        copyRows(b, bOff + p0 * ldb + j0, ldb, bp, base, kc);
       } else {
         for (int p = 0; p < kc; p++) {
           int src = bOff + (p0 + p) * ldb + j0;
@@ -896,16 +900,14 @@ public final class Gemm {
   }
 
   /**
-   * kc rows of NR floats, stride ld, from x[src] to packed y[dst]. A method of its own and the
-   * kernel's species: a 256-bit species for the MR-wide panels of A, tried too, made every
+   * kc rows of PANEL floats, stride ld, from x[src] to packed y[dst]. A method of its own and
+   * the kernel's species: a 256-bit species for the MR-wide panels of A, tried too, made every
    * product here many times slower (the vectors no longer stayed unboxed).
    */
-  private static void copyRows4(float[] x, int src, int ld, float[] y, int dst, int kc) {
-    for (int p = 0; p < kc; p++, src += ld, dst += NR) {
+  private static void copyRows(float[] x, int src, int ld, float[] y, int dst, int kc) {
+    for (int p = 0; p < kc; p++, src += ld, dst += PANEL) {
       FloatVector.fromArray(S, x, src).intoArray(y, dst);
       FloatVector.fromArray(S, x, src + L).intoArray(y, dst + L);
-      FloatVector.fromArray(S, x, src + 2 * L).intoArray(y, dst + 2 * L);
-      FloatVector.fromArray(S, x, src + 3 * L).intoArray(y, dst + 3 * L);
     }
   }
 
@@ -944,10 +946,11 @@ public final class Gemm {
   }
 
   /**
-   * The MR x NR register tile and its narrower forms, chosen by the width of the panel of B:
-   * {@code kernel4} (4 rows by 4 vectors of columns, 16 accumulators with 16-float vectors);
-   * for a last panel of 2 vectors or 1 (widths 32 and 16: the narrowest models, attention at
-   * small head sizes), {@code kernel2} and {@code kernel1}, 8 rows each. Four rows by four
+   * The MR x NR register tile and its narrower forms, chosen by the columns of B it covers:
+   * {@code kernel4} (4 rows by two whole panels, 4 vectors of columns, 16 accumulators with
+   * 16-float vectors); for a panel that has no whole second beside it, 2 vectors wide or 1
+   * (widths 32 and 16: the narrowest models, attention at small head sizes, a product's last
+   * columns), {@code kernel2} and {@code kernel1}, 8 rows each. Four rows by four
    * vectors load eight vectors (four of B, four broadcasts of A) per 16 multiply-adds, where
    * eight rows by two load ten: on a host whose neighbours share the cores' load side, that
    * is what a product loses least to. Six rows by four (24 accumulators) loaded fewer still,
@@ -979,11 +982,14 @@ public final class Gemm {
     FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
     FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
     int a1 = rs, a2 = 2 * rs, a3 = 3 * rs;
-    for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += ps, bi += 4 * L) {
+    int next = kc * PANEL; // the second of the tile's two panels of B
+    for (int p = 0, ai = aOff; p < kc; p++, ai += ps) {
+      // B's offsets the loop's counter times a constant, so that C2 checks them before the loop
+      int bi = bOff + p * PANEL;
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
       FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-      FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
-      FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * L);
+      FloatVector b2 = FloatVector.fromArray(S, bp, bi + next);
+      FloatVector b3 = FloatVector.fromArray(S, bp, bi + next + L);
       FloatVector x = FloatVector.broadcast(S, ap[ai]);
       c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
       x = FloatVector.broadcast(S, ap[ai + a1]);
@@ -1073,7 +1079,7 @@ public final class Gemm {
 
   /**
    * The tile over A packed ({@link #packA}: row r at depth p at ap[aOff + p*MR_PACKED + r]):
-   * 14 rows by two vectors of a full panel of B (NR floats a depth step), 28 accumulators, 16
+   * 14 rows by a full panel of B (PANEL floats a depth step), 28 accumulators, 16
    * loads per 28 multiply-adds. Every offset is the loop's counter times a constant plus a
    * constant, so C2 checks the bounds once before the loop and the loop holds loads and
    * multiply-adds only. Sets C, or when add adds its sums to C as {@link #storeTile} adds a tile
@@ -1090,7 +1096,7 @@ public final class Gemm {
     FloatVector c100 = FloatVector.zero(S), c101 = c100, c110 = c100, c111 = c100;
     FloatVector c120 = FloatVector.zero(S), c121 = c120, c130 = c120, c131 = c120;
     for (int p = 0; p < kc; p++) {
-      int ai = aOff + p * MR_PACKED, bi = bOff + p * NR;
+      int ai = aOff + p * MR_PACKED, bi = bOff + p * PANEL;
       FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
       FloatVector x = FloatVector.broadcast(S, ap[ai]);
       c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
@@ -1143,16 +1149,14 @@ public final class Gemm {
   }
 
   /**
-   * {@link #kernelPacked2}'s form for one vector of a last panel narrower than NR, whose depth
-   * steps are bStep floats apart.
+   * {@link #kernelPacked2}'s form for a last panel of one vector.
    */
   private static void kernelPacked1(
-      int kc, float[] ap, int aOff, float[] bp, int bOff, int bStep, float[] c, int cOff,
-      int ldc) {
+      int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
     FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0;
     FloatVector c7 = FloatVector.zero(S), c8 = c7, c9 = c7, c10 = c7, c11 = c7, c12 = c7, c13 = c7;
     for (int p = 0; p < kc; p++) {
-      int ai = aOff + p * MR_PACKED, bi = bOff + p * bStep;
+      int ai = aOff + p * MR_PACKED, bi = bOff + p * L;
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
       c0 = FloatVector.broadcast(S, ap[ai]).fma(b0, c0);
       c1 = FloatVector.broadcast(S, ap[ai + 1]).fma(b0, c1);
