@@ -59,6 +59,12 @@ public final class Gemm {
    */
   static final int PANEL = 2 * L;
   /**
+   * Deepest block over which the tile over A read in place takes two panels of B at once: their
+   * 2 x 128 x PANEL floats (32 KiB) stay in L1 from one tile to the next. Deeper, it takes one
+   * panel at a time, MR_NARROW rows high (bench/HISTORY.md).
+   */
+  static final int TWO_PANEL_DEPTH = 128;
+  /**
    * Rows of the tile over A packed: 2 * MR_PACKED accumulators, a panel of B (two vectors) at a
    * time, with the two vectors of B and a broadcast of A, 31 of the 32 registers.
    */
@@ -609,9 +615,10 @@ public final class Gemm {
       boolean add = accumulate || p0 > 0;
       int bBlock = p0 * nPad;
       int edgeRows = 0; // the tile height the copied edge of A holds for this depth block
+      int most = kc <= TWO_PANEL_DEPTH ? NR : PANEL;
       for (int jr = 0, width; jr < cols; jr += width) {
-        // two whole panels of B, or else one panel (PANEL or L wide: see padded())
-        width = Math.min(nPad - (j0 + jr), NR);
+        // two whole panels of B over a shallow block, or else one (PANEL or L wide: padded())
+        width = Math.min(nPad - (j0 + jr), most);
         if (width < NR) width = Math.min(width, PANEL);
         int tileCols = Math.min(width, cols - jr);
         int mr = width == NR ? MR : MR_NARROW;
@@ -950,7 +957,8 @@ public final class Gemm {
    * {@code kernel4} (4 rows by two whole panels, 4 vectors of columns, 16 accumulators with
    * 16-float vectors); for a panel that has no whole second beside it, 2 vectors wide or 1
    * (widths 32 and 16: the narrowest models, attention at small head sizes, a product's last
-   * columns), {@code kernel2} and {@code kernel1}, 8 rows each. Four rows by four
+   * columns), or a block deeper than {@link #TWO_PANEL_DEPTH}, {@code kernel2} and {@code
+   * kernel1}, 8 rows each. Four rows by four
    * vectors load eight vectors (four of B, four broadcasts of A) per 16 multiply-adds, where
    * eight rows by two load ten: on a host whose neighbours share the cores' load side, that
    * is what a product loses least to. Six rows by four (24 accumulators) loaded fewer still,
