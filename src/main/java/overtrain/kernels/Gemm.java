@@ -615,11 +615,10 @@ public final class Gemm {
       boolean add = accumulate || p0 > 0;
       int bBlock = p0 * nPad;
       int edgeRows = 0; // the tile height the copied edge of A holds for this depth block
-      int most = kc <= TWO_PANEL_DEPTH ? NR : PANEL;
       for (int jr = 0, width; jr < cols; jr += width) {
         // two whole panels of B over a shallow block, or else one (PANEL or L wide: padded())
-        width = Math.min(nPad - (j0 + jr), most);
-        if (width < NR) width = Math.min(width, PANEL);
+        int rest = nPad - (j0 + jr);
+        width = rest >= NR && kc <= TWO_PANEL_DEPTH ? NR : Math.min(rest, PANEL);
         int tileCols = Math.min(width, cols - jr);
         int mr = width == NR ? MR : MR_NARROW;
         // A is read in place, mr rows at a time; only a last tile of fewer rows is copied
