@@ -989,14 +989,15 @@ public final class Gemm {
     FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
     FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
     int a1 = rs, a2 = 2 * rs, a3 = 3 * rs;
-    int next = kc * PANEL; // the second of the tile's two panels of B
+    int bNext = bOff + kc * PANEL; // the second of the tile's two panels of B
     for (int p = 0, ai = aOff; p < kc; p++, ai += ps) {
-      // B's offsets the loop's counter times a constant, so that C2 checks them before the loop
-      int bi = bOff + p * PANEL;
+      // B's offsets the loop's counter times a constant plus a base each, so that C2 checks
+      // them before the loop and addresses each panel from a register of its own
+      int bi = bOff + p * PANEL, bj = bNext + p * PANEL;
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
       FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-      FloatVector b2 = FloatVector.fromArray(S, bp, bi + next);
-      FloatVector b3 = FloatVector.fromArray(S, bp, bi + next + L);
+      FloatVector b2 = FloatVector.fromArray(S, bp, bj);
+      FloatVector b3 = FloatVector.fromArray(S, bp, bj + L);
       FloatVector x = FloatVector.broadcast(S, ap[ai]);
       c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
       x = FloatVector.broadcast(S, ap[ai + a1]);
