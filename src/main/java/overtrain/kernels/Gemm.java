@@ -66,9 +66,12 @@ public final class Gemm {
   static final int TWO_PANEL_DEPTH = 128;
   /**
    * Rows of the tile over A packed: 2 * MR_PACKED accumulators, a panel of B (two vectors) at a
-   * time, with the two vectors of B and a broadcast of A, 31 of the 32 registers.
+   * time, with the two vectors of B and a broadcast of A, 29 of the 32 registers. Fourteen rows
+   * needed 31, and in about half of the processes C2 (its choice swayed by profile counts) then
+   * kept one accumulator on the stack and moved three others around in the loop, every packed
+   * product 10-20% slower (bench/HISTORY.md).
    */
-  static final int MR_PACKED = 14;
+  static final int MR_PACKED = 13;
   /** Most rows of C one work item covers when it packs A: whole packed tiles. */
   static final int MC_PACKED = 9 * MR_PACKED;
   /**
@@ -1087,8 +1090,8 @@ public final class Gemm {
 
   /**
    * The tile over A packed ({@link #packA}: row r at depth p at ap[aOff + p*MR_PACKED + r]):
-   * 14 rows by a full panel of B (PANEL floats a depth step), 28 accumulators, 16
-   * loads per 28 multiply-adds. Every offset is the loop's counter times a constant plus a
+   * 13 rows by a full panel of B (PANEL floats a depth step), 26 accumulators, 15
+   * loads per 26 multiply-adds. Every offset is the loop's counter times a constant plus a
    * constant, so C2 checks the bounds once before the loop and the loop holds loads and
    * multiply-adds only. Sets C, or when add adds its sums to C as {@link #storeTile} adds a tile
    * computed aside (C plus the tile's sums: the same bits) without the round trip through it.
@@ -1102,7 +1105,7 @@ public final class Gemm {
     FloatVector c60 = FloatVector.zero(S), c61 = c60, c70 = c60, c71 = c60;
     FloatVector c80 = FloatVector.zero(S), c81 = c80, c90 = c80, c91 = c80;
     FloatVector c100 = FloatVector.zero(S), c101 = c100, c110 = c100, c111 = c100;
-    FloatVector c120 = FloatVector.zero(S), c121 = c120, c130 = c120, c131 = c120;
+    FloatVector c120 = FloatVector.zero(S), c121 = c120;
     for (int p = 0; p < kc; p++) {
       int ai = aOff + p * MR_PACKED, bi = bOff + p * PANEL;
       FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
@@ -1120,7 +1123,6 @@ public final class Gemm {
       x = FloatVector.broadcast(S, ap[ai + 10]); c100 = x.fma(b0, c100); c101 = x.fma(b1, c101);
       x = FloatVector.broadcast(S, ap[ai + 11]); c110 = x.fma(b0, c110); c111 = x.fma(b1, c111);
       x = FloatVector.broadcast(S, ap[ai + 12]); c120 = x.fma(b0, c120); c121 = x.fma(b1, c121);
-      x = FloatVector.broadcast(S, ap[ai + 13]); c130 = x.fma(b0, c130); c131 = x.fma(b1, c131);
     }
     // added to C, or to zeros: x + 0 is x for every sum here, since fused multiply-adds that
     // start from +0 never give -0
@@ -1152,8 +1154,6 @@ public final class Gemm {
     FloatVector.fromArray(S, to, at + 11 * ld + L).add(c111).intoArray(c, cOff + 11 * ldc + L);
     FloatVector.fromArray(S, to, at + 12 * ld).add(c120).intoArray(c, cOff + 12 * ldc);
     FloatVector.fromArray(S, to, at + 12 * ld + L).add(c121).intoArray(c, cOff + 12 * ldc + L);
-    FloatVector.fromArray(S, to, at + 13 * ld).add(c130).intoArray(c, cOff + 13 * ldc);
-    FloatVector.fromArray(S, to, at + 13 * ld + L).add(c131).intoArray(c, cOff + 13 * ldc + L);
   }
 
   /**
@@ -1162,7 +1162,7 @@ public final class Gemm {
   private static void kernelPacked1(
       int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
     FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0;
-    FloatVector c7 = FloatVector.zero(S), c8 = c7, c9 = c7, c10 = c7, c11 = c7, c12 = c7, c13 = c7;
+    FloatVector c7 = FloatVector.zero(S), c8 = c7, c9 = c7, c10 = c7, c11 = c7, c12 = c7;
     for (int p = 0; p < kc; p++) {
       int ai = aOff + p * MR_PACKED, bi = bOff + p * L;
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
@@ -1179,7 +1179,6 @@ public final class Gemm {
       c10 = FloatVector.broadcast(S, ap[ai + 10]).fma(b0, c10);
       c11 = FloatVector.broadcast(S, ap[ai + 11]).fma(b0, c11);
       c12 = FloatVector.broadcast(S, ap[ai + 12]).fma(b0, c12);
-      c13 = FloatVector.broadcast(S, ap[ai + 13]).fma(b0, c13);
     }
     c0.intoArray(c, cOff);
     c1.intoArray(c, cOff + 1 * ldc);
@@ -1194,6 +1193,5 @@ public final class Gemm {
     c10.intoArray(c, cOff + 10 * ldc);
     c11.intoArray(c, cOff + 11 * ldc);
     c12.intoArray(c, cOff + 12 * ldc);
-    c13.intoArray(c, cOff + 13 * ldc);
   }
 }
