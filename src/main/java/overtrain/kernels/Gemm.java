@@ -121,7 +121,7 @@ public final class Gemm {
   private static float touched;
 
   /** A row of C's worth of zeros, what {@link #kernelPacked2} adds its sums to when it sets C. */
-  private static final float[] ZEROS = new float[2 * L];
+  private static final float[] ZEROS = new float[PANEL];
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -368,9 +368,10 @@ public final class Gemm {
     int mc = (int) (split >>> 32), nc = (int) split;
     int colBlocks = blocks(n, nc), items = blocks(m, mc) * colBlocks;
     if (!parallel || items < 2) {
+      Scratch scratch = SCRATCH.get();
       for (int item = 0; item < items; item++) {
         itemByDepth(item, colBlocks, mc, nc, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
-            c, cOff, ldc, accumulate, SCRATCH.get());
+            c, cOff, ldc, accumulate, scratch);
       }
       return;
     }
