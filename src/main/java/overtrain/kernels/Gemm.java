@@ -763,12 +763,14 @@ public final class Gemm {
   }
 
   /**
-   * {@link #packA} for A stored [m,k], a number at a time. With rows far apart (lda of
-   * TOUCH_LDA and more: the output head's input gradient, A being the gradient of the logits)
-   * one number of every line of the block is read first: those reads are independent and go
-   * out together, where the copy's own reads wait for one row's lines at a time.
+   * {@link #packA} for A stored [m,k], a number at a time, eight rows of a tile side by side
+   * ({@link #packRows8}), then four, then one: each depth step then stores its rows' numbers
+   * next to each other, and the reads of eight rows go out together where a row at a time waits
+   * for one row's lines at a time. With rows far apart (lda of TOUCH_LDA and more: the output
+   * head's input gradient, A being the gradient of the logits) one number of every line of the
+   * block is read first, so that all of them are on their way.
    */
-  private static void packStoredA(
+  static void packStoredA(
       float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, float[] ap) {
     if (lda >= TOUCH_LDA) {
       float sum = 0;
@@ -779,14 +781,44 @@ public final class Gemm {
     }
     for (int t = 0; t < rows; t += MR_PACKED) {
       int tileRows = Math.min(MR_PACKED, rows - t), base = t * kc;
-      for (int r = 0; r < tileRows; r++) {
-        for (int p = 0, src = aOff + (i0 + t + r) * lda + p0; p < kc; p++) {
-          ap[base + p * MR_PACKED + r] = a[src + p];
-        }
+      int src = aOff + (i0 + t) * lda + p0;
+      int r = 0;
+      for (; r + 8 <= tileRows; r += 8) packRows8(a, src + r * lda, lda, ap, base + r, kc);
+      for (; r + 4 <= tileRows; r += 4) packRows4(a, src + r * lda, lda, ap, base + r, kc);
+      for (; r < tileRows; r++) {
+        int from = src + r * lda;
+        for (int p = 0; p < kc; p++) ap[base + p * MR_PACKED + r] = a[from + p];
       }
-      for (int r = tileRows; r < MR_PACKED; r++) {
+      for (; r < MR_PACKED; r++) {
         for (int p = 0; p < kc; p++) ap[base + p * MR_PACKED + r] = 0f;
       }
+    }
+  }
+
+  /** Eight rows of A, lda apart from a[src], kc deep, into a packed tile's rows from ap[dst]. */
+  private static void packRows8(float[] a, int src, int lda, float[] ap, int dst, int kc) {
+    int s1 = src + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda, s5 = s4 + lda;
+    int s6 = s5 + lda, s7 = s6 + lda;
+    for (int p = 0, d = dst; p < kc; p++, d += MR_PACKED) {
+      ap[d] = a[src + p];
+      ap[d + 1] = a[s1 + p];
+      ap[d + 2] = a[s2 + p];
+      ap[d + 3] = a[s3 + p];
+      ap[d + 4] = a[s4 + p];
+      ap[d + 5] = a[s5 + p];
+      ap[d + 6] = a[s6 + p];
+      ap[d + 7] = a[s7 + p];
+    }
+  }
+
+  /** {@link #packRows8} for four rows. */
+  private static void packRows4(float[] a, int src, int lda, float[] ap, int dst, int kc) {
+    int s1 = src + lda, s2 = s1 + lda, s3 = s2 + lda;
+    for (int p = 0, d = dst; p < kc; p++, d += MR_PACKED) {
+      ap[d] = a[src + p];
+      ap[d + 1] = a[s1 + p];
+      ap[d + 2] = a[s2 + p];
+      ap[d + 3] = a[s3 + p];
     }
   }
 

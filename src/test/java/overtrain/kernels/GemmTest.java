@@ -84,6 +84,42 @@ class GemmTest {
   }
 
   /**
+   * A as stored packs into tiles of MR_PACKED rows, A(i0 + t + r, p0 + p) at t*kc + p*MR_PACKED
+   * + r, rows past the matrix as zeros: every count of rows in a last tile (whose rows are
+   * copied eight, four and one at a time), depth blocks of any length, rows far enough apart to
+   * be read ahead, and A ending with its array.
+   */
+  @Test
+  void aAsStoredPacksEachNumberWhereTheKernelReadsIt() {
+    SplittableRandom rnd = new SplittableRandom(10);
+    int[] depths = {Gemm.KC, 17, 5};
+    int[] extras = {0, 3, Gemm.TOUCH_LDA};
+    for (int rows = 1; rows <= 2 * Gemm.MR_PACKED + 1; rows++) {
+      for (int kc : depths) {
+        for (int extra : extras) {
+          int i0 = 2, p0 = 7, lda = p0 + kc + extra, aOff = 3;
+          float[] a = random(rnd, aOff + (i0 + rows - 1) * lda + p0 + kc); // A ends the array
+          int tiles = (rows + Gemm.MR_PACKED - 1) / Gemm.MR_PACKED;
+          float[] ap = random(rnd, tiles * Gemm.MR_PACKED * kc + 5);
+          float[] after = java.util.Arrays.copyOfRange(ap, tiles * Gemm.MR_PACKED * kc, ap.length);
+          Gemm.packStoredA(a, aOff, lda, i0, rows, p0, kc, ap);
+          for (int t = 0; t < rows; t += Gemm.MR_PACKED) {
+            for (int p = 0; p < kc; p++) {
+              for (int r = 0; r < Gemm.MR_PACKED; r++) {
+                float want = t + r < rows ? a[aOff + (i0 + t + r) * lda + p0 + p] : 0f;
+                assertEquals(want, ap[t * kc + p * Gemm.MR_PACKED + r], "row " + (t + r) + " of "
+                    + rows + ", depth " + p + " of " + kc + ", lda " + lda);
+              }
+            }
+          }
+          assertArrayEquals(after, java.util.Arrays.copyOfRange(ap, tiles * Gemm.MR_PACKED * kc,
+              ap.length), "past the tiles");
+        }
+      }
+    }
+  }
+
+  /**
    * Timing by kind counts the products started outside parallel bodies while it is on, each
    * kind under its shape and forms, with its calls and floating-point operations.
    */
