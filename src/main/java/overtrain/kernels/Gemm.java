@@ -763,12 +763,10 @@ public final class Gemm {
   }
 
   /**
-   * {@link #packA} for A stored [m,k], a number at a time, eight rows of a tile side by side
-   * ({@link #packRows8}), then four, then one: each depth step then stores its rows' numbers
-   * next to each other, and the reads of eight rows go out together where a row at a time waits
-   * for one row's lines at a time. With rows far apart (lda of TOUCH_LDA and more: the output
-   * head's input gradient, A being the gradient of the logits) one number of every line of the
-   * block is read first, so that all of them are on their way.
+   * {@link #packA} for A stored [m,k]: each tile's rows interleaved ({@link #interleave}). With
+   * rows far apart (lda of TOUCH_LDA and more: the output head's input gradient, A being the
+   * gradient of the logits) one number of every line of the block is read first, so that all of
+   * them are on their way.
    */
   static void packStoredA(
       float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, float[] ap) {
@@ -780,45 +778,59 @@ public final class Gemm {
       touched = sum;
     }
     for (int t = 0; t < rows; t += MR_PACKED) {
-      int tileRows = Math.min(MR_PACKED, rows - t), base = t * kc;
-      int src = aOff + (i0 + t) * lda + p0;
-      int r = 0;
-      for (; r + 8 <= tileRows; r += 8) packRows8(a, src + r * lda, lda, ap, base + r, kc);
-      for (; r + 4 <= tileRows; r += 4) packRows4(a, src + r * lda, lda, ap, base + r, kc);
-      for (; r < tileRows; r++) {
-        int from = src + r * lda;
-        for (int p = 0; p < kc; p++) ap[base + p * MR_PACKED + r] = a[from + p];
-      }
-      for (; r < MR_PACKED; r++) {
-        for (int p = 0; p < kc; p++) ap[base + p * MR_PACKED + r] = 0f;
-      }
+      interleave(a, aOff + (i0 + t) * lda + p0, lda, Math.min(MR_PACKED, rows - t), kc, ap,
+          t * kc, MR_PACKED);
     }
   }
 
-  /** Eight rows of A, lda apart from a[src], kc deep, into a packed tile's rows from ap[dst]. */
-  private static void packRows8(float[] a, int src, int lda, float[] ap, int dst, int kc) {
-    int s1 = src + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda, s5 = s4 + lda;
-    int s6 = s5 + lda, s7 = s6 + lda;
-    for (int p = 0, d = dst; p < kc; p++, d += MR_PACKED) {
-      ap[d] = a[src + p];
-      ap[d + 1] = a[s1 + p];
-      ap[d + 2] = a[s2 + p];
-      ap[d + 3] = a[s3 + p];
-      ap[d + 4] = a[s4 + p];
-      ap[d + 5] = a[s5 + p];
-      ap[d + 6] = a[s6 + p];
-      ap[d + 7] = a[s7 + p];
+  /**
+   * Rows [0, count) of x, ld apart from x[src], kc numbers each, interleaved into y: row r's
+   * p-th number at y[dst + p*width + r], rows count to width as zeros. A packs so into its
+   * tiles (width MR_PACKED), B stored [n,k] into its panels (width the panel's). The rows go
+   * eight at a time ({@link #interleave8}), then four, then one: each step's stores then sit
+   * together, and eight rows' reads go out at once where a row at a time waits for one row's
+   * lines at a time.
+   */
+  private static void interleave(
+      float[] x, int src, int ld, int count, int kc, float[] y, int dst, int width) {
+    int r = 0;
+    for (; r + 8 <= count; r += 8) interleave8(x, src + r * ld, ld, kc, y, dst + r, width);
+    for (; r + 4 <= count; r += 4) interleave4(x, src + r * ld, ld, kc, y, dst + r, width);
+    for (; r < count; r++) {
+      int from = src + r * ld;
+      for (int p = 0; p < kc; p++) y[dst + p * width + r] = x[from + p];
+    }
+    for (; r < width; r++) {
+      for (int p = 0; p < kc; p++) y[dst + p * width + r] = 0f;
     }
   }
 
-  /** {@link #packRows8} for four rows. */
-  private static void packRows4(float[] a, int src, int lda, float[] ap, int dst, int kc) {
-    int s1 = src + lda, s2 = s1 + lda, s3 = s2 + lda;
-    for (int p = 0, d = dst; p < kc; p++, d += MR_PACKED) {
-      ap[d] = a[src + p];
-      ap[d + 1] = a[s1 + p];
-      ap[d + 2] = a[s2 + p];
-      ap[d + 3] = a[s3 + p];
+  /** Eight rows of {@link #interleave}. */
+  private static void interleave8(
+      float[] x, int src, int ld, int kc, float[] y, int dst, int width) {
+    int s1 = src + ld, s2 = s1 + ld, s3 = s2 + ld, s4 = s3 + ld, s5 = s4 + ld, s6 = s5 + ld;
+    int s7 = s6 + ld;
+    for (int p = 0, d = dst; p < kc; p++, d += width) {
+      y[d] = x[src + p];
+      y[d + 1] = x[s1 + p];
+      y[d + 2] = x[s2 + p];
+      y[d + 3] = x[s3 + p];
+      y[d + 4] = x[s4 + p];
+      y[d + 5] = x[s5 + p];
+      y[d + 6] = x[s6 + p];
+      y[d + 7] = x[s7 + p];
+    }
+  }
+
+  /** Four rows of {@link #interleave}. */
+  private static void interleave4(
+      float[] x, int src, int ld, int kc, float[] y, int dst, int width) {
+    int s1 = src + ld, s2 = s1 + ld, s3 = s2 + ld;
+    for (int p = 0, d = dst; p < kc; p++, d += width) {
+      y[d] = x[src + p];
+      y[d + 1] = x[s1 + p];
+      y[d + 2] = x[s2 + p];
+      y[d + 3] = x[s3 + p];
     }
   }
 
@@ -902,15 +914,8 @@ public final class Gemm {
       int from, int to) {
     forEachPanelBlock(n, k, nPad, from, to, (j0, cols, width, p0, kc, base) -> {
       if (transB) {
-        // Stored [n,k]: walk each stored row (one column of op(B)) contiguously.
-        for (int j = 0; j < width; j++) {
-          if (j < cols) {
-            int src = bOff + (j0 + j) * ldb + p0;
-            for (int p = 0; p < kc; p++) bp[base + p * width + j] = b[src + p];
-          } else {
-            for (int p = 0; p < kc; p++) bp[base + p * width + j] = 0f;
-          }
-        }
+        // stored [n,k]: each stored row is a column of op(B)
+        interleave(b, bOff + j0 * ldb + p0, ldb, cols, kc, bp, base, width);
       } else if (cols == PANEL) {
         // With K = batch x context and few rows of C (weight gradients) packing B is a large
         // share of the work: a full panel moves as vectors, not an arraycopy call per row.
