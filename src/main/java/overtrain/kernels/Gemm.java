@@ -862,12 +862,13 @@ public final class Gemm {
   private static void packEdgeA(
       boolean transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc,
       float[] ap, int mr) {
+    if (!transA) {
+      interleave(a, aOff + i0 * lda + p0, lda, rows, kc, ap, 0, mr);
+      return;
+    }
     for (int p = 0; p < kc; p++) {
-      for (int r = 0; r < mr; r++) {
-        int i = i0 + r;
-        ap[p * mr + r] = r >= rows ? 0f
-            : transA ? a[aOff + (p0 + p) * lda + i] : a[aOff + i * lda + p0 + p];
-      }
+      int src = aOff + (p0 + p) * lda + i0;
+      for (int r = 0; r < mr; r++) ap[p * mr + r] = r < rows ? a[src + r] : 0f;
     }
   }
 
