@@ -12,6 +12,8 @@ cross-entropy, clipping, AdamW):
             offline; its products in the MKL it bundles, at its AVX-512 kernels on AMD too (run.sh
             preloads a shim for MKL's vendor check); the MKL header, how MKL dispatched and
             whether oneDNN ran are read from one probe step with MKL_VERBOSE and ONEDNN_VERBOSE.
+Each peer's OpenMP threads wait for work as it ran fastest (WAIT_POLICY): PyTorch's sleep
+(OMP_WAIT_POLICY=PASSIVE), libtorch's spin (ACTIVE).
 Each round runs, for every shape, ours (`overtrain bench train --json`) and each peer one after
 the other, the order rotated from round to round so that a load that drifts favours none; ours'
 run is followed at once by the FMA ceiling on the shape's threads (JMH FmaCeilingBenchmark) and,
@@ -96,9 +98,16 @@ def shape_args(shape):
             "--vocab", str(vocab), "--context", str(ctx), "--batch", str(batch)]
 
 
-def peer_env():
+# Each peer's OpenMP threads wait for work as they run fastest here (bench/HISTORY.md,
+# 2026-12-05): PyTorch's sleep (its OpenBLAS has a pthreads pool of its own on the same cores,
+# and spinning OpenMP threads took two thirds of its speed), libtorch's spin (MKL and ATen
+# share one OpenMP pool; sleeping between operators cost it up to 12%).
+WAIT_POLICY = {"pytorch": "PASSIVE", "libtorch": "ACTIVE"}
+
+
+def peer_env(peer):
     env = {k: v for k, v in os.environ.items() if k not in OPENBLAS_PINS}
-    env["OMP_WAIT_POLICY"] = "PASSIVE"
+    env["OMP_WAIT_POLICY"] = WAIT_POLICY[peer]
     return env
 
 
@@ -116,13 +125,13 @@ def pytorch(shape, steps, warmup):
     return run_json(["/usr/bin/python3", str(HERE / "peer_olmo.py")]
                     + shape_args(shape)
                     + ["--threads", str(shape[6]), "--steps", str(steps), "--warmup", str(warmup)],
-                    peer_env())
+                    peer_env("pytorch"))
 
 
 def libtorch(shape, steps, warmup):
     return run_json([str(HERE / "libtorch" / "run.sh")] + shape_args(shape)
                     + ["--threads", str(shape[6]), "--steps", str(steps), "--warmup", str(warmup)],
-                    peer_env())
+                    peer_env("libtorch"))
 
 
 RUNNERS = {"ours": ours, "pytorch": pytorch, "libtorch": libtorch}
@@ -130,7 +139,7 @@ RUNNERS = {"ours": ours, "pytorch": pytorch, "libtorch": libtorch}
 
 def libtorch_kernels(shape):
     """One untimed step with MKL's and oneDNN's verbose logs: which MKL, and who did the products."""
-    env = dict(peer_env(), MKL_VERBOSE="1", ONEDNN_VERBOSE="1")
+    env = dict(peer_env("libtorch"), MKL_VERBOSE="1", ONEDNN_VERBOSE="1")
     cmd = ([str(HERE / "libtorch" / "run.sh")] + shape_args(shape)
            + ["--threads", str(shape[6]), "--steps", "1", "--warmup", "0"])
     print("$ MKL_VERBOSE=1 ONEDNN_VERBOSE=1", " ".join(cmd), file=sys.stderr, flush=True)
@@ -268,7 +277,8 @@ def main():
     print("Peers' kernels:")
     if "pytorch" in peers:
         print(f"  pytorch: Debian python3-torch {dpkg_version('python3-torch')}, "
-              f"libopenblas0-pthread {dpkg_version('libopenblas0-pthread')}: "
+              f"libopenblas0-pthread {dpkg_version('libopenblas0-pthread')}, "
+              f"OMP_WAIT_POLICY={WAIT_POLICY['pytorch']}: "
               + json.dumps(kernels.get("pytorch")))
         for lib in kernels.get("pytorch", {}).get("blas", []):
             if (lib.get("internal_api") == "openblas" and "AVX-512" in cpu_name()
@@ -276,7 +286,8 @@ def main():
                 print(f"  NOTE: OpenBLAS ran its {lib.get('architecture')} kernel on an AVX-512 "
                       f"CPU: this OpenBLAS cannot run its fast (AVX-512) kernel here")
     if "libtorch" in peers:
-        print("  libtorch: " + json.dumps(kernels.get("libtorch")))
+        print(f"  libtorch: OMP_WAIT_POLICY={WAIT_POLICY['libtorch']}: "
+              + json.dumps(kernels.get("libtorch")))
         print("  libtorch probe (one step, MKL_VERBOSE/ONEDNN_VERBOSE): "
               + json.dumps(kernels.get("libtorch probe")))
 
