@@ -65,7 +65,9 @@ measure finetune finetune --model "$folder" --task none --tasks-dir "$work/tasks
 if [[ "$size" == 7b ]]; then
   echo "== PyTorch: bench/peer_score.py, the same shape in bfloat16, $tokens tokens"
   windows=$((tokens / context))
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE /usr/bin/time -v \
+  # its OpenMP threads spin between operators: its bfloat16 products run in oneDNN on that one
+  # pool, and sleeping cost it about 5% (bench/HISTORY.md, 2026-12-05)
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=ACTIVE /usr/bin/time -v \
     /usr/bin/python3 "$root/bench/peer_score.py" --threads "$(nproc)" --context "$context" \
     --windows "$windows" 2>"$work/peer-$size.err" | tee "$work/peer-$size.out"
   grep -E "peer_score|Maximum resident" "$work/peer-$size.err" | sed 's/^\s*/  /'
