@@ -65,8 +65,8 @@ measure finetune finetune --model "$folder" --task none --tasks-dir "$work/tasks
 if [[ "$size" == 7b ]]; then
   echo "== PyTorch: bench/peer_score.py, the same shape in bfloat16, $tokens tokens"
   windows=$((tokens / context))
-  # its OpenMP threads spin between operators: its bfloat16 products run in oneDNN on that one
-  # pool, and sleeping cost it about 5% (bench/HISTORY.md, 2026-12-05)
+  # its OpenMP threads spin between operators, its faster way: its bfloat16 products run in
+  # oneDNN on that one pool (bench/HISTORY.md, "2026-12-05, morning")
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=ACTIVE /usr/bin/time -v \
     /usr/bin/python3 "$root/bench/peer_score.py" --threads "$(nproc)" --context "$context" \
     --windows "$windows" 2>"$work/peer-$size.err" | tee "$work/peer-$size.out"

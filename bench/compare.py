@@ -99,9 +99,9 @@ def shape_args(shape):
 
 
 # Each peer's OpenMP threads wait for work as they run fastest here (bench/HISTORY.md,
-# 2026-12-05): PyTorch's sleep (its OpenBLAS has a pthreads pool of its own on the same cores,
-# and spinning OpenMP threads took two thirds of its speed), libtorch's spin (MKL and ATen
-# share one OpenMP pool; sleeping between operators cost it up to 12%).
+# "2026-12-05, morning"): PyTorch's sleep (its OpenBLAS has a pthreads pool of its own on the
+# same cores, which spinning OpenMP threads starve), libtorch's spin (MKL and ATen share one
+# OpenMP pool, which would otherwise wake up for every operator).
 WAIT_POLICY = {"pytorch": "PASSIVE", "libtorch": "ACTIVE"}
 
 

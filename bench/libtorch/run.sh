@@ -27,8 +27,8 @@ for ((i = 0; i < ${#args[@]} - 1; i++)); do
   [[ "${args[i]}" == --threads ]] && threads="${args[i + 1]}"
 done
 # libtorch's OpenMP and MKL pools sized to the run's threads, spinning between operators
-# (OMP_WAIT_POLICY=ACTIVE): sleeping, as the Python peer's threads run fastest, cost it up to
-# 12% of its two-thread speed (bench/HISTORY.md, 2026-12-05)
+# (OMP_WAIT_POLICY=ACTIVE), its faster way: the Python peer's threads run fastest sleeping,
+# these do not (bench/HISTORY.md, "2026-12-05, morning")
 export OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-ACTIVE}"
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true ENGINE_CACHE_DIR="$here/target/djl-cache"
 # MKL checks the CPU's vendor before its instruction sets and runs its generic kernels on AMD
