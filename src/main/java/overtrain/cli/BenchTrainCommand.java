@@ -103,8 +103,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
   @Option(names = "--products", description = {
       "also time every matrix product of the timed training steps by shape and print where",
       "a step's time goes: each kind's calls, milliseconds and GFLOP/s a step, and the rest",
-      "(attention, whose products run one head per thread, norms, activations, AdamW); the",
-      "timing's own bookkeeping allocates about 100 KiB a step"})
+      "(attention, whose products run one head per thread, norms, activations, AdamW), and",
+      "how much of the step went to copying the products' operands into the kernels' layouts;",
+      "the timing's own bookkeeping allocates about 100 KiB a step"})
   boolean products;
 
   @Option(names = "--json", description = "print one JSON object: tokens_per_s, gflops, threads, ...")
@@ -221,6 +222,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
               .put("gflop_per_step", e.flops() / 1e9 / steps);
           if (e.nanos() > 0 && e.flops() > 0) p.put("gflops", e.flops() / e.nanos());
         }
+        o.put("copy_a_ms_per_step", copyMillis(true)).put("pack_b_ms_per_step", copyMillis(false));
       }
       System.out.println(o);
     } else {
@@ -265,6 +267,18 @@ public final class BenchTrainCommand implements Callable<Integer> {
     System.out.printf("  %-58s %8s %9.2f %6.1f%%%n", "all of the above", "", total, 100 * total / stepMillis);
     System.out.printf("  %-58s %8s %9.2f %6.1f%%%n", "the rest: attention, norms, activations, AdamW",
         "", stepMillis - total, 100 * (stepMillis - total) / stepMillis);
+    double copyA = copyMillis(true), packB = copyMillis(false);
+    System.out.printf("of the step, in the products above and attention's alike (thread time over %d"
+        + " threads): copying A into tiles %.2f ms (%.1f%%), packing B into panels %.2f ms (%.1f%%)%n",
+        Parallel.threads(), copyA, 100 * copyA / stepMillis, packB, 100 * packB / stepMillis);
+  }
+
+  /**
+   * Milliseconds a timed step spent copying A into tiles (a) or packing B into panels, thread
+   * time over the threads: comparable with wall time when the threads copy side by side.
+   */
+  private double copyMillis(boolean a) {
+    return ProductTimes.copyNanos(a) / 1e6 / steps / Parallel.threads();
   }
 
   /** --score-only: warm-up passes, then timed ones, each on fresh random tokens. */

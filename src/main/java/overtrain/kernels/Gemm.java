@@ -726,8 +726,10 @@ public final class Gemm {
    */
   private static void packA(
       boolean transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, float[] ap) {
+    long start = ProductTimes.timingCopies() ? System.nanoTime() : 0;
     if (transA) packTransposedA(a, aOff, lda, i0, rows, p0, kc, ap);
     else packStoredA(a, aOff, lda, i0, rows, p0, kc, ap);
+    if (start != 0) ProductTimes.addCopy(true, System.nanoTime() - start);
   }
 
   /**
@@ -896,8 +898,10 @@ public final class Gemm {
    * writes and the kernels read: the block starting at depth p0 (kc deep) holds B(p0 + p, j) of
    * the panel starting at column j0 = j - j%PANEL at p0*nPad + j0*kc + p*width + j%PANEL, where
    * width is PANEL but for the last panel ({@link #padded}), columns past the edge as zeros.
+   * Timed as packing B while {@link ProductTimes} is on.
    */
   private static void forEachPanelBlock(int n, int k, int nPad, int from, int to, PanelBlock block) {
+    long start = ProductTimes.timingCopies() ? System.nanoTime() : 0;
     for (int panel = from; panel < to; panel++) {
       int j0 = panel * PANEL;
       int cols = Math.min(PANEL, n - j0);
@@ -907,6 +911,7 @@ public final class Gemm {
         block.fill(j0, cols, width, p0, kc, p0 * nPad + j0 * kc);
       }
     }
+    if (start != 0) ProductTimes.addCopy(false, System.nanoTime() - start);
   }
 
   /** Packs column panels [from, to) of op(B): {@link #forEachPanelBlock}. */

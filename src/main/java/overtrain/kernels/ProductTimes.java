@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Wall time of the products {@link Gemm} runs from outside parallel bodies, by shape and operand
@@ -14,6 +15,10 @@ import java.util.Map;
  * its products. Products run inside a parallel body (attention's, one head per thread) count as
  * part of the work around them. Off, a product pays one test of a flag; on, a map lookup and a
  * string, which is why it is off unless asked for.
+ *
+ * <p>Beside the products, the thread time spent copying their operands into the layouts the
+ * kernels read ({@link #copyNanos}), on every thread and inside parallel bodies too: the part of
+ * a product's time that a kernel as fast as the machine allows would not remove.
  */
 public final class ProductTimes {
   /**
@@ -24,6 +29,7 @@ public final class ProductTimes {
 
   private static volatile boolean on;
   private static final Map<String, Entry> TOTALS = new HashMap<>();
+  private static final LongAdder COPY_A = new LongAdder(), PACK_B = new LongAdder();
 
   private ProductTimes() {}
 
@@ -34,6 +40,17 @@ public final class ProductTimes {
 
   public static synchronized void clear() {
     TOTALS.clear();
+    COPY_A.reset();
+    PACK_B.reset();
+  }
+
+  /**
+   * Thread time, summed over the threads, spent copying A into tiles ({@code a}) or packing B into
+   * panels (otherwise) since the last {@link #clear}, in products timed here and in those run
+   * inside parallel bodies alike.
+   */
+  public static long copyNanos(boolean a) {
+    return (a ? COPY_A : PACK_B).sum();
   }
 
   /** What was timed since the last {@link #clear}, the longest first. */
@@ -46,6 +63,15 @@ public final class ProductTimes {
   /** Whether a product starting now on this thread is timed. */
   static boolean timing() {
     return on && !Parallel.inBody();
+  }
+
+  /** Whether a copy of an operand starting now, on any thread, is timed. */
+  static boolean timingCopies() {
+    return on;
+  }
+
+  static void addCopy(boolean a, long nanos) {
+    (a ? COPY_A : PACK_B).add(nanos);
   }
 
   static synchronized void add(String product, long nanos, double flops) {

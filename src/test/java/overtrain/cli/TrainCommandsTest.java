@@ -186,7 +186,7 @@ class TrainCommandsTest {
   /**
    * --products: every matrix product of a step timed by kind, whose operations add up to a
    * step's linear layers and head, forward, input gradient and weight gradient (6 x rows x
-   * their weights), within the step's time.
+   * their weights), within the step's time; and the time spent copying their operands.
    */
   @Test
   void benchTimesAStepsProductsByKind() throws IOException {
@@ -210,6 +210,9 @@ class TrainCommandsTest {
     assertTrue(names.contains(rows + "x" + vocab + "x" + d + " NP"), json);
     assertTrue(names.contains(vocab + "x" + d + "x" + rows + " TN"), json);
     assertTrue(millis <= r.get("step_ms").asDouble(), json);
+    // every product packs its B, on however many threads, within the step's time
+    double copies = r.get("copy_a_ms_per_step").asDouble() + r.get("pack_b_ms_per_step").asDouble();
+    assertTrue(r.get("pack_b_ms_per_step").asDouble() > 0 && copies <= r.get("step_ms").asDouble(), json);
   }
 
   /** What a study's plan measures for a model too large to train here: scoring passes alone. */

@@ -156,6 +156,40 @@ class GemmTest {
     assertEquals(List.of(), ProductTimes.entries());
   }
 
+  /**
+   * The copies of operands into the kernels' layouts are timed while timing is on, inside
+   * parallel bodies too, A's apart from B's; nothing while off, and clear() forgets them.
+   */
+  @Test
+  void productTimesCountCopiesOfOperandsWhileOn() {
+    SplittableRandom rnd = new SplittableRandom(12);
+    int m = 64, n = 256, k = Gemm.KC; // wide and deep enough that A is packed
+    assertTrue(Gemm.packsA(false, n, k));
+    float[] a = random(rnd, m * k), b = random(rnd, n * k), c = new float[m * n];
+    ProductTimes.clear();
+    Gemm.sgemm(false, true, m, n, k, a, 0, k, b, 0, k, c, 0, n, false);
+    assertEquals(0, ProductTimes.copyNanos(true), "nothing is timed while off");
+    assertEquals(0, ProductTimes.copyNanos(false), "nothing is timed while off");
+    ProductTimes.enable(true);
+    try {
+      Parallel.range(2, (from, to) -> {
+        for (int i = from; i < to; i++) {
+          Gemm.sgemm(false, true, m, n, k, a, 0, k, b, 0, k, new float[m * n], 0, n, false);
+        }
+      });
+    } finally {
+      ProductTimes.enable(false);
+    }
+    long copyA = ProductTimes.copyNanos(true), packB = ProductTimes.copyNanos(false);
+    assertTrue(copyA > 0, "A copied into tiles inside a parallel body: " + copyA);
+    assertTrue(packB > 0, "B packed into panels inside a parallel body: " + packB);
+    assertEquals(List.of(), ProductTimes.entries(), "products inside parallel bodies: no entries");
+    Gemm.sgemm(false, true, m, n, k, a, 0, k, b, 0, k, c, 0, n, false);
+    assertEquals(copyA, ProductTimes.copyNanos(true), "off again");
+    ProductTimes.clear();
+    assertEquals(0, ProductTimes.copyNanos(true) + ProductTimes.copyNanos(false));
+  }
+
   @Test
   void productsStartedInsideParallelBodiesRunOnTheirOwnThread() {
     SplittableRandom rnd = new SplittableRandom(4);
