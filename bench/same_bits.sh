@@ -10,12 +10,16 @@
 # products that pack A (Gemm.packsA); the default width 32 reads A in place everywhere.
 # BATCH (pre-training sequences a step, default 8): 32 at width 256, with TOKENS=60000, makes
 # the MLP's weight gradients deep enough (2048 tokens) that B is packed a depth block at a time.
+# VOCAB (default 512): 1024 and more makes the output head's weight gradient tall enough that
+# its A is packed at any width (Gemm.PACKED_A_ROWS).
 #   bench/same_bits.sh /tmp/sb edd83e5 .    # before and after
 #   WIDTH=256 BATCH=32 TOKENS=60000 bench/same_bits.sh /tmp/sb edd83e5 .
+#   VOCAB=2048 bench/same_bits.sh /tmp/sb HEAD .
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 work=$1; shift
 width=${WIDTH:-32}
+vocab=${VOCAB:-512}
 if ((width > 32)); then heads=${HEADS:-4} tokens=${TOKENS:-20000}; else heads=${HEADS:-2} tokens=${TOKENS:-60000}; fi
 mkdir -p "$work"
 fx="$work/fixture"
@@ -51,20 +55,22 @@ for build in "$@"; do
   rm -rf "$out"
   (
     cd "$dir"
-    [[ -f $fx/tok.json ]] || ./overtrain tokenizer train --corpus "$fx/corpus/train.jsonl" --vocab-size 512 --out "$fx/tok.json" >/dev/null
-    [[ -f $fx/tokens/train.npy ]] || ./overtrain tokenize --corpus "$fx/corpus" --tokenizer "$fx/tok.json" --out "$fx/tokens" >/dev/null
+    tok=$fx/tok.json tokdir=$fx/tokens
+    if ((vocab != 512)); then tok=$fx/tok-$vocab.json tokdir=$fx/tokens-$vocab; fi
+    [[ -f $tok ]] || ./overtrain tokenizer train --corpus "$fx/corpus/train.jsonl" --vocab-size "$vocab" --out "$tok" >/dev/null
+    [[ -f $tokdir/train.npy ]] || ./overtrain tokenize --corpus "$fx/corpus" --tokenizer "$tok" --out "$tokdir" >/dev/null
     help=$(./overtrain pretrain --help)
     warm=--warmup-steps; grep -q -- --warmup-steps <<<"$help" || warm=--warmup
     order=(); if grep -q -- --order <<<"$help"; then order=(--order random); fi
-    ./overtrain pretrain --train-tokens "$fx/tokens/train.npy" --heldout-tokens "$fx/tokens/heldout.npy" \
-      --vocab 512 --layers 2 --heads "$heads" --d-model "$width" --context 64 --batch "${BATCH:-8}" \
+    ./overtrain pretrain --train-tokens "$tokdir/train.npy" --heldout-tokens "$tokdir/heldout.npy" \
+      --vocab "$vocab" --layers 2 --heads "$heads" --d-model "$width" --context 64 --batch "${BATCH:-8}" \
       --lr 1e-2 $warm 10 \
       --tokens "$tokens" --seed 3 --eval-tokens 4096 "${order[@]}" --out "$out/pre" >/dev/null 2>&1
     ck=$(ls -d "$out"/pre/checkpoints/step-* | tail -1)
-    ./overtrain perturb --model "$ck" --heldout-tokens "$fx/tokens/heldout.npy" --gamma 0.5,2 --seeds 2 \
+    ./overtrain perturb --model "$ck" --heldout-tokens "$tokdir/heldout.npy" --gamma 0.5,2 --seeds 2 \
       --max-tokens 4096 --json 2>/dev/null > "$out/perturb.json"
-    ./overtrain finetune --model "$ck" --tokenizer "$fx/tok.json" --task "$fx/tasks/cue" --lr 1e-3,3e-3 \
-      --epochs 1 --batch 8 --heldout-tokens "$fx/tokens/heldout.npy" --heldout-max-tokens 4096 \
+    ./overtrain finetune --model "$ck" --tokenizer "$tok" --task "$fx/tasks/cue" --lr 1e-3,3e-3 \
+      --epochs 1 --batch 8 --heldout-tokens "$tokdir/heldout.npy" --heldout-max-tokens 4096 \
       --out "$out/ft" >/dev/null 2>&1
     echo "== $build"
     sha256sum "$ck/model.safetensors" "$ck/optimizer.safetensors" "$out/ft/model/model.safetensors" \

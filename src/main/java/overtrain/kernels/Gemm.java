@@ -72,6 +72,14 @@ public final class Gemm {
    * product 10-20% slower (bench/HISTORY.md).
    */
   static final int MR_PACKED = 13;
+  /**
+   * Rows of C from which A stored transposed is packed however narrow C is: the output head's
+   * weight gradient in a model narrower than 128, a row per vocabulary entry. Read in place its
+   * tiles are MR_NARROW rows and pay for their index arithmetic on Intel's multiply-add ports;
+   * packed, a tall C has tiles enough that the vector copy costs less than that, where a short
+   * one (a layer's own weight gradients, 128 rows and fewer) ran slower packed (bench/HISTORY.md).
+   */
+  static final int PACKED_A_ROWS = 1024;
   /** Most rows of C one work item covers when it packs A: whole packed tiles. */
   static final int MC_PACKED = 9 * MR_PACKED;
   /**
@@ -328,7 +336,7 @@ public final class Gemm {
       boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
       float[] packedB, int nPad, float[] c, int cOff, int ldc,
       boolean accumulate, boolean parallel, Scratch scratch) {
-    boolean packA = packsA(transA, n, k);
+    boolean packA = packsA(transA, m, n, k);
     long split = itemShape(m, n, k, packA, parallel ? ITEMS_PER_THREAD * Parallel.threads() : 1);
     int mc = (int) (split >>> 32), nc = (int) split;
     int colBlocks = blocks(n, nc);
@@ -447,11 +455,12 @@ public final class Gemm {
    * Whether a product packs A (see the class comment), which pays only when each of A's
    * numbers takes part in many multiply-adds, C being wide. A stored transposed (a weight
    * gradient) packs cheaply, a depth step's rows of a tile lying side by side as one vector to
-   * copy: from 128 columns of C. A as stored packs a number at a time: from 256 columns, and only
-   * when it is a whole KC block deep, so that the kernel's loops are long.
+   * copy: from 128 columns of C, or from {@link #PACKED_A_ROWS} rows at any width. A as stored
+   * packs a number at a time: from 256 columns, and only when it is a whole KC block deep, so
+   * that the kernel's loops are long.
    */
-  static boolean packsA(boolean transA, int n, int k) {
-    return transA ? n >= 128 : n >= 256 && k >= KC;
+  static boolean packsA(boolean transA, int m, int n, int k) {
+    return transA ? n >= 128 || m >= PACKED_A_ROWS : n >= 256 && k >= KC;
   }
 
   /**
@@ -463,7 +472,7 @@ public final class Gemm {
    */
   static boolean packsBByDepth(boolean transA, int m, int n, int k) {
     return m <= 2 * MC_BY_DEPTH && k > KC && (long) k * padded(n) > BLOCKED_B_FLOATS
-        && packsA(transA, n, k);
+        && packsA(transA, m, n, k);
   }
 
   /**
@@ -554,7 +563,7 @@ public final class Gemm {
         return;
       }
       for (int i = 0; i < count; i++) {
-        packA[i] = packsA(transA[i], n[i], b[i].k);
+        packA[i] = packsA(transA[i], m[i], n[i], b[i].k);
         long split =
             itemShape(m[i], n[i], b[i].k, packA[i], ITEMS_PER_THREAD * Parallel.threads());
         mc[i] = (int) (split >>> 32);

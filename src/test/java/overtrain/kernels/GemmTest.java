@@ -40,7 +40,8 @@ class GemmTest {
     // k past one and two KC blocks, n past NC, m past MC: every boundary of the blocking; and
     // last panels of one, two and three vectors of columns (16, 80; 32, 96; 48, 112) added to
     // over depth blocks; then the same with A packed (n of 256 and more, k of KC and more),
-    // m past MC_PACKED and short of a whole packed tile.
+    // m past MC_PACKED and short of a whole packed tile; and a tall narrow C over A stored
+    // transposed (the output head's weight gradient), which packs A.
     int[][] shapes = {{128, 32, 32}, {37, 45, Gemm.KC + 1}, {200, Gemm.NC + 40, 70},
         {Gemm.MC + 9, 50, 2 * Gemm.KC + 3}, {64, 96, 4 * Gemm.KC + 6},
         {Gemm.MC + 9, 48, 2 * Gemm.KC + 3}, {40, 16, Gemm.KC + 7}, {Gemm.MC + 9, 80, Gemm.KC + 2},
@@ -52,6 +53,12 @@ class GemmTest {
       for (int variant = 0; variant < 4; variant++) {
         check(randomCase(rnd, s[0], s[1], s[2]), rnd, true);
       }
+    }
+    for (int n : new int[] {16, 32}) {
+      int m = Gemm.PACKED_A_ROWS + 7, k = Gemm.KC + 3;
+      assertTrue(Gemm.packsA(true, m, n, k));
+      check(new Case(true, false, m, n, k, 0, 0, 0, 0, 0, 0, false), rnd, true);
+      check(new Case(true, true, m, n, k, 2, 1, 3, 1, 2, 3, true), rnd, true);
     }
   }
 
@@ -73,7 +80,7 @@ class GemmTest {
   void packedTransposedAAtTheEndOfItsArrayGivesTheSameBits() {
     SplittableRandom rnd = new SplittableRandom(9);
     int m = 2 * Gemm.MR_PACKED, n = 256, k = Gemm.KC + 3;
-    assertTrue(Gemm.packsA(true, n, k));
+    assertTrue(Gemm.packsA(true, m, n, k));
     float[] exact = random(rnd, k * m), roomy = java.util.Arrays.copyOf(exact, k * m + Gemm.NR);
     float[] b = random(rnd, k * n), c1 = new float[m * n], c2 = new float[m * n];
     Gemm.run(true, false, m, n, k, exact, 0, m, b, 0, n, c1, 0, n, false, false);
@@ -164,7 +171,7 @@ class GemmTest {
   void productTimesCountCopiesOfOperandsWhileOn() {
     SplittableRandom rnd = new SplittableRandom(12);
     int m = 64, n = 256, k = Gemm.KC; // wide and deep enough that A is packed
-    assertTrue(Gemm.packsA(false, n, k));
+    assertTrue(Gemm.packsA(false, m, n, k));
     float[] a = random(rnd, m * k), b = random(rnd, n * k), c = new float[m * n];
     ProductTimes.clear();
     Gemm.sgemm(false, true, m, n, k, a, 0, k, b, 0, k, c, 0, n, false);
@@ -327,22 +334,27 @@ class GemmTest {
 
   /**
    * A last panel narrower than the tile (one or two vectors of columns) is multiplied by its
-   * own kernel, and a narrow product reads A in place where a wide one packs it: each element
-   * must still be the sum the full tile makes of it, so a product of n columns gives the bits of
-   * the same columns taken from a product over a wider B.
+   * own kernel, and a narrow product reads A in place where a wide one packs it (but for a
+   * tall A stored transposed, packed at every width): each element must still be the sum the
+   * full tile makes of it, so a product of n columns gives the bits of the same columns taken
+   * from a product over a wider B.
    */
   @Test
   void narrowLastPanelsGiveTheFullTilesBits() {
     SplittableRandom rnd = new SplittableRandom(8);
-    int wide = 256 + 2 * Gemm.NR;
-    assertTrue(Gemm.packsA(false, wide, Gemm.KC + 9) && Gemm.packsA(true, wide, Gemm.KC + 9)
-        && !Gemm.packsA(false, Gemm.NR, Gemm.KC + 9) && !Gemm.packsA(true, Gemm.NR, Gemm.KC + 9),
-        "the wide product packs A, the narrow ones read it in place");
+    int wide = 256 + 2 * Gemm.NR, k = Gemm.KC + 9;
+    int shortM = 2 * Gemm.MR_PACKED + 5, tall = Gemm.PACKED_A_ROWS + 5;
+    assertTrue(Gemm.packsA(false, shortM, wide, k) && Gemm.packsA(true, shortM, wide, k)
+        && !Gemm.packsA(false, shortM, Gemm.NR, k) && !Gemm.packsA(true, shortM, Gemm.NR, k)
+        && Gemm.packsA(true, tall, 16, k) && !Gemm.packsA(false, tall, 16, k),
+        "the wide product packs A, the narrow ones read it in place, but for a tall A^T");
     for (int n : new int[] {16, 32, 48, Gemm.NR + 16, Gemm.NR + 32, Gemm.NR + 48, 256 + 16,
         256 + 32, 256 + 48}) {
-      for (int tr = 0; tr < 4; tr++) {
-        boolean ta = (tr & 1) != 0, tb = (tr & 2) != 0, accumulate = tr == 3;
-        int m = 2 * Gemm.MR_PACKED + 5, k = Gemm.KC + 9;
+      // tr 4 and 5: a tall weight gradient (A transposed), whose A is packed at every width
+      for (int tr = 0; tr < (n < 128 ? 6 : 4); tr++) {
+        boolean ta = (tr & 1) != 0 || tr >= 4, tb = (tr & 2) != 0 || tr == 5;
+        boolean accumulate = tr == 3 || tr == 5;
+        int m = tr >= 4 ? tall : shortM;
         int lda = ta ? m : k, ldb = tb ? k : wide;
         float[] a = random(rnd, m * k), b = random(rnd, wide * k), c0 = random(rnd, m * wide);
         float[] full = c0.clone(), narrow = new float[m * n];
